@@ -1,0 +1,40 @@
+# Everything runs inside .venv, created here from pyproject.toml: a fresh clone needs only
+# `make handout` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CASES := $(wildcard content/*.yaml)
+OUT ?= build
+
+.PHONY: handout slides all test lint bench illustrations clean
+
+handout: $(STAMP)
+	$(BIN)/casedocs build $(CASES) --only handout --out $(OUT)
+
+slides: $(STAMP)
+	$(BIN)/casedocs build $(CASES) --only slides --out $(OUT)
+
+all: $(STAMP)
+	$(BIN)/casedocs build $(CASES) --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+illustrations: $(STAMP)
+	$(BIN)/python scripts/make_illustrations.py
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,283 @@
+"""The deck as plain data: which slides, in which order, with what text where.
+
+No python-pptx here: the plan can be tested by itself, and the writer only draws it. Text is
+paginated with real font metrics (textfit), so a long list continues on a "(cont.)" slide
+instead of overflowing or shrinking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..document import DocFigure, Document, Spans
+from ..figures import PreparedImage
+from ..inline import Span
+from .textfit import LINE_SPACING, TextMeasure, spans_of
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9
+MARGIN = 0.6
+INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
+TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
+MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
+BULLET_INDENT = 0.4
+PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
+TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
+LABEL_COLOR_ON_DARK = "A0A0A0"
+
+Part = Literal["unknown", "answer"]
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class TextPara:
+    spans: Spans
+    size: float
+    color: str = TEXT_COLOR
+    bold: bool = False
+    bullet: str | None = None  # "•" or "3." hanging in the left indent
+    indent: float = 0.0  # inches
+    align: Literal["left", "center"] = "left"
+    space_after: float = 8.0  # points
+
+
+@dataclass(frozen=True)
+class TextBox:
+    box: Box
+    paragraphs: tuple[TextPara, ...]
+    name: str
+    anchor: Literal["top", "middle"] = "top"
+
+
+@dataclass(frozen=True)
+class PictureBox:
+    box: Box
+    image: PreparedImage
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    part: Part
+    kind: str
+    dark: bool
+    texts: tuple[TextBox, ...]
+    pictures: tuple[PictureBox, ...] = ()
+    panel: Box | None = None  # a black panel behind answer images on a light slide
+    notes: str = ""
+    footer: bool = True
+
+
+TITLE_BOX = Box(MARGIN, 0.35, SLIDE_WIDTH - 2 * MARGIN, 1.0)
+BODY_BOX = Box(MARGIN, 1.5, SLIDE_WIDTH - 2 * MARGIN, 5.3)
+UNKNOWN_PROMPTS = (
+    "Describe the findings.",
+    "What is your differential diagnosis?",
+    "What is the most likely diagnosis, and what would you do next?",
+)
+
+
+def plan_deck(document: Document, measure: TextMeasure | None = None) -> list[SlidePlan]:
+    """Unknown part (title, history, clean images, prompt), then the answer part."""
+    planner = _Planner(document, measure or TextMeasure())
+    return [*planner.unknown_slides(), *planner.answer_slides()]
+
+
+class _Planner:
+    def __init__(self, document: Document, measure: TextMeasure):
+        self.doc = document
+        self.measure = measure
+        discussion = "\n\n".join(_plain(p) for p in document.discussion)
+        self.answer_notes = f"Discussion:\n{discussion}" if discussion else ""
+
+    # -- unknown part: nothing here may come from answer fields ------------------------------
+
+    def unknown_slides(self) -> Iterator[SlidePlan]:
+        label = self.doc.label
+        title = TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center")
+        yield SlidePlan("unknown", "title", False,
+                        (TextBox(Box(MARGIN, 2.6, SLIDE_WIDTH - 2 * MARGIN, 2.0), (title,),
+                                 "Case label", "middle"),),
+                        notes=f"{label}: unknown case. Read the history aloud, then show the "
+                        "images without comment.", footer=False)
+        yield from self._text_slides("unknown", "history", "History",
+                                     [self._para(self.doc.history)],
+                                     "Read the history. Ask what the clinical question is.")
+        for figure in self.doc.figures:
+            yield self._unknown_figure_slide(figure)
+        prompts = [self._para((Span(p),), bullet="\u2022") for p in UNKNOWN_PROMPTS]
+        yield from self._text_slides("unknown", "prompt", "Your interpretation", prompts,
+                                     "Give the audience time. Ask for the findings first, then "
+                                     "a differential, then a single best diagnosis.")
+
+    def _unknown_figure_slide(self, figure: DocFigure) -> SlidePlan:
+        label = TextPara((Span(f"{self.doc.label}  \u00b7  {figure.view}"),), 14,
+                         color=LABEL_COLOR_ON_DARK, space_after=0)
+        area = Box(0.2, 0.6, SLIDE_WIDTH - 0.4, SLIDE_HEIGHT - 0.8)
+        return SlidePlan(
+            "unknown", "figure", True,
+            (TextBox(Box(0.2, 0.1, SLIDE_WIDTH - 0.4, 0.45), (label,), "Image label"),),
+            pictures=(PictureBox(_fit(figure.image, area), figure.image, figure.view,
+                                 figure.alt),),
+            notes=f"{figure.view}. Ask: what do you see? Describe the abnormality before "
+            "naming it.",
+            footer=False,
+        )
+
+    # -- answer part ---------------------------------------------------------------------------
+
+    def answer_slides(self) -> Iterator[SlidePlan]:
+        doc = self.doc
+        shown: set[str] = set()
+        loose: list[TextPara] = []
+        for finding in doc.findings:
+            if finding.figures:
+                yield from self._finding_slides(finding.text, finding.figures)
+                shown |= {f.id for f in finding.figures}
+            else:
+                loose.append(self._para(finding.text, bullet="\u2022"))
+        for figure in doc.figures:
+            if figure.id not in shown:
+                yield from self._finding_slides(figure.caption, (figure,))
+        yield from self._text_slides("answer", "findings", "Findings", loose)
+        yield from self._text_slides("answer", "differential", "Differential diagnosis",
+                                     self._differential_paras())
+        yield self._diagnosis_slide()
+        yield from self._text_slides("answer", "discussion", "Discussion",
+                                     [self._para(p) for p in doc.discussion])
+        yield from self._text_slides("answer", "teaching", "Teaching points",
+                                     [self._para(p, bullet="\u2022") for p in doc.teaching_points])
+        yield from self._text_slides("answer", "management", "Management",
+                                     [self._para(p) for p in doc.management])
+        references = [self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.")
+                      for r in doc.references]
+        yield from self._text_slides("answer", "references", "References", references)
+
+    def _differential_paras(self) -> list[TextPara]:
+        paras = []
+        for item in self.doc.differential:
+            paras.append(self._para(item.name, bullet="\u2022", space_after=2 if item.note else 8))
+            if item.note:
+                paras.append(self._para(item.note, size=NOTE_SIZE, color=MUTED_COLOR,
+                                        indent=BULLET_INDENT))
+        return paras
+
+    def _diagnosis_slide(self) -> SlidePlan:
+        title = self._title("Diagnosis")
+        diagnosis = TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center")
+        body = TextBox(BODY_BOX, (diagnosis,), "Diagnosis", "middle")
+        return SlidePlan("answer", "diagnosis", False, (title, body),
+                         notes=self.answer_notes)
+
+    def _finding_slides(self, text: Spans, figures: tuple[DocFigure, ...]) -> Iterator[SlidePlan]:
+        panel = Box(0, 0, SLIDE_WIDTH * PANEL_SHARE, SLIDE_HEIGHT)
+        pictures, captions = self._panel_pictures(panel, figures)
+        column = Box(panel.width + 0.4, 0, SLIDE_WIDTH - panel.width - 0.4 - MARGIN, 0)
+        title_box = replace(column, y=TITLE_BOX.y, height=TITLE_BOX.height)
+        body_box = replace(column, y=BODY_BOX.y, height=BODY_BOX.height)
+        pages = self._paginate([self._para(text, size=24)], body_box)
+        for i, page in enumerate(pages):
+            title = TextBox(title_box, (self._title_para("Findings", i > 0),), "Title")
+            yield SlidePlan("answer", "finding", False,
+                            (title, TextBox(body_box, tuple(page), "Findings"), captions),
+                            pictures=pictures, panel=panel, notes=self.answer_notes)
+
+    def _panel_pictures(self, panel: Box, figures: tuple[DocFigure, ...]
+                        ) -> tuple[tuple[PictureBox, ...], TextBox]:
+        caption_height = 0.9
+        gap = 0.15
+        count = len(figures)
+        cell_width = (panel.width - 0.4 - gap * (count - 1)) / count
+        pictures = []
+        for i, figure in enumerate(figures):
+            cell = Box(0.2 + i * (cell_width + gap), 0.2, cell_width,
+                       panel.height - 0.4 - caption_height)
+            pictures.append(PictureBox(_fit(figure.image, cell), figure.image,
+                                       f"Fig. {figure.number}", figure.alt))
+        lines = [(Span(f"Fig. {f.number}. ", bold=True), *f.caption,
+                  *((Span("  "), *f.credit) if f.credit else ())) for f in figures]
+        captions = TextBox(
+            Box(0.2, panel.height - caption_height - 0.1, panel.width - 0.4, caption_height),
+            tuple(TextPara(line, 12, color=LABEL_COLOR_ON_DARK, space_after=2) for line in lines),
+            "Captions",
+        )
+        return tuple(pictures), captions
+
+    # -- text slides and pagination ------------------------------------------------------------
+
+    def _text_slides(self, part: Part, kind: str, title: str, paras: list[TextPara],
+                     notes: str | None = None) -> Iterator[SlidePlan]:
+        if not paras:
+            return
+        for i, page in enumerate(self._paginate(paras, BODY_BOX)):
+            yield SlidePlan(part, kind, False,
+                            (TextBox(TITLE_BOX, (self._title_para(title, i > 0),), "Title"),
+                             TextBox(BODY_BOX, tuple(page), title)),
+                            notes=self.answer_notes if notes is None else notes)
+
+    def _paginate(self, paras: list[TextPara], box: Box) -> list[list[TextPara]]:
+        """Fill slides in order; an item that alone does not fit is split between lines."""
+        capacity = (box.height - 2 * INSET_Y) * 72
+        pages: list[list[TextPara]] = [[]]
+        used, lines_used = 0.0, 0
+        queue = list(paras)
+        while queue:
+            para = queue.pop(0)
+            lines = self._lines(para, box)
+            height = len(lines) * para.size * LINE_SPACING + para.space_after
+            if used + height <= capacity and lines_used + len(lines) <= MAX_BODY_LINES:
+                pages[-1].append(para)
+                used, lines_used = used + height, lines_used + len(lines)
+                continue
+            room = min(int((capacity - used) // (para.size * LINE_SPACING)),
+                       MAX_BODY_LINES - lines_used)
+            fits_alone = height <= capacity and len(lines) <= MAX_BODY_LINES
+            if pages[-1] and (fits_alone or room < 2):
+                pages.append([])
+                used, lines_used = 0.0, 0
+                queue.insert(0, para)
+                continue
+            room = max(room, 1)
+            head, tail = lines[:room], lines[room:]
+            pages[-1].append(replace(para, spans=spans_of([w for line in head for w in line])))
+            rest = spans_of([w for line in tail for w in line])
+            indent = para.indent + (BULLET_INDENT if para.bullet else 0)
+            queue.insert(0, replace(para, spans=rest, bullet=None, indent=indent))
+            pages.append([])
+            used, lines_used = 0.0, 0
+        return [page for page in pages if page]
+
+    def _lines(self, para: TextPara, box: Box) -> list:
+        width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
+        return self.measure.wrap(para.spans, para.size, width)
+
+    def _para(self, spans: Spans, size: float = BODY_SIZE, **options: object) -> TextPara:
+        return TextPara(spans, size, **options)  # type: ignore[arg-type]
+
+    def _title_para(self, title: str, continued: bool) -> TextPara:
+        text = f"{title} (cont.)" if continued else title
+        return TextPara((Span(text),), TITLE_SIZE, color=TITLE_COLOR, bold=True, space_after=0)
+
+    def _title(self, title: str) -> TextBox:
+        return TextBox(TITLE_BOX, (self._title_para(title, False),), "Title")
+
+
+def _fit(image: PreparedImage, area: Box) -> Box:
+    """The largest box of the image's aspect ratio centred in `area`."""
+    scale = min(area.width / image.width, area.height / image.height)
+    width, height = image.width * scale, image.height * scale
+    return Box(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2,
+               width, height)
+
+
+def _plain(spans: Spans) -> str:
+    return "".join(span.text for span in spans)

@@ -1,0 +1,126 @@
+"""Measuring and wrapping slide text with real font metrics, so nothing overflows its box.
+
+PowerPoint draws slides with the viewer's copy of the named font (Calibri); we measure with a
+metric-compatible file (Carlito) when fontconfig finds one, else with DejaVu Sans, which is wider
+than Calibri and so errs on the side of an extra "(cont.)" slide, never an overflow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+from ..fonts import find_face, find_family
+from ..inline import Span
+
+DECK_FONT = "Calibri"
+METRIC_TWINS = {"Calibri": "Carlito", "Arial": "Liberation Sans"}
+LINE_SPACING = 1.2  # line height as a multiple of the font size, set explicitly on every line
+REFERENCE_SIZE = 100  # fonts are loaded once at this size and measurements scaled
+SAFETY = {"twin": 1.03, "fallback": 1.0}  # extra width allowed for rounding and kerning
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word and the space after it, in the style of the span it came from."""
+
+    text: str
+    span: Span
+    space: str
+
+
+class TextMeasure:
+    """Widths of styled text at a point size, in points."""
+
+    def __init__(self, family: str = DECK_FONT):
+        twin = METRIC_TWINS.get(family, family)
+        faces = {style: find_face(twin, style) for style in ("regular", "bold", "italic",
+                                                              "bold_italic")}
+        if faces["regular"]:
+            self.safety = SAFETY["twin"]
+        else:  # no metric twin: measure with the embedded handout family, which is wider
+            fallback = find_family()
+            faces = {"regular": fallback.regular, "bold": fallback.bold,
+                     "italic": fallback.italic, "bold_italic": fallback.bold_italic}
+            self.safety = SAFETY["fallback"]
+        self._faces: dict[str, Path] = {k: v or faces["regular"] for k, v in faces.items()}
+
+    def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+        style = ("bold_" if bold else "") + ("italic" if italic else "")
+        font = _load(self._faces[style.rstrip("_") or "regular"])
+        return font.getlength(text) * size / REFERENCE_SIZE * self.safety
+
+    def wrap(self, spans: tuple[Span, ...], size: float, width: float) -> list[list[Word]]:
+        """Greedy line breaking of styled spans into lines no wider than `width` points.
+
+        Words joined without a space ("disease" and its superscript "1") break as one unit, as
+        PowerPoint breaks them.
+        """
+        lines: list[list[Word]] = [[]]
+        used = 0.0
+        for unit in _units(_words(spans)):
+            if unit[0].text == "\n":
+                lines.append([])
+                used = 0.0
+                continue
+            unit_width = sum(self._word_width(word, size) for word in unit)
+            if lines[-1] and used + unit_width > width:
+                lines.append([])
+                used = 0.0
+            lines[-1] += unit
+            last = unit[-1]
+            used += unit_width + self.width(last.space, size, last.span.bold, last.span.italic)
+        return lines
+
+    def _word_width(self, word: Word, size: float) -> float:
+        scale = 0.6 if word.span.superscript else 1.0
+        return self.width(word.text, size * scale, word.span.bold, word.span.italic)
+
+
+def _units(words: list[Word]) -> list[list[Word]]:
+    units: list[list[Word]] = []
+    for word in words:
+        glued = units and not units[-1][-1].space and units[-1][-1].text != "\n" and word.text != "\n"
+        if glued:
+            units[-1].append(word)
+        else:
+            units.append([word])
+    return units
+
+
+@cache
+def _load(path: Path) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), REFERENCE_SIZE)
+
+
+def _words(spans: tuple[Span, ...]) -> list[Word]:
+    words: list[Word] = []
+    for span in spans:
+        if span.text == "\n":
+            words.append(Word("\n", span, ""))
+            continue
+        for match in re.finditer(r"(\S+)(\s*)|(\s+)", span.text):
+            if match[3]:  # leading space: belongs to the previous word
+                if words:
+                    words[-1] = replace(words[-1], space=words[-1].space + " ")
+                continue
+            words.append(Word(match[1], span, " " if match[2] else ""))
+    return words
+
+
+def spans_of(words: list[Word]) -> tuple[Span, ...]:
+    """Words back into spans (for the part of a paragraph that goes on a given slide)."""
+    spans: list[Span] = []
+    for word in words:
+        text = word.text + word.space
+        if spans and replace(spans[-1], text="") == replace(word.span, text=""):
+            spans[-1] = replace(spans[-1], text=spans[-1].text + text)
+        else:
+            spans.append(replace(word.span, text=text))
+    if spans:
+        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
+    return tuple(spans)

@@ -1,0 +1,201 @@
+"""Draws a slide plan with python-pptx and returns reproducible PPTX bytes.
+
+Everything python-pptx would otherwise fill in by itself is set here: document properties
+(its default author and description), the extended properties in app.xml, alt text (it writes
+the image's file name), the default template's thumbnail and printer settings, and zip entry
+times (the current time, which would make every build differ).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from .. import __version__
+from ..document import Document
+from ..inline import Span
+from .plan import (
+    BULLET_INDENT,
+    INSET_X,
+    INSET_Y,
+    MARGIN,
+    MUTED_COLOR,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    Box,
+    PictureBox,
+    SlidePlan,
+    TextBox,
+    TextPara,
+)
+from .textfit import DECK_FONT, LINE_SPACING
+
+BLANK_LAYOUT = 6
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>casedocs {version}</Application>"
+    "<Slides>{slides}</Slides><Notes>{slides}</Notes></Properties>"
+)
+
+
+def render_plan(plan: list[SlidePlan], document: Document, timestamp: datetime) -> bytes:
+    """The planned deck as PPTX bytes; the same plan and timestamp give the same bytes."""
+    presentation = Presentation()
+    presentation.slide_width = Inches(SLIDE_WIDTH)
+    presentation.slide_height = Inches(SLIDE_HEIGHT)
+    _drop_template_extras(presentation)
+    for number, slide_plan in enumerate(plan, start=1):
+        _draw_slide(presentation, slide_plan, number, document.label)
+    _set_properties(presentation, document, timestamp)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return _normalized_zip(buffer.getvalue(), timestamp, len(plan))
+
+
+def _drop_template_extras(presentation: Presentation) -> None:
+    package = presentation.part.package
+    for rel_id, rel in list(package._rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package._rels.pop(rel_id)
+    for rel_id, rel in list(presentation.part.rels.items()):
+        if rel.reltype == RT.PRINTER_SETTINGS:
+            presentation.part.rels.pop(rel_id)
+
+
+def _draw_slide(presentation: Presentation, plan: SlidePlan, number: int, label: str) -> None:
+    slide = presentation.slides.add_slide(presentation.slide_layouts[BLANK_LAYOUT])
+    fill = slide.background.fill
+    fill.solid()
+    fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
+    if plan.panel:
+        _draw_panel(slide, plan.panel)
+    for picture in plan.pictures:
+        _draw_picture(slide, picture)
+    for text in plan.texts:
+        _draw_text(slide, text)
+    if plan.footer:
+        _draw_footer(slide, label, number)
+    slide.notes_slide.notes_text_frame.text = plan.notes
+
+
+def _box_args(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
+    return Inches(box.x), Inches(box.y), Inches(box.width), Inches(box.height)
+
+
+def _draw_panel(slide, box: Box) -> None:  # noqa: ANN001
+    panel = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, *_box_args(box))
+    panel.name = "Image panel"
+    panel.fill.solid()
+    panel.fill.fore_color.rgb = RGBColor(0, 0, 0)
+    panel.line.fill.background()
+    panel.shadow.inherit = False
+
+
+def _draw_picture(slide, picture: PictureBox) -> None:  # noqa: ANN001
+    shape = slide.shapes.add_picture(io.BytesIO(picture.image.data), *_box_args(picture.box))
+    shape.name = picture.name
+    # add_picture writes the image's file name into descr; alt text is ours to choose.
+    shape._element.nvPicPr.cNvPr.set("descr", picture.alt)
+
+
+def _draw_text(slide, text: TextBox) -> None:  # noqa: ANN001
+    shape = slide.shapes.add_textbox(*_box_args(text.box))
+    shape.name = text.name
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = Inches(INSET_X)
+    frame.margin_top = frame.margin_bottom = Inches(INSET_Y)
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE if text.anchor == "middle" else MSO_ANCHOR.TOP
+    for i, para in enumerate(text.paragraphs):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        _fill_paragraph(paragraph, para)
+
+
+def _fill_paragraph(paragraph, para: TextPara) -> None:  # noqa: ANN001
+    paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
+    paragraph.line_spacing = Pt(para.size * LINE_SPACING)
+    paragraph.space_after = Pt(para.space_after)
+    _set_indent(paragraph, para)
+    for span in para.spans:
+        run = paragraph.add_run()
+        run.text = "\v" if span.text == "\n" else span.text  # \v becomes a line break
+        font = run.font
+        font.name = DECK_FONT
+        font.size = Pt(para.size)
+        font.bold = para.bold or span.bold
+        font.italic = span.italic
+        font.color.rgb = RGBColor.from_string(para.color)
+        if span.superscript:
+            run._r.get_or_add_rPr().set("baseline", "30000")
+        if span.href:
+            run.hyperlink.address = span.href
+
+
+def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
+    """Hanging indent and bullet; python-pptx has no bullet API for text boxes."""
+    properties = paragraph._p.get_or_add_pPr()
+    hanging = BULLET_INDENT if para.bullet else 0.0
+    properties.set("marL", str(Inches(para.indent + hanging)))
+    properties.set("indent", str(-Inches(hanging)))
+    if not para.bullet:
+        etree.SubElement(properties, qn("a:buNone"))
+    elif para.bullet[:-1].isdigit():
+        etree.SubElement(properties, qn("a:buAutoNum"), type="arabicPeriod",
+                         startAt=para.bullet[:-1])
+    else:
+        etree.SubElement(properties, qn("a:buFont"), typeface="Arial")
+        etree.SubElement(properties, qn("a:buChar"), char=para.bullet)
+
+
+def _draw_footer(slide, label: str, number: int) -> None:  # noqa: ANN001
+    box = Box(MARGIN, SLIDE_HEIGHT - 0.55, SLIDE_WIDTH - 2 * MARGIN, 0.4)
+    text = TextPara((Span(f"{label}  \u00b7  {number}"),), 12, color=MUTED_COLOR, space_after=0)
+    _draw_text(slide, TextBox(box, (text,), "Footer"))
+
+
+def _set_properties(presentation: Presentation, document: Document, timestamp: datetime) -> None:
+    """Every core property set by us; none names the answer (the deck opens on the unknown)."""
+    core = presentation.core_properties
+    core.title = document.label
+    core.subject = "Unknown case conference"
+    core.author = document.authors or "casedocs"
+    core.last_modified_by = "casedocs"
+    core.keywords = ""
+    core.comments = ""
+    core.category = ""
+    core.content_status = ""
+    core.identifier = document.id
+    core.language = "en-US"
+    core.version = ""
+    core.revision = 1
+    core.created = core.modified = core.last_printed = timestamp.replace(tzinfo=None)
+
+
+def _normalized_zip(data: bytes, timestamp: datetime, slides: int) -> bytes:
+    """The package rewritten with fixed entry times and our own app.xml."""
+    date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/app.xml":
+                content = APP_XML.format(version=escape(__version__), slides=slides).encode()
+            info = zipfile.ZipInfo(entry.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content)
+    return output.getvalue()

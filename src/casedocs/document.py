@@ -1,0 +1,282 @@
+"""The document: a validated case with every number assigned, ready for any renderer.
+
+Figures are numbered in list order and citations by first appearance in the canonical order
+below, here and only here; renderers look numbers up and never count (so the handout and the
+deck cannot disagree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .citations import citation_marker, format_reference
+from .errors import FieldPath, Problem
+from .figures import PreparedImage
+from .inline import Citation, FigureRef, Paragraph, Span, parse_inline, parse_paragraphs
+from .model import Case
+
+Spans = tuple[Span, ...]
+Anchor = tuple[str, int]  # a block of the document: ("findings", 2), ("discussion", 0)
+PLACEMENT_BLOCKS = ("history", "findings", "discussion", "management")  # body paragraphs
+
+
+@dataclass(frozen=True)
+class DocFigure:
+    id: str
+    number: int
+    caption: Spans
+    credit: Spans
+    view: str  # neutral label: safe before the answer
+    alt: str  # neutral alt text: safe before the answer
+    image: PreparedImage
+
+
+@dataclass(frozen=True)
+class DocFinding:
+    text: Spans
+    figures: tuple[DocFigure, ...]
+
+
+@dataclass(frozen=True)
+class DocDifferential:
+    name: Spans
+    note: Spans
+
+
+@dataclass(frozen=True)
+class DocReference:
+    number: int
+    id: str
+    text: Spans
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    label: str
+    title: str
+    authors: str
+    institution: str | None
+    copyright: str | None
+    published: date | None
+    keywords: tuple[str, ...]
+    history: Spans
+    figures: tuple[DocFigure, ...]
+    findings: tuple[DocFinding, ...]
+    diagnosis: Spans
+    differential: tuple[DocDifferential, ...]
+    discussion: tuple[Spans, ...]
+    teaching_points: tuple[Spans, ...]
+    management: tuple[Spans, ...]
+    references: tuple[DocReference, ...]
+    placements: dict[Anchor, tuple[DocFigure, ...]] = field(default_factory=dict)
+
+    def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
+        """Figures the handout places after this block: the one that first mentions them."""
+        return self.placements.get(anchor, ())
+
+    @property
+    def unplaced_figures(self) -> tuple[DocFigure, ...]:
+        placed = {f.id for figures in self.placements.values() for f in figures}
+        return tuple(f for f in self.figures if f.id not in placed)
+
+
+@dataclass(frozen=True)
+class _Block:
+    anchor: Anchor
+    path: FieldPath  # where problems in this block are reported
+    paragraph: Paragraph
+
+
+def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Document, list[Problem]]:
+    """Number figures and citations, resolve references, and report what does not resolve."""
+    blocks = list(_canonical_blocks(case))
+    figure_numbers = {figure.id: i + 1 for i, figure in enumerate(case.figures)}
+    problems = _check_figure_refs(blocks, figure_numbers)
+    citation_numbers, citation_problems = _number_citations(case, blocks)
+    problems += citation_problems
+    resolve = _Resolver(figure_numbers, citation_numbers)
+    resolved = {block.anchor: resolve(block.paragraph) for block in blocks}
+    figures = tuple(
+        DocFigure(
+            id=figure.id,
+            number=figure_numbers[figure.id],
+            caption=resolved[("caption", i)],
+            credit=(Span(figure.credit),) if figure.credit else (),
+            view=figure.view or f"Fig. {figure_numbers[figure.id]}",
+            alt=figure.alt or figure.view or f"Fig. {figure_numbers[figure.id]}",
+            image=images[figure.id],
+        )
+        for i, figure in enumerate(case.figures)
+    )
+    by_id = {figure.id: figure for figure in figures}
+    document = Document(
+        id=case.id,
+        label=case.label,
+        title=case.title,
+        authors="; ".join(_author_line(a.name, a.degrees) for a in case.authors),
+        institution=case.institution,
+        copyright=case.copyright,
+        published=case.published,
+        keywords=tuple(case.keywords),
+        history=resolved[("history", 0)],
+        figures=figures,
+        findings=tuple(
+            DocFinding(resolved[("findings", i)], tuple(by_id[f] for f in finding.figures))
+            for i, finding in enumerate(case.findings)
+        ),
+        diagnosis=resolved[("diagnosis", 0)],
+        differential=tuple(
+            DocDifferential(resolved[("differential", i)], resolved.get(("differential-note", i), ()))
+            for i in range(len(case.differential))
+        ),
+        discussion=_resolved_series(resolved, "discussion"),
+        teaching_points=_resolved_series(resolved, "teaching_points"),
+        management=_resolved_series(resolved, "management"),
+        references=tuple(
+            DocReference(citation_numbers[r.id], r.id, format_reference(r))
+            for r in sorted(case.references, key=lambda r: citation_numbers[r.id])
+        ),
+        placements=_placements(case, blocks, by_id),
+    )
+    return document, problems
+
+
+def _author_line(name: str, degrees: str | None) -> str:
+    return f"{name}, {degrees}" if degrees else name
+
+
+def _resolved_series(resolved: dict[Anchor, Spans], name: str) -> tuple[Spans, ...]:
+    return tuple(spans for (field_name, _), spans in resolved.items() if field_name == name)
+
+
+def _canonical_blocks(case: Case) -> Iterator[_Block]:
+    """Every text block in canonical order: the handout's order and citation numbering order."""
+    yield _Block(("history", 0), ("history",), parse_inline(case.history))
+    for i, figure in enumerate(case.figures):
+        yield _Block(("caption", i), ("figures", i, "caption"), parse_inline(figure.caption))
+    for i, finding in enumerate(case.findings):
+        yield _Block(("findings", i), ("findings", i, "text"), parse_inline(finding.text))
+    yield _Block(("diagnosis", 0), ("diagnosis",), parse_inline(case.diagnosis))
+    for i, item in enumerate(case.differential):
+        yield _Block(("differential", i), ("differential", i, "name"), parse_inline(item.name))
+        if item.note:
+            yield _Block(("differential-note", i), ("differential", i, "note"),
+                         parse_inline(item.note))
+    yield from _paragraph_blocks("discussion", case.discussion)
+    for i, point in enumerate(case.teaching_points):
+        yield _Block(("teaching_points", i), ("teaching_points", i), parse_inline(point))
+    yield from _paragraph_blocks("management", case.management)
+
+
+def _paragraph_blocks(name: str, text: str | None) -> Iterator[_Block]:
+    for i, paragraph in enumerate(parse_paragraphs(text) if text else ()):
+        yield _Block((name, i), (name,), paragraph)
+
+
+def _references_in(paragraph: Paragraph) -> Iterator[Citation | FigureRef]:
+    yield from (item for item in paragraph if isinstance(item, Citation | FigureRef))
+
+
+def _check_figure_refs(blocks: list[_Block], numbers: dict[str, int]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_mentions: list[str] = []
+    for block in blocks:
+        for ref in _references_in(block.paragraph):
+            if not isinstance(ref, FigureRef):
+                continue
+            for figure_id in ref.ids:
+                if figure_id not in numbers:
+                    problems.append(Problem(block.path, f"no figure with id '{figure_id}' "
+                                            f"(@fig-{figure_id})", line_in_text=ref.line))
+                elif figure_id not in first_mentions:
+                    first_mentions.append(figure_id)
+    order = [numbers[f] for f in first_mentions]
+    if order != sorted(order):
+        problems.append(Problem(("figures",), "figures are first mentioned in the order "
+                                f"{', '.join(map(str, order))}; reorder the list so Fig. 1 is "
+                                "mentioned first", warning=True))
+    return problems
+
+
+def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int], list[Problem]]:
+    known = {reference.id for reference in case.references}
+    numbers: dict[str, int] = {}
+    problems: list[Problem] = []
+    for block in blocks:
+        for ref in _references_in(block.paragraph):
+            if not isinstance(ref, Citation):
+                continue
+            for work in ref.works:
+                if work.id not in known:
+                    problems.append(Problem(block.path, f"no reference with id '{work.id}' "
+                                            f"([@{work.id}])", line_in_text=ref.line))
+                else:
+                    numbers.setdefault(work.id, len(numbers) + 1)
+    for i, reference in enumerate(case.references):
+        if reference.id not in numbers:
+            problems.append(Problem(("references", i), f"reference '{reference.id}' is never "
+                                    "cited; cite it with [@" + reference.id + "] or remove it",
+                                    warning=True))
+            numbers[reference.id] = len(numbers) + 1
+    return numbers, problems
+
+
+def _placements(case: Case, blocks: list[_Block], by_id: dict[str, DocFigure]
+                ) -> dict[Anchor, tuple[DocFigure, ...]]:
+    """Each figure goes after the first body paragraph that mentions it."""
+    placed: dict[str, Anchor] = {}
+    for block in blocks:
+        if block.anchor[0] not in PLACEMENT_BLOCKS:
+            continue
+        mentioned = [i for ref in _references_in(block.paragraph) if isinstance(ref, FigureRef)
+                     for i in ref.ids]
+        if block.anchor[0] == "findings":
+            mentioned += case.findings[block.anchor[1]].figures
+        for figure_id in mentioned:
+            if figure_id in by_id:
+                placed.setdefault(figure_id, block.anchor)
+    placements: dict[Anchor, tuple[DocFigure, ...]] = {}
+    for figure_id, anchor in placed.items():
+        placements[anchor] = (*placements.get(anchor, ()), by_id[figure_id])
+    return {anchor: tuple(sorted(figs, key=lambda f: f.number)) for anchor, figs in placements.items()}
+
+
+class _Resolver:
+    """Turns placeholders into text: "Fig. 1", "Figs. 2 and 3", superscript citation numbers."""
+
+    def __init__(self, figures: dict[str, int], citations: dict[str, int]):
+        self.figures = figures
+        self.citations = citations
+
+    def __call__(self, paragraph: Paragraph) -> Spans:
+        spans: list[Span] = []
+        for item in paragraph:
+            if isinstance(item, Span):
+                spans.append(item)
+            elif isinstance(item, FigureRef):
+                spans.append(Span(self._figure_text(item)))
+            else:
+                if spans:  # a superscript marker hugs the word before it
+                    spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip(" "))
+                spans.append(Span(self._citation_text(item), superscript=True))
+        return tuple(spans)
+
+    def _figure_text(self, ref: FigureRef) -> str:
+        numbers = sorted({self.figures[i] for i in ref.ids if i in self.figures})
+        if not numbers:
+            return "Fig. ?"
+        if len(numbers) == 1:
+            return f"Fig. {numbers[0]}"
+        if len(numbers) == 2:
+            return f"Figs. {numbers[0]} and {numbers[1]}"
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"Figs. {numbers[0]}\u2013{numbers[-1]}"
+        return "Figs. " + ", ".join(map(str, numbers[:-1])) + f", and {numbers[-1]}"
+
+    def _citation_text(self, citation: Citation) -> str:
+        numbered = [(self.citations[w.id], w.locator) for w in citation.works
+                    if w.id in self.citations]
+        return citation_marker(numbered) if numbered else "?"

@@ -1,0 +1,52 @@
+"""Problems found in a user's input, kept apart from internal errors.
+
+A `Problem` names a place in the case data by its path (("figures", 0, "file")); the loader's
+source map turns that path into a file and line when the problem is reported, so validation code
+never needs to know about YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or suspicious, when `warning`) with a case file."""
+
+    path: FieldPath
+    message: str
+    warning: bool = False
+    line_in_text: int = 0  # for a problem inside a multi-line text field: its line there
+
+
+@dataclass(frozen=True)
+class Report:
+    """A problem placed in a file: what the user reads."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        kind = "warning: " if self.warning else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {kind}{field}{self.message}"
+
+
+class CaseError(Exception):
+    """The input cannot be built; `reports` says every reason at once."""
+
+    def __init__(self, reports: list[Report]):
+        self.reports = reports
+        super().__init__("\n".join(str(report) for report in reports))
+
+
+def file_error(file: str, message: str, line: int | None = None) -> CaseError:
+    """A single problem that belongs to a whole file (unreadable, not YAML, ...)."""
+    return CaseError([Report(file=file, line=line, field="", message=message)])

@@ -1,0 +1,126 @@
+"""Finding TrueType fonts at run time (font files are never copied into the repository).
+
+Order: the `CASEDOCS_FONT_DIR` folder, then fontconfig (`fc-match`, which finds DejaVu on
+Debian-based machines), then the usual font folders, then a copy that an installed Python
+package (matplotlib) happens to ship. The family defaults to DejaVu Sans, which covers Latin,
+Greek and the symbols teaching cases use (β µ ≥ ± ° – —); `CASEDOCS_FONT` names another.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DEFAULT_FAMILY = "DejaVu Sans"
+STYLES = ("regular", "bold", "italic", "bold_italic")
+_FC_STYLE = {"regular": "", "bold": ":bold", "italic": ":italic", "bold_italic": ":bold:italic"}
+_FILE_SUFFIXES = {
+    "regular": ("", "-Regular", "-Book"),
+    "bold": ("-Bold",),
+    "italic": ("-Oblique", "-Italic"),
+    "bold_italic": ("-BoldOblique", "-BoldItalic"),
+}
+_FONT_FOLDERS = (
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+    "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts",
+)
+
+
+class FontNotFound(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    name: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+    @property
+    def missing_faces(self) -> list[str]:
+        """Styles that fell back to the regular face because the system lacks them."""
+        return [s for s in STYLES[1:] if getattr(self, s) == self.regular]
+
+
+@cache
+def find_family(family: str | None = None) -> FontFamily:
+    """The four faces of `family`; a missing bold or italic face falls back to regular."""
+    name = family or os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY
+    faces = {style: _find_face(name, style) for style in STYLES}
+    if faces["regular"] is None:
+        raise FontNotFound(
+            f"no TrueType file for the font family '{name}' was found. Install it "
+            "(Debian/Ubuntu: apt-get install fonts-dejavu-core fonts-dejavu-extra), or set "
+            "CASEDOCS_FONT_DIR to a folder that holds it, or CASEDOCS_FONT to another family."
+        )
+    regular = faces["regular"]
+    return FontFamily(name, regular, *(faces[s] or regular for s in STYLES[1:]))
+
+
+def find_face(family: str, style: str = "regular") -> Path | None:
+    """One face of one family, or None: for measuring text in a font we do not embed."""
+    return _find_face(family, style)
+
+
+def _find_face(family: str, style: str) -> Path | None:
+    folder = os.environ.get("CASEDOCS_FONT_DIR")
+    return (
+        (_search_folder(Path(folder), family, style) if folder else None)
+        or _ask_fontconfig(family, style)
+        or next((found for f in _FONT_FOLDERS
+                 if (found := _search_folder(Path(f).expanduser(), family, style))), None)
+        or _from_python_package(family, style)
+    )
+
+
+def _ask_fontconfig(family: str, style: str) -> Path | None:
+    if shutil.which("fc-match") is None:
+        return None
+    pattern = family + _FC_STYLE[style]
+    result = subprocess.run(
+        ["fc-match", "-f", "%{file}\n%{family}\n%{style}", pattern],
+        capture_output=True, text=True, check=False,
+    )
+    lines = result.stdout.split("\n")
+    if result.returncode != 0 or len(lines) < 3:
+        return None
+    file, families, face_style = lines[0], lines[1], lines[2].lower()
+    # fc-match always answers with something: accept only the family and style we asked for.
+    if family.lower() not in [f.strip().lower() for f in families.split(",")]:
+        return None
+    if not _style_matches(style, face_style):
+        return None
+    return Path(file) if file.lower().endswith(".ttf") else None
+
+
+def _style_matches(style: str, face_style: str) -> bool:
+    bold = "bold" in face_style
+    italic = "italic" in face_style or "oblique" in face_style
+    return (bold, italic) == ("bold" in style, "italic" in style)
+
+
+def _search_folder(folder: Path, family: str, style: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    stem = family.replace(" ", "")
+    for suffix in _FILE_SUFFIXES[style]:
+        found = next(iter(sorted(folder.rglob(f"{stem}{suffix}.ttf"))), None)
+        if found:
+            return found
+    return None
+
+
+def _from_python_package(family: str, style: str) -> Path | None:
+    spec = importlib.util.find_spec("matplotlib") if "matplotlib" not in sys.modules else None
+    origin = spec.origin if spec else getattr(sys.modules.get("matplotlib"), "__file__", None)
+    if not origin:
+        return None
+    return _search_folder(Path(origin).parent / "mpl-data" / "fonts" / "ttf", family, style)

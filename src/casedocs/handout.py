@@ -1,0 +1,256 @@
+"""The printable handout: the whole teaching-file case as a PDF (reportlab).
+
+Reads a `Document` and returns PDF bytes. Every user string is escaped before it becomes
+reportlab markup, fonts are embedded TrueType, and the output is byte-identical for the same
+input (reportlab's invariant mode, which honours SOURCE_DATE_EPOCH).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import __version__
+from .document import DocFigure, Document, Spans
+from .fonts import FontFamily, find_family
+
+PAPER_SIZES = {"letter": LETTER, "a4": A4}
+MARGIN = 0.75 * inch
+FIGURE_GAP = 0.2 * inch
+MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
+GRAY = colors.HexColor("#555555")
+LINK = colors.HexColor("#1a4d8f")
+FONT = "CaseSans"
+
+
+def render_handout(document: Document, paper: str = "letter") -> bytes:
+    """The handout as PDF bytes."""
+    _register_fonts(find_family())
+    page_width, page_height = PAPER_SIZES[paper]
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        title=document.title,
+        author=document.authors or "casedocs",
+        subject=f"{document.label}: radiology teaching case",
+        keywords=", ".join(document.keywords),
+        creator=f"casedocs {__version__}",
+        producer=f"casedocs {__version__}",
+        invariant=1,
+        lang="en",
+    )
+    frame = Frame(MARGIN, MARGIN, page_width - 2 * MARGIN, page_height - 2 * MARGIN,
+                  id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = _Story(document, frame.width, frame.height).flowables()
+    template.build(story, canvasmaker=_footer_canvas(document))
+    return buffer.getvalue()
+
+
+def _register_fonts(family: FontFamily) -> None:
+    faces = {FONT: family.regular, f"{FONT}-Bold": family.bold,
+             f"{FONT}-Italic": family.italic, f"{FONT}-BoldItalic": family.bold_italic}
+    for name, path in faces.items():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold",
+                                  italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic")
+
+
+def _style(name: str, **overrides: object) -> ParagraphStyle:
+    base = dict(fontName=FONT, fontSize=10.5, leading=15, spaceAfter=6)
+    return ParagraphStyle(name, **{**base, **overrides})
+
+
+STYLES = {
+    "label": _style("label", fontSize=9.5, leading=12, textColor=GRAY, spaceAfter=2),
+    "title": _style("title", fontName=f"{FONT}-Bold", fontSize=20, leading=24, spaceAfter=8),
+    "byline": _style("byline", fontSize=10.5, leading=14, spaceAfter=1),
+    "heading": _style("heading", fontName=f"{FONT}-Bold", fontSize=12.5, leading=16,
+                      spaceBefore=10, spaceAfter=4, keepWithNext=1),
+    "body": _style("body"),
+    "diagnosis": _style("diagnosis", fontName=f"{FONT}-Bold", fontSize=11.5),
+    "bullet": _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3),
+    "caption": _style("caption", fontSize=9, leading=12, spaceAfter=0),
+    "credit": _style("credit", fontSize=8, leading=10, textColor=GRAY, spaceAfter=0),
+    "reference": _style("reference", fontSize=8.5, leading=11.5, leftIndent=18, bulletIndent=0,
+                        spaceAfter=3),
+    "footer": _style("footer", fontSize=8, leading=10, textColor=GRAY),
+}
+
+
+def markup(spans: Spans) -> str:
+    """reportlab paragraph markup for spans; user text is always escaped, never interpreted."""
+    parts = []
+    for span in spans:
+        if span.text == "\n":
+            parts.append("<br/>")
+            continue
+        text = escape(span.text)
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        if span.superscript:
+            text = f"<super>{text}</super>"
+        if span.href:
+            text = f'<a href={quoteattr(span.href)} color="{LINK.hexval()}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+class _Story:
+    """The flowables of the handout, section by section in canonical order."""
+
+    def __init__(self, document: Document, width: float, height: float):
+        self.document = document
+        self.width = width
+        self.max_figure_height = height * MAX_FIGURE_HEIGHT_SHARE
+
+    def flowables(self) -> list[Flowable]:
+        doc = self.document
+        story = self._title_block()
+        story += self._section("History", self._blocks([doc.history], "history"))
+        findings = self._blocks([finding.text for finding in doc.findings], "findings")
+        findings += self._figure_groups(doc.unplaced_figures)
+        story += self._section("Findings", findings)
+        story += self._section("Diagnosis", [Paragraph(markup(doc.diagnosis), STYLES["diagnosis"])])
+        story += self._section("Differential diagnosis", [
+            Paragraph(markup(item.name) + (" \u2013 " + markup(item.note) if item.note else ""),
+                      STYLES["bullet"], bulletText="\u2022")
+            for item in doc.differential
+        ])
+        story += self._section("Discussion", self._blocks(doc.discussion, "discussion"))
+        story += self._section("Teaching points", [
+            Paragraph(markup(point), STYLES["bullet"], bulletText="\u2022")
+            for point in doc.teaching_points
+        ])
+        story += self._section("Management", self._blocks(doc.management, "management"))
+        story += self._section("References", [
+            Paragraph(markup(ref.text), STYLES["reference"], bulletText=f"{ref.number}.")
+            for ref in doc.references
+        ])
+        return story
+
+    def _title_block(self) -> list[Flowable]:
+        doc = self.document
+        lines = [Paragraph(escape(doc.label), STYLES["label"]),
+                 Paragraph(escape(doc.title), STYLES["title"])]
+        details = [doc.authors, doc.institution,
+                   f"Published {doc.published:%B} {doc.published.day}, {doc.published.year}"
+                   if doc.published else None]
+        lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
+        lines += [Spacer(1, 6), HRFlowable(width="100%", thickness=0.6, color=GRAY,
+                                            spaceBefore=0, spaceAfter=4)]
+        return lines
+
+    def _section(self, heading: str, content: list[Flowable]) -> list[Flowable]:
+        if not content:
+            return []
+        # A heading never sits alone at the foot of a page: ask for room for a few lines.
+        return [CondPageBreak(1.2 * inch), Paragraph(escape(heading), STYLES["heading"]), *content]
+
+    def _blocks(self, paragraphs: Iterable[Spans], anchor_name: str) -> list[Flowable]:
+        """Body paragraphs, each followed by the figures it mentions first."""
+        flowables: list[Flowable] = []
+        for i, spans in enumerate(paragraphs):
+            flowables.append(Paragraph(markup(spans), STYLES["body"]))
+            flowables += self._figure_groups(self.document.figures_after((anchor_name, i)))
+        return flowables
+
+    def _figure_groups(self, figures: Iterable[DocFigure]) -> list[Flowable]:
+        figures = list(figures)
+        # Landscape and square images pair up side by side; portrait ones get a row each.
+        rows: list[list[DocFigure]] = []
+        for figure in figures:
+            if rows and len(rows[-1]) == 1 and min(rows[-1][0].image.aspect, figure.image.aspect) >= 0.9:
+                rows[-1].append(figure)
+            else:
+                rows.append([figure])
+        return [self._figure_row(row) for row in rows]
+
+    def _figure_row(self, row: list[DocFigure]) -> Flowable:
+        cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
+        images = [self._image(figure, cell_width) for figure in row]
+        captions = [self._caption(figure) for figure in row]
+        table = Table([images, captions], colWidths=[cell_width] * len(row),
+                      hAlign="CENTER", spaceBefore=6, spaceAfter=10)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+            ("VALIGN", (0, 1), (-1, 1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return KeepTogether([table])
+
+    def _image(self, figure: DocFigure, max_width: float) -> Image:
+        image = figure.image
+        scale = min(max_width / image.width, self.max_figure_height / image.height)
+        flowable = Image(io.BytesIO(image.data), width=image.width * scale,
+                         height=image.height * scale)
+        flowable.hAlign = "CENTER"
+        return flowable
+
+    def _caption(self, figure: DocFigure) -> list[Flowable]:
+        text = f"<b>Fig. {figure.number}.</b> {markup(figure.caption)}"
+        caption = [Paragraph(text, STYLES["caption"])]
+        if figure.credit:
+            caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
+        return caption
+
+
+def _footer_canvas(document: Document) -> type[Canvas]:
+    left = document.label + (f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else "")
+
+    class FooterCanvas(Canvas):
+        """Defers page output until the end so each footer can say "Page X of Y"."""
+
+        def __init__(self, *args: object, **kwargs: object):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._draw_footer(number, len(self._pages))
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, number: int, total: int) -> None:
+            width, _ = self._pagesize
+            style = STYLES["footer"]
+            self.setFont(style.fontName, style.fontSize)
+            self.setFillColor(style.textColor)
+            self.drawString(MARGIN, MARGIN / 2, left)
+            self.drawRightString(width - MARGIN, MARGIN / 2, f"Page {number} of {total}")
+
+    return FooterCanvas

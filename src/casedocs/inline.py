@@ -1,0 +1,179 @@
+"""Inline text: a Markdown parser with two extra rules, citations and figure references.
+
+Text fields are parsed by markdown-it-py, not regular expressions, into a flat tuple of
+`Span`s (styled text) and reference placeholders (`Citation`, `FigureRef`). Placeholders are
+numbered later, once, by the document; both renderers draw the same spans. Raw HTML and
+character entities are never interpreted: `<para>` and `&amp;` print as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .model import CITE_KEY_PATTERN, SLUG_PATTERN
+
+FIGURE_PREFIX = "fig-"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style. A lone "\\n" is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class CitedWork:
+    id: str
+    locator: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[@a; @b, p. 12]`; `line` is its line within the field's text, for error reports."""
+
+    works: tuple[CitedWork, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """`@fig-a` or `[@fig-a; @fig-b]`."""
+
+    ids: tuple[str, ...]
+    line: int = 0
+
+
+Inline = Span | Citation | FigureRef
+Paragraph = tuple[Inline, ...]
+
+_KEY = rf"@(?P<key>{CITE_KEY_PATTERN})(?:\s*,\s*(?P<locator>[^;\]]*[^;\]\s]))?\s*"
+_BRACKET = re.compile(rf"\[\s*{_KEY}(?:;\s*{_KEY.replace('?P<key>', '').replace('?P<locator>', '')})*\]")
+_ONE_KEY = re.compile(_KEY)
+_BARE_FIGURE = re.compile(rf"@{FIGURE_PREFIX}(?P<id>{SLUG_PATTERN})")
+
+
+def parse_inline(text: str) -> Paragraph:
+    """One field of inline text (no paragraphs or lists: "1987. Gumbs" stays a sentence)."""
+    tokens = _parser().parseInline(_normalize(text))
+    return _spans(tokens[0].children or [])
+
+
+def parse_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """A field of paragraphs separated by blank lines."""
+    paragraphs = []
+    tokens = _parser().parse(_normalize(text))
+    for block, inline in zip(tokens, tokens[1:], strict=False):
+        if block.type == "paragraph_open" and inline.type == "inline":
+            first_line = block.map[0] if block.map else 0
+            paragraphs.append(_shift_lines(_spans(inline.children or []), first_line))
+    return tuple(paragraphs)
+
+
+def plain_text(paragraph: Paragraph) -> str:
+    """The text of spans alone (placeholders dropped): for notes, alt text, leak checks."""
+    return "".join(item.text for item in paragraph if isinstance(item, Span))
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "escape", "newline", "link"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("emphasis", "figure_ref", _figure_rule)
+    return md
+
+
+def _line_at(state: StateInline) -> int:
+    return state.src.count("\n", 0, state.pos)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = _BRACKET.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        inner = state.src[match.start() + 1 : match.end() - 1]
+        works = tuple(CitedWork(m["key"], m["locator"]) for m in _ONE_KEY.finditer(inner))
+        figures = tuple(w.id.removeprefix(FIGURE_PREFIX) for w in works
+                        if w.id.startswith(FIGURE_PREFIX))
+        cited = tuple(w for w in works if not w.id.startswith(FIGURE_PREFIX))
+        line = _line_at(state)
+        if figures:
+            state.push("figure_ref", "", 0).meta = {"ref": FigureRef(figures, line)}
+        if cited:
+            state.push("citation", "", 0).meta = {"ref": Citation(cited, line)}
+    state.pos = match.end()
+    return True
+
+
+def _figure_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "@":
+        return False
+    if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "_."):
+        return False  # part of an e-mail address or a word
+    match = _BARE_FIGURE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        state.push("figure_ref", "", 0).meta = {"ref": FigureRef((match["id"],), _line_at(state))}
+    state.pos = match.end()
+    return True
+
+
+def _spans(tokens: list[Token]) -> Paragraph:
+    result: list[Inline] = []
+    bold = italic = 0
+    href: str | None = None
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "text_special"):
+            result.append(Span(token.content, bold=bold > 0, italic=italic > 0, href=href))
+        elif kind == "softbreak":
+            result.append(Span(" ", bold=bold > 0, italic=italic > 0, href=href))
+        elif kind == "hardbreak":
+            result.append(Span("\n"))
+        elif kind in ("strong_open", "strong_close"):
+            bold += 1 if kind.endswith("open") else -1
+        elif kind in ("em_open", "em_close"):
+            italic += 1 if kind.endswith("open") else -1
+        elif kind == "link_open":
+            href = str(token.attrs.get("href", "")) or None
+        elif kind == "link_close":
+            href = None
+        elif kind in ("citation", "figure_ref"):
+            result.append(token.meta["ref"])
+    return _merge_spans(result)
+
+
+def _merge_spans(items: list[Inline]) -> Paragraph:
+    merged: list[Inline] = []
+    for item in items:
+        previous = merged[-1] if merged else None
+        if (isinstance(item, Span) and isinstance(previous, Span) and "\n" not in item.text + previous.text
+                and replace(previous, text="") == replace(item, text="")):
+            merged[-1] = replace(previous, text=previous.text + item.text)
+        else:
+            merged.append(item)
+    return tuple(merged)
+
+
+def _shift_lines(paragraph: Paragraph, first_line: int) -> Paragraph:
+    return tuple(replace(item, line=item.line + first_line) if not isinstance(item, Span) else item
+                 for item in paragraph)

@@ -1,0 +1,230 @@
+"""Read a case file: YAML with line numbers, strict validation, every problem at once.
+
+PyYAML's own loader silently keeps the last of two duplicate keys and forgets where each value
+came from, so we compose the node tree ourselves, build plain Python data from it, and keep a map
+from each field's path to its node. Pydantic then validates that data, and its error locations
+are translated through the map into `file:line: field: message` reports.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import CaseError, FieldPath, Problem, Report, file_error
+from .model import Case, model_fields_at
+
+MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each field of a case file was written."""
+
+    file: str
+    data: Any
+    nodes: dict[FieldPath, yaml.Node]
+
+    def line_of(self, path: FieldPath, line_in_text: int = 0) -> int | None:
+        """1-based line of `path`, or of its nearest written ancestor (a missing field)."""
+        for depth in range(len(path), -1, -1):
+            node = self.nodes.get(path[:depth])
+            if node is not None:
+                return _node_line(node, line_in_text if depth == len(path) else 0)
+        return None
+
+    def label_of(self, path: FieldPath) -> str:
+        """A field path as a user reads it: figures[cxr].file, findings[2].text."""
+        label, data = "", self.data
+        for part in path:
+            if isinstance(part, int):
+                item = data[part] if isinstance(data, list) and part < len(data) else None
+                name = item.get("id") if isinstance(item, dict) else None
+                label += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+                data = item
+            else:
+                label += f".{part}" if label else part
+                data = data.get(part) if isinstance(data, dict) else None
+        return label
+
+    def report(self, problem: Problem) -> Report:
+        return Report(
+            file=self.file,
+            line=self.line_of(problem.path, problem.line_in_text),
+            field=self.label_of(problem.path),
+            message=problem.message,
+            warning=problem.warning,
+        )
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    case: Case
+    source: SourceMap
+
+
+def _node_line(node: yaml.Node, line_in_text: int) -> int:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        line += 1  # block scalars start on the line after their indicator
+    return line + line_in_text
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path) -> SourceMap:
+    """Parse `path` into plain data and its source map, or raise CaseError."""
+    shown = display_path(path)
+    text = _read_text(path, shown)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise _yaml_syntax_error(shown, error) from None
+    if root is None:
+        raise file_error(shown, "the file is empty")
+    builder = _DataBuilder(shown)
+    data = builder.build(root, ())
+    if builder.problems:
+        raise CaseError(builder.problems)
+    return SourceMap(file=shown, data=data, nodes=builder.nodes)
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise file_error(shown, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_CASE_BYTES:
+        raise file_error(shown, f"the file is {len(raw)} bytes; a case file may have at most "
+                         f"{MAX_CASE_BYTES}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise file_error(
+            shown,
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x} at byte {error.start}); "
+            "save the file as UTF-8",
+            line,
+        ) from None
+
+
+def _yaml_syntax_error(shown: str, error: yaml.YAMLError) -> CaseError:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    if mark is None:
+        return file_error(shown, f"YAML syntax error: {problem}")
+    return file_error(shown, f"YAML syntax error at column {mark.column + 1}: {problem}",
+                      mark.line + 1)
+
+
+class _DataBuilder:
+    """Turns composed YAML nodes into dicts, lists and scalars, recording each node's path."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.nodes: dict[FieldPath, yaml.Node] = {}
+        self.problems: list[Report] = []
+        self._seen: set[int] = set()
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        if id(node) in self._seen:
+            self._problem(node, path, "YAML aliases (*name) are not supported; write the value out")
+            return None
+        self._seen.add(id(node))
+        self.nodes[path] = node
+        if isinstance(node, yaml.MappingNode):
+            return self._build_mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._build_scalar(node, path)
+
+    def _build_mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._build_scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self._problem(key_node, path, "keys must be plain names")
+                continue
+            if key in result:
+                first = self.nodes[(*path, key)].start_mark.line + 1
+                self._problem(key_node, (*path, key), f"duplicate key (first given on line {first})")
+                continue
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _build_scalar(self, node: yaml.Node, path: FieldPath) -> Any:
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            self._problem(node, path, f"cannot read this value: {getattr(error, 'problem', error)}")
+            return None
+
+    def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
+        label = SourceMap(self.shown, None, {}).label_of(path) if path else ""
+        self.problems.append(Report(self.shown, node.start_mark.line + 1, label, message))
+
+
+def load_case(path: Path) -> LoadedCase:
+    """Read and validate one case file, or raise CaseError listing every problem in it."""
+    source = read_yaml(path)
+    if not isinstance(source.data, dict):
+        raise file_error(source.file, "a case file must be a mapping of keys (id:, title:, ...)", 1)
+    try:
+        case = Case.model_validate(source.data, context={"base_dir": path.resolve().parent})
+    except ValidationError as error:
+        raise CaseError([source.report(p) for p in translate_errors(error, Case)]) from None
+    return LoadedCase(case=case, source=source)
+
+
+def translate_errors(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Pydantic's errors as problems at field paths, with messages written for authors."""
+    return [_translate(detail, model) for detail in error.errors(include_url=False)]
+
+
+_TYPE_NAMES = {
+    str: "text", int: "a whole number", float: "a number", bool: "true/false",
+    list: "a list", dict: "a mapping of keys", type(None): "nothing",
+}
+_EXPECTED = {
+    "string_type": "text", "int_type": "a whole number", "list_type": "a list",
+    "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys",
+    "dict_type": "a mapping of keys", "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
+    "bool_type": "true or false", "int_parsing": "a whole number",
+}
+
+
+def _translate(detail: dict[str, Any], model: type[BaseModel]) -> Problem:
+    path = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        return Problem(path, "required field is missing")
+    if kind == "extra_forbidden":
+        return Problem(path, _unknown_key_message(str(path[-1]), model_fields_at(model, path[:-1])))
+    if kind in _EXPECTED:
+        given = detail.get("input")
+        type_name = next((name for t, name in _TYPE_NAMES.items() if type(given) is t),
+                         type(given).__name__)
+        hint = " (put it in quotes)" if kind == "string_type" and given is not None else ""
+        return Problem(path, f"expected {_EXPECTED[kind]}, got {type_name} {given!r}{hint}")
+    message = detail["msg"].removeprefix("Value error, ")
+    return Problem(path, message)
+
+
+def _unknown_key_message(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+    return f"unknown key '{key}'{hint}"
