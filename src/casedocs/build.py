@@ -78,8 +78,9 @@ def renderer(kind: str, paper: str) -> Callable[[Document], bytes]:
     return lambda document: render_deck(document, build_timestamp())
 
 
-def render_outputs(documents: list[Document], kinds: list[str], out_dir: Path,
-                   paper: str = "letter") -> dict[Path, bytes]:
+def render_outputs(
+    documents: list[Document], kinds: list[str], out_dir: Path, paper: str = "letter"
+) -> dict[Path, bytes]:
     """Every requested output in memory; nothing is written until all have rendered."""
     outputs: dict[Path, bytes] = {}
     for kind in kinds:
@@ -95,8 +96,9 @@ def write_atomically(outputs: dict[Path, bytes]) -> None:
     try:
         for path, data in outputs.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                                 suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
             temporaries[path] = Path(temporary)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)

@@ -29,11 +29,20 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="render handouts (PDF) and decks (PPTX)")
     build.add_argument("cases", nargs="+", type=Path, metavar="CASE.yaml")
-    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                       help="output folder (default: build)")
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="output folder (default: build)",
+    )
     build.add_argument("--only", choices=OUTPUT_KINDS, help="build only this output")
-    build.add_argument("--paper", choices=("letter", "a4"), default="letter",
-                       help="handout paper size (default: letter)")
+    build.add_argument(
+        "--paper",
+        choices=("letter", "a4"),
+        default="letter",
+        help="handout paper size (default: letter)",
+    )
     build.set_defaults(run=_build)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE.yaml")
@@ -71,8 +80,10 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     documents = _load_all(args.cases)
     for document in documents:
-        print(f"{document.id}: ok ({len(document.figures)} figures, "
-              f"{len(document.references)} references)")
+        print(
+            f"{document.id}: ok ({len(document.figures)} figures, "
+            f"{len(document.references)} references)"
+        )
     return 0
 
 

@@ -129,7 +129,9 @@ def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Docume
         ),
         diagnosis=resolved[("diagnosis", 0)],
         differential=tuple(
-            DocDifferential(resolved[("differential", i)], resolved.get(("differential-note", i), ()))
+            DocDifferential(
+                resolved[("differential", i)], resolved.get(("differential-note", i), ())
+            )
             for i in range(len(case.differential))
         ),
         discussion=_resolved_series(resolved, "discussion"),
@@ -163,8 +165,9 @@ def _canonical_blocks(case: Case) -> Iterator[_Block]:
     for i, item in enumerate(case.differential):
         yield _Block(("differential", i), ("differential", i, "name"), parse_inline(item.name))
         if item.note:
-            yield _Block(("differential-note", i), ("differential", i, "note"),
-                         parse_inline(item.note))
+            yield _Block(
+                ("differential-note", i), ("differential", i, "note"), parse_inline(item.note)
+            )
     yield from _paragraph_blocks("discussion", case.discussion)
     for i, point in enumerate(case.teaching_points):
         yield _Block(("teaching_points", i), ("teaching_points", i), parse_inline(point))
@@ -189,15 +192,26 @@ def _check_figure_refs(blocks: list[_Block], numbers: dict[str, int]) -> list[Pr
                 continue
             for figure_id in ref.ids:
                 if figure_id not in numbers:
-                    problems.append(Problem(block.path, f"no figure with id '{figure_id}' "
-                                            f"(@fig-{figure_id})", line_in_text=ref.line))
+                    problems.append(
+                        Problem(
+                            block.path,
+                            f"no figure with id '{figure_id}' (@fig-{figure_id})",
+                            line_in_text=ref.line,
+                        )
+                    )
                 elif figure_id not in first_mentions:
                     first_mentions.append(figure_id)
     order = [numbers[f] for f in first_mentions]
     if order != sorted(order):
-        problems.append(Problem(("figures",), "figures are first mentioned in the order "
-                                f"{', '.join(map(str, order))}; reorder the list so Fig. 1 is "
-                                "mentioned first", warning=True))
+        problems.append(
+            Problem(
+                ("figures",),
+                "figures are first mentioned in the order "
+                f"{', '.join(map(str, order))}; reorder the list so Fig. 1 is "
+                "mentioned first",
+                warning=True,
+            )
+        )
     return problems
 
 
@@ -211,28 +225,43 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
                 continue
             for work in ref.works:
                 if work.id not in known:
-                    problems.append(Problem(block.path, f"no reference with id '{work.id}' "
-                                            f"([@{work.id}])", line_in_text=ref.line))
+                    problems.append(
+                        Problem(
+                            block.path,
+                            f"no reference with id '{work.id}' ([@{work.id}])",
+                            line_in_text=ref.line,
+                        )
+                    )
                 else:
                     numbers.setdefault(work.id, len(numbers) + 1)
     for i, reference in enumerate(case.references):
         if reference.id not in numbers:
-            problems.append(Problem(("references", i), f"reference '{reference.id}' is never "
-                                    "cited; cite it with [@" + reference.id + "] or remove it",
-                                    warning=True))
+            problems.append(
+                Problem(
+                    ("references", i),
+                    f"reference '{reference.id}' is never "
+                    "cited; cite it with [@" + reference.id + "] or remove it",
+                    warning=True,
+                )
+            )
             numbers[reference.id] = len(numbers) + 1
     return numbers, problems
 
 
-def _placements(case: Case, blocks: list[_Block], by_id: dict[str, DocFigure]
-                ) -> dict[Anchor, tuple[DocFigure, ...]]:
+def _placements(
+    case: Case, blocks: list[_Block], by_id: dict[str, DocFigure]
+) -> dict[Anchor, tuple[DocFigure, ...]]:
     """Each figure goes after the first body paragraph that mentions it."""
     placed: dict[str, Anchor] = {}
     for block in blocks:
         if block.anchor[0] not in PLACEMENT_BLOCKS:
             continue
-        mentioned = [i for ref in _references_in(block.paragraph) if isinstance(ref, FigureRef)
-                     for i in ref.ids]
+        mentioned = [
+            i
+            for ref in _references_in(block.paragraph)
+            if isinstance(ref, FigureRef)
+            for i in ref.ids
+        ]
         if block.anchor[0] == "findings":
             mentioned += case.findings[block.anchor[1]].figures
         for figure_id in mentioned:
@@ -241,7 +270,9 @@ def _placements(case: Case, blocks: list[_Block], by_id: dict[str, DocFigure]
     placements: dict[Anchor, tuple[DocFigure, ...]] = {}
     for figure_id, anchor in placed.items():
         placements[anchor] = (*placements.get(anchor, ()), by_id[figure_id])
-    return {anchor: tuple(sorted(figs, key=lambda f: f.number)) for anchor, figs in placements.items()}
+    return {
+        anchor: tuple(sorted(figs, key=lambda f: f.number)) for anchor, figs in placements.items()
+    }
 
 
 class _Resolver:
@@ -277,6 +308,7 @@ class _Resolver:
         return "Figs. " + ", ".join(map(str, numbers[:-1])) + f", and {numbers[-1]}"
 
     def _citation_text(self, citation: Citation) -> str:
-        numbered = [(self.citations[w.id], w.locator) for w in citation.works
-                    if w.id in self.citations]
+        numbered = [
+            (self.citations[w.id], w.locator) for w in citation.works if w.id in self.citations
+        ]
         return citation_marker(numbered) if numbered else "?"

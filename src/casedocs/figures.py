@@ -18,6 +18,7 @@ from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = ("PNG", "JPEG", "TIFF")
 MAX_PREPARED_SIDE = 2400  # 8 in at 300 dpi: the largest a figure prints on Letter or A4
 JPEG_QUALITY = 90
+PNG_COMPRESSION = 3  # zlib level: level 6 takes three times as long for 10% smaller files
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,10 @@ def _rescale_to_8_bit(image: Image.Image) -> Image.Image:
 
 def _is_gray(image: Image.Image) -> bool:
     red, green, blue = image.split()
-    return (ImageChops.difference(red, green).getbbox() is None
-            and ImageChops.difference(green, blue).getbbox() is None)
+    return (
+        ImageChops.difference(red, green).getbbox() is None
+        and ImageChops.difference(green, blue).getbbox() is None
+    )
 
 
 def _limit_size(image: Image.Image) -> Image.Image:
@@ -120,5 +123,5 @@ def _encode(image: Image.Image, image_format: str) -> PreparedImage:
     if image_format == "JPEG":
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
     else:
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", compress_level=PNG_COMPRESSION)
     return PreparedImage(buffer.getvalue(), image_format, image.width, image.height)

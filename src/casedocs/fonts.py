@@ -1,6 +1,6 @@
 """Finding TrueType fonts at run time (font files are never copied into the repository).
 
-Order: the `CASEDOCS_FONT_DIR` folder, then fontconfig (`fc-match`, which finds DejaVu on
+Order: the `CASEDOCS_FONT_DIR` folder, then fontconfig (`fc-list`, which finds DejaVu on
 Debian-based machines), then the usual font folders, then a copy that an installed Python
 package (matplotlib) happens to ship. The family defaults to DejaVu Sans, which covers Latin,
 Greek and the symbols teaching cases use (β µ ≥ ± ° – —); `CASEDOCS_FONT` names another.
@@ -19,7 +19,17 @@ from pathlib import Path
 
 DEFAULT_FAMILY = "DejaVu Sans"
 STYLES = ("regular", "bold", "italic", "bold_italic")
-_FC_STYLE = {"regular": "", "bold": ":bold", "italic": ":italic", "bold_italic": ":bold:italic"}
+_STYLE_NAMES = {
+    "regular": "regular",
+    "book": "regular",
+    "roman": "regular",
+    "normal": "regular",
+    "bold": "bold",
+    "italic": "italic",
+    "oblique": "italic",
+    "bold italic": "bold_italic",
+    "bold oblique": "bold_italic",
+}
 _FILE_SUFFIXES = {
     "regular": ("", "-Regular", "-Book"),
     "bold": ("-Bold",),
@@ -27,8 +37,13 @@ _FILE_SUFFIXES = {
     "bold_italic": ("-BoldOblique", "-BoldItalic"),
 }
 _FONT_FOLDERS = (
-    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
-    "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts",
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
 )
 
 
@@ -75,36 +90,46 @@ def _find_face(family: str, style: str) -> Path | None:
     return (
         (_search_folder(Path(folder), family, style) if folder else None)
         or _ask_fontconfig(family, style)
-        or next((found for f in _FONT_FOLDERS
-                 if (found := _search_folder(Path(f).expanduser(), family, style))), None)
+        or next(
+            (
+                found
+                for f in _FONT_FOLDERS
+                if (found := _search_folder(Path(f).expanduser(), family, style))
+            ),
+            None,
+        )
         or _from_python_package(family, style)
     )
 
 
 def _ask_fontconfig(family: str, style: str) -> Path | None:
-    if shutil.which("fc-match") is None:
-        return None
-    pattern = family + _FC_STYLE[style]
+    return _fontconfig_faces(family).get(style)
+
+
+@cache
+def _fontconfig_faces(family: str) -> dict[str, Path]:
+    """The plain faces of `family` that fontconfig knows, from one `fc-list` call."""
+    if shutil.which("fc-list") is None:
+        return {}
     result = subprocess.run(
-        ["fc-match", "-f", "%{file}\n%{family}\n%{style}", pattern],
-        capture_output=True, text=True, check=False,
+        ["fc-list", "-f", "%{file}|%{family}|%{style}\n", f":family={family}"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    lines = result.stdout.split("\n")
-    if result.returncode != 0 or len(lines) < 3:
-        return None
-    file, families, face_style = lines[0], lines[1], lines[2].lower()
-    # fc-match always answers with something: accept only the family and style we asked for.
-    if family.lower() not in [f.strip().lower() for f in families.split(",")]:
-        return None
-    if not _style_matches(style, face_style):
-        return None
-    return Path(file) if file.lower().endswith(".ttf") else None
-
-
-def _style_matches(style: str, face_style: str) -> bool:
-    bold = "bold" in face_style
-    italic = "italic" in face_style or "oblique" in face_style
-    return (bold, italic) == ("bold" in style, "italic" in style)
+    faces: dict[str, Path] = {}
+    for line in sorted(result.stdout.splitlines()):
+        file, families, styles = (line.split("|") + ["", ""])[:3]
+        primary_style = styles.split(",")[0].strip().lower()
+        style = _STYLE_NAMES.get(primary_style)
+        # Only the family's own plain faces: not "Condensed Bold", "ExtraLight" or a TTC file.
+        if (
+            style
+            and families.split(",")[0].strip().lower() == family.lower()
+            and file.lower().endswith(".ttf")
+        ):
+            faces.setdefault(style, Path(file))
+    return faces
 
 
 def _search_folder(folder: Path, family: str, style: str) -> Path | None:

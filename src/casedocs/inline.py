@@ -59,7 +59,9 @@ Inline = Span | Citation | FigureRef
 Paragraph = tuple[Inline, ...]
 
 _KEY = rf"@(?P<key>{CITE_KEY_PATTERN})(?:\s*,\s*(?P<locator>[^;\]]*[^;\]\s]))?\s*"
-_BRACKET = re.compile(rf"\[\s*{_KEY}(?:;\s*{_KEY.replace('?P<key>', '').replace('?P<locator>', '')})*\]")
+_BRACKET = re.compile(
+    rf"\[\s*{_KEY}(?:;\s*{_KEY.replace('?P<key>', '').replace('?P<locator>', '')})*\]"
+)
 _ONE_KEY = re.compile(_KEY)
 _BARE_FIGURE = re.compile(rf"@{FIGURE_PREFIX}(?P<id>{SLUG_PATTERN})")
 
@@ -111,8 +113,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         inner = state.src[match.start() + 1 : match.end() - 1]
         works = tuple(CitedWork(m["key"], m["locator"]) for m in _ONE_KEY.finditer(inner))
-        figures = tuple(w.id.removeprefix(FIGURE_PREFIX) for w in works
-                        if w.id.startswith(FIGURE_PREFIX))
+        figures = tuple(
+            w.id.removeprefix(FIGURE_PREFIX) for w in works if w.id.startswith(FIGURE_PREFIX)
+        )
         cited = tuple(w for w in works if not w.id.startswith(FIGURE_PREFIX))
         line = _line_at(state)
         if figures:
@@ -166,8 +169,12 @@ def _merge_spans(items: list[Inline]) -> Paragraph:
     merged: list[Inline] = []
     for item in items:
         previous = merged[-1] if merged else None
-        if (isinstance(item, Span) and isinstance(previous, Span) and "\n" not in item.text + previous.text
-                and replace(previous, text="") == replace(item, text="")):
+        if (
+            isinstance(item, Span)
+            and isinstance(previous, Span)
+            and "\n" not in item.text + previous.text
+            and replace(previous, text="") == replace(item, text="")
+        ):
             merged[-1] = replace(previous, text=previous.text + item.text)
         else:
             merged.append(item)
@@ -175,5 +182,7 @@ def _merge_spans(items: list[Inline]) -> Paragraph:
 
 
 def _shift_lines(paragraph: Paragraph, first_line: int) -> Paragraph:
-    return tuple(replace(item, line=item.line + first_line) if not isinstance(item, Span) else item
-                 for item in paragraph)
+    return tuple(
+        replace(item, line=item.line + first_line) if not isinstance(item, Span) else item
+        for item in paragraph
+    )

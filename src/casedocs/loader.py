@@ -106,8 +106,9 @@ def _read_text(path: Path, shown: str) -> str:
     except OSError as error:
         raise file_error(shown, f"cannot read the file: {error.strerror}") from None
     if len(raw) > MAX_CASE_BYTES:
-        raise file_error(shown, f"the file is {len(raw)} bytes; a case file may have at most "
-                         f"{MAX_CASE_BYTES}")
+        raise file_error(
+            shown, f"the file is {len(raw)} bytes; a case file may have at most {MAX_CASE_BYTES}"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -125,8 +126,9 @@ def _yaml_syntax_error(shown: str, error: yaml.YAMLError) -> CaseError:
     problem = getattr(error, "problem", None) or str(error)
     if mark is None:
         return file_error(shown, f"YAML syntax error: {problem}")
-    return file_error(shown, f"YAML syntax error at column {mark.column + 1}: {problem}",
-                      mark.line + 1)
+    return file_error(
+        shown, f"YAML syntax error at column {mark.column + 1}: {problem}", mark.line + 1
+    )
 
 
 class _DataBuilder:
@@ -154,13 +156,19 @@ class _DataBuilder:
     def _build_mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._build_scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            key = (
+                self._build_scalar(key_node, path)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             if not isinstance(key, str):
                 self._problem(key_node, path, "keys must be plain names")
                 continue
             if key in result:
                 first = self.nodes[(*path, key)].start_mark.line + 1
-                self._problem(key_node, (*path, key), f"duplicate key (first given on line {first})")
+                self._problem(
+                    key_node, (*path, key), f"duplicate key (first given on line {first})"
+                )
                 continue
             result[key] = self.build(value_node, (*path, key))
         return result
@@ -195,15 +203,26 @@ def translate_errors(error: ValidationError, model: type[BaseModel]) -> list[Pro
 
 
 _TYPE_NAMES = {
-    str: "text", int: "a whole number", float: "a number", bool: "true/false",
-    list: "a list", dict: "a mapping of keys", type(None): "nothing",
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a mapping of keys",
+    type(None): "nothing",
 }
 _EXPECTED = {
-    "string_type": "text", "int_type": "a whole number", "list_type": "a list",
-    "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys",
-    "dict_type": "a mapping of keys", "date_type": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
-    "bool_type": "true or false", "int_parsing": "a whole number",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "list_type": "a list",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "bool_type": "true or false",
+    "int_parsing": "a whole number",
 }
 
 
@@ -216,8 +235,9 @@ def _translate(detail: dict[str, Any], model: type[BaseModel]) -> Problem:
         return Problem(path, _unknown_key_message(str(path[-1]), model_fields_at(model, path[:-1])))
     if kind in _EXPECTED:
         given = detail.get("input")
-        type_name = next((name for t, name in _TYPE_NAMES.items() if type(given) is t),
-                         type(given).__name__)
+        type_name = next(
+            (name for t, name in _TYPE_NAMES.items() if type(given) is t), type(given).__name__
+        )
         hint = " (put it in quotes)" if kind == "string_type" and given is not None else ""
         return Problem(path, f"expected {_EXPECTED[kind]}, got {type_name} {given!r}{hint}")
     message = detail["msg"].removeprefix("Value error, ")

@@ -139,8 +139,9 @@ def check_case(case: Case) -> list[Problem]:
     for i, finding in enumerate(case.findings):
         for j, figure_id in enumerate(finding.figures):
             if figure_id not in known:
-                problems.append(Problem(("findings", i, "figures", j),
-                                        f"no figure with id '{figure_id}'"))
+                problems.append(
+                    Problem(("findings", i, "figures", j), f"no figure with id '{figure_id}'")
+                )
     problems += _revealing_id_words(case)
     return problems
 
@@ -164,8 +165,13 @@ def _revealing_id_words(case: Case) -> list[Problem]:
     shared = _words(case.id) & (_words(case.title) | _words(case.diagnosis))
     if not shared:
         return []
-    return [Problem(("id",), f"the id names output files that residents see before the answer; "
-                    f"it must not contain '{sorted(shared)[0]}' from the title or diagnosis")]
+    return [
+        Problem(
+            ("id",),
+            f"the id names output files that residents see before the answer; "
+            f"it must not contain '{sorted(shared)[0]}' from the title or diagnosis",
+        )
+    ]
 
 
 def model_fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:

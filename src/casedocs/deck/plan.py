@@ -14,13 +14,16 @@ from typing import Literal
 from ..document import DocFigure, Document, Spans
 from ..figures import PreparedImage
 from ..inline import Span
-from .textfit import LINE_SPACING, TextMeasure, spans_of
+from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9
 MARGIN = 0.6
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
+CAPTION_SIZE = 12  # figure numbers and credits on the black image panel: small print
 MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
+MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
+FINDING_SIZE = 24
 BULLET_INDENT = 0.4
 PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
 TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
@@ -74,10 +77,11 @@ class SlidePlan:
     pictures: tuple[PictureBox, ...] = ()
     panel: Box | None = None  # a black panel behind answer images on a light slide
     notes: str = ""
-    footer: bool = True
+    footer: Box | None = None  # where the label and slide number go; none on image slides
 
 
 TITLE_BOX = Box(MARGIN, 0.35, SLIDE_WIDTH - 2 * MARGIN, 1.0)
+FOOTER_BOX = Box(MARGIN, SLIDE_HEIGHT - 0.55, SLIDE_WIDTH - 2 * MARGIN, 0.4)
 BODY_BOX = Box(MARGIN, 1.5, SLIDE_WIDTH - 2 * MARGIN, 5.3)
 UNKNOWN_PROMPTS = (
     "Describe the findings.",
@@ -104,33 +108,56 @@ class _Planner:
     def unknown_slides(self) -> Iterator[SlidePlan]:
         label = self.doc.label
         title = TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center")
-        yield SlidePlan("unknown", "title", False,
-                        (TextBox(Box(MARGIN, 2.6, SLIDE_WIDTH - 2 * MARGIN, 2.0), (title,),
-                                 "Case label", "middle"),),
-                        notes=f"{label}: unknown case. Read the history aloud, then show the "
-                        "images without comment.", footer=False)
-        yield from self._text_slides("unknown", "history", "History",
-                                     [self._para(self.doc.history)],
-                                     "Read the history. Ask what the clinical question is.")
+        yield SlidePlan(
+            "unknown",
+            "title",
+            False,
+            (
+                TextBox(
+                    Box(MARGIN, 2.6, SLIDE_WIDTH - 2 * MARGIN, 2.0),
+                    (title,),
+                    "Case label",
+                    "middle",
+                ),
+            ),
+            notes=f"{label}: unknown case. Read the history aloud, then show the "
+            "images without comment.",
+        )
+        yield from self._text_slides(
+            "unknown",
+            "history",
+            "History",
+            [self._para(self.doc.history)],
+            "Read the history. Ask what the clinical question is.",
+        )
         for figure in self.doc.figures:
             yield self._unknown_figure_slide(figure)
         prompts = [self._para((Span(p),), bullet="\u2022") for p in UNKNOWN_PROMPTS]
-        yield from self._text_slides("unknown", "prompt", "Your interpretation", prompts,
-                                     "Give the audience time. Ask for the findings first, then "
-                                     "a differential, then a single best diagnosis.")
+        yield from self._text_slides(
+            "unknown",
+            "prompt",
+            "Your interpretation",
+            prompts,
+            "Give the audience time. Ask for the findings first, then "
+            "a differential, then a single best diagnosis.",
+        )
 
     def _unknown_figure_slide(self, figure: DocFigure) -> SlidePlan:
-        label = TextPara((Span(f"{self.doc.label}  \u00b7  {figure.view}"),), 14,
-                         color=LABEL_COLOR_ON_DARK, space_after=0)
+        label = TextPara(
+            (Span(f"{self.doc.label}  \u00b7  {figure.view}"),),
+            14,
+            color=LABEL_COLOR_ON_DARK,
+            space_after=0,
+        )
         area = Box(0.2, 0.6, SLIDE_WIDTH - 0.4, SLIDE_HEIGHT - 0.8)
         return SlidePlan(
-            "unknown", "figure", True,
+            "unknown",
+            "figure",
+            True,
             (TextBox(Box(0.2, 0.1, SLIDE_WIDTH - 0.4, 0.45), (label,), "Image label"),),
-            pictures=(PictureBox(_fit(figure.image, area), figure.image, figure.view,
-                                 figure.alt),),
+            pictures=(PictureBox(_fit(figure.image, area), figure.image, figure.view, figure.alt),),
             notes=f"{figure.view}. Ask: what do you see? Describe the abnormality before "
             "naming it.",
-            footer=False,
         )
 
     # -- answer part ---------------------------------------------------------------------------
@@ -149,17 +176,25 @@ class _Planner:
             if figure.id not in shown:
                 yield from self._finding_slides(figure.caption, (figure,))
         yield from self._text_slides("answer", "findings", "Findings", loose)
-        yield from self._text_slides("answer", "differential", "Differential diagnosis",
-                                     self._differential_paras())
+        yield from self._text_slides(
+            "answer", "differential", "Differential diagnosis", self._differential_paras()
+        )
         yield self._diagnosis_slide()
-        yield from self._text_slides("answer", "discussion", "Discussion",
-                                     [self._para(p) for p in doc.discussion])
-        yield from self._text_slides("answer", "teaching", "Teaching points",
-                                     [self._para(p, bullet="\u2022") for p in doc.teaching_points])
-        yield from self._text_slides("answer", "management", "Management",
-                                     [self._para(p) for p in doc.management])
-        references = [self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.")
-                      for r in doc.references]
+        yield from self._text_slides(
+            "answer", "discussion", "Discussion", [self._para(p) for p in doc.discussion]
+        )
+        yield from self._text_slides(
+            "answer",
+            "teaching",
+            "Teaching points",
+            [self._para(p, bullet="\u2022") for p in doc.teaching_points],
+        )
+        yield from self._text_slides(
+            "answer", "management", "Management", [self._para(p) for p in doc.management]
+        )
+        references = [
+            self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.") for r in doc.references
+        ]
         yield from self._text_slides("answer", "references", "References", references)
 
     def _differential_paras(self) -> list[TextPara]:
@@ -167,65 +202,109 @@ class _Planner:
         for item in self.doc.differential:
             paras.append(self._para(item.name, bullet="\u2022", space_after=2 if item.note else 8))
             if item.note:
-                paras.append(self._para(item.note, size=NOTE_SIZE, color=MUTED_COLOR,
-                                        indent=BULLET_INDENT))
+                paras.append(
+                    self._para(item.note, size=NOTE_SIZE, color=MUTED_COLOR, indent=BULLET_INDENT)
+                )
         return paras
 
     def _diagnosis_slide(self) -> SlidePlan:
         title = self._title("Diagnosis")
         diagnosis = TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center")
         body = TextBox(BODY_BOX, (diagnosis,), "Diagnosis", "middle")
-        return SlidePlan("answer", "diagnosis", False, (title, body),
-                         notes=self.answer_notes)
+        return SlidePlan(
+            "answer", "diagnosis", False, (title, body), notes=self.answer_notes, footer=FOOTER_BOX
+        )
 
     def _finding_slides(self, text: Spans, figures: tuple[DocFigure, ...]) -> Iterator[SlidePlan]:
         panel = Box(0, 0, SLIDE_WIDTH * PANEL_SHARE, SLIDE_HEIGHT)
-        pictures, captions = self._panel_pictures(panel, figures)
+        pictures, labels = self._panel_pictures(panel, figures)
         column = Box(panel.width + 0.4, 0, SLIDE_WIDTH - panel.width - 0.4 - MARGIN, 0)
         title_box = replace(column, y=TITLE_BOX.y, height=TITLE_BOX.height)
         body_box = replace(column, y=BODY_BOX.y, height=BODY_BOX.height)
-        pages = self._paginate([self._para(text, size=24)], body_box)
+        pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
         for i, page in enumerate(pages):
             title = TextBox(title_box, (self._title_para("Findings", i > 0),), "Title")
-            yield SlidePlan("answer", "finding", False,
-                            (title, TextBox(body_box, tuple(page), "Findings"), captions),
-                            pictures=pictures, panel=panel, notes=self.answer_notes)
+            yield SlidePlan(
+                "answer",
+                "finding",
+                False,
+                (title, TextBox(body_box, tuple(page), "Findings"), *labels),
+                pictures=pictures,
+                panel=panel,
+                notes=self.answer_notes,
+                footer=replace(FOOTER_BOX, x=column.x, width=column.width),
+            )
 
-    def _panel_pictures(self, panel: Box, figures: tuple[DocFigure, ...]
-                        ) -> tuple[tuple[PictureBox, ...], TextBox]:
-        caption_height = 0.9
-        gap = 0.15
-        count = len(figures)
-        cell_width = (panel.width - 0.4 - gap * (count - 1)) / count
-        pictures = []
-        for i, figure in enumerate(figures):
-            cell = Box(0.2 + i * (cell_width + gap), 0.2, cell_width,
-                       panel.height - 0.4 - caption_height)
-            pictures.append(PictureBox(_fit(figure.image, cell), figure.image,
-                                       f"Fig. {figure.number}", figure.alt))
-        lines = [(Span(f"Fig. {f.number}. ", bold=True), *f.caption,
-                  *((Span("  "), *f.credit) if f.credit else ())) for f in figures]
-        captions = TextBox(
-            Box(0.2, panel.height - caption_height - 0.1, panel.width - 0.4, caption_height),
-            tuple(TextPara(line, 12, color=LABEL_COLOR_ON_DARK, space_after=2) for line in lines),
-            "Captions",
+    def _panel_pictures(
+        self, panel: Box, figures: tuple[DocFigure, ...]
+    ) -> tuple[tuple[PictureBox, ...], tuple[TextBox, ...]]:
+        """Images side by side on the black panel, each over its figure number and credit."""
+        gap, pad = 0.15, 0.2
+        cell_width = (panel.width - 2 * pad - gap * (len(figures) - 1)) / len(figures)
+        labels = [self._figure_label(figure) for figure in figures]
+        label_height = max(self._height(label, cell_width) for label in labels)
+        pictures, captions = [], []
+        for i, (figure, label) in enumerate(zip(figures, labels, strict=True)):
+            x = pad + i * (cell_width + gap)
+            cell = Box(x, pad, cell_width, panel.height - 2 * pad - label_height)
+            picture = _fit(figure.image, cell)
+            pictures.append(PictureBox(picture, figure.image, f"Fig. {figure.number}", figure.alt))
+            captions.append(
+                TextBox(
+                    Box(x, picture.y + picture.height, cell_width, label_height),
+                    label,
+                    f"Fig. {figure.number} label",
+                )
+            )
+        return tuple(pictures), tuple(captions)
+
+    def _figure_label(self, figure: DocFigure) -> tuple[TextPara, ...]:
+        number = TextPara(
+            (Span(f"Fig. {figure.number}", bold=True),),
+            CAPTION_SIZE,
+            color=LABEL_COLOR_ON_DARK,
+            space_after=2,
         )
-        return tuple(pictures), captions
+        if not figure.credit:
+            return (number,)
+        return (
+            number,
+            TextPara(figure.credit, CAPTION_SIZE, color=LABEL_COLOR_ON_DARK, space_after=0),
+        )
+
+    def _height(self, paras: tuple[TextPara, ...], width: float) -> float:
+        """Inches a text box needs for `paras` at `width` inches, insets included."""
+        box = Box(0, 0, width, 0)
+        points = sum(
+            len(self._lines(p, box)) * p.size * LINE_SPACING + p.space_after for p in paras
+        )
+        return points / 72 + 2 * INSET_Y + 0.05
 
     # -- text slides and pagination ------------------------------------------------------------
 
-    def _text_slides(self, part: Part, kind: str, title: str, paras: list[TextPara],
-                     notes: str | None = None) -> Iterator[SlidePlan]:
+    def _text_slides(
+        self, part: Part, kind: str, title: str, paras: list[TextPara], notes: str | None = None
+    ) -> Iterator[SlidePlan]:
         if not paras:
             return
         for i, page in enumerate(self._paginate(paras, BODY_BOX)):
-            yield SlidePlan(part, kind, False,
-                            (TextBox(TITLE_BOX, (self._title_para(title, i > 0),), "Title"),
-                             TextBox(BODY_BOX, tuple(page), title)),
-                            notes=self.answer_notes if notes is None else notes)
+            yield SlidePlan(
+                part,
+                kind,
+                False,
+                (
+                    TextBox(TITLE_BOX, (self._title_para(title, i > 0),), "Title"),
+                    TextBox(BODY_BOX, tuple(page), title),
+                ),
+                notes=self.answer_notes if notes is None else notes,
+                footer=FOOTER_BOX,
+            )
 
-    def _paginate(self, paras: list[TextPara], box: Box) -> list[list[TextPara]]:
-        """Fill slides in order; an item that alone does not fit is split between lines."""
+    def _paginate(
+        self, paras: list[TextPara], box: Box, max_lines: int = MAX_BODY_LINES
+    ) -> list[list[TextPara]]:
+        """Fill slides in order; an item that alone does not fit is split between lines,
+        after a sentence where one ends on the slide."""
         capacity = (box.height - 2 * INSET_Y) * 72
         pages: list[list[TextPara]] = [[]]
         used, lines_used = 0.0, 0
@@ -234,29 +313,31 @@ class _Planner:
             para = queue.pop(0)
             lines = self._lines(para, box)
             height = len(lines) * para.size * LINE_SPACING + para.space_after
-            if used + height <= capacity and lines_used + len(lines) <= MAX_BODY_LINES:
+            if used + height <= capacity and lines_used + len(lines) <= max_lines:
                 pages[-1].append(para)
                 used, lines_used = used + height, lines_used + len(lines)
                 continue
-            room = min(int((capacity - used) // (para.size * LINE_SPACING)),
-                       MAX_BODY_LINES - lines_used)
-            fits_alone = height <= capacity and len(lines) <= MAX_BODY_LINES
+            room = min(
+                int((capacity - used - para.space_after) // (para.size * LINE_SPACING)),
+                max_lines - lines_used,
+            )
+            fits_alone = height <= capacity and len(lines) <= max_lines
             if pages[-1] and (fits_alone or room < 2):
                 pages.append([])
                 used, lines_used = 0.0, 0
                 queue.insert(0, para)
                 continue
-            room = max(room, 1)
-            head, tail = lines[:room], lines[room:]
-            pages[-1].append(replace(para, spans=spans_of([w for line in head for w in line])))
-            rest = spans_of([w for line in tail for w in line])
+            words = [word for line in lines for word in line]
+            cut = _sentence_cut(lines, max(room, 1))
+            pages[-1].append(replace(para, spans=spans_of(words[:cut])))
+            rest = spans_of(words[cut:])
             indent = para.indent + (BULLET_INDENT if para.bullet else 0)
             queue.insert(0, replace(para, spans=rest, bullet=None, indent=indent))
             pages.append([])
             used, lines_used = 0.0, 0
         return [page for page in pages if page]
 
-    def _lines(self, para: TextPara, box: Box) -> list:
+    def _lines(self, para: TextPara, box: Box) -> list[list[Word]]:
         width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
         return self.measure.wrap(para.spans, para.size, width)
 
@@ -271,12 +352,23 @@ class _Planner:
         return TextBox(TITLE_BOX, (self._title_para(title, False),), "Title")
 
 
+def _sentence_cut(lines: list[list[Word]], room: int) -> int:
+    """How many words of the first `room` lines to keep on this slide: through the last
+    sentence that ends there, unless that would leave the slide less than half full."""
+    words = [word for line in lines[:room] for word in line]
+    for count in range(len(words), len(words) // 2, -1):
+        if words[count - 1].text.endswith((".", "?", "!", ";", ":")):
+            return count
+    return len(words)
+
+
 def _fit(image: PreparedImage, area: Box) -> Box:
     """The largest box of the image's aspect ratio centred in `area`."""
     scale = min(area.width / image.width, area.height / image.height)
     width, height = image.width * scale, image.height * scale
-    return Box(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2,
-               width, height)
+    return Box(
+        area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height
+    )
 
 
 def _plain(spans: Spans) -> str:

@@ -38,14 +38,19 @@ class TextMeasure:
 
     def __init__(self, family: str = DECK_FONT):
         twin = METRIC_TWINS.get(family, family)
-        faces = {style: find_face(twin, style) for style in ("regular", "bold", "italic",
-                                                              "bold_italic")}
+        faces = {
+            style: find_face(twin, style) for style in ("regular", "bold", "italic", "bold_italic")
+        }
         if faces["regular"]:
             self.safety = SAFETY["twin"]
         else:  # no metric twin: measure with the embedded handout family, which is wider
             fallback = find_family()
-            faces = {"regular": fallback.regular, "bold": fallback.bold,
-                     "italic": fallback.italic, "bold_italic": fallback.bold_italic}
+            faces = {
+                "regular": fallback.regular,
+                "bold": fallback.bold,
+                "italic": fallback.italic,
+                "bold_italic": fallback.bold_italic,
+            }
             self.safety = SAFETY["fallback"]
         self._faces: dict[str, Path] = {k: v or faces["regular"] for k, v in faces.items()}
 
@@ -84,7 +89,9 @@ class TextMeasure:
 def _units(words: list[Word]) -> list[list[Word]]:
     units: list[list[Word]] = []
     for word in words:
-        glued = units and not units[-1][-1].space and units[-1][-1].text != "\n" and word.text != "\n"
+        glued = (
+            units and not units[-1][-1].space and units[-1][-1].text != "\n" and word.text != "\n"
+        )
         if glued:
             units[-1].append(word)
         else:

@@ -29,7 +29,6 @@ from .plan import (
     BULLET_INDENT,
     INSET_X,
     INSET_Y,
-    MARGIN,
     MUTED_COLOR,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
@@ -86,7 +85,7 @@ def _draw_slide(presentation: Presentation, plan: SlidePlan, number: int, label:
     for text in plan.texts:
         _draw_text(slide, text)
     if plan.footer:
-        _draw_footer(slide, label, number)
+        _draw_footer(slide, plan.footer, label, number)
     slide.notes_slide.notes_text_frame.text = plan.notes
 
 
@@ -153,15 +152,15 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
     if not para.bullet:
         etree.SubElement(properties, qn("a:buNone"))
     elif para.bullet[:-1].isdigit():
-        etree.SubElement(properties, qn("a:buAutoNum"), type="arabicPeriod",
-                         startAt=para.bullet[:-1])
+        etree.SubElement(
+            properties, qn("a:buAutoNum"), type="arabicPeriod", startAt=para.bullet[:-1]
+        )
     else:
         etree.SubElement(properties, qn("a:buFont"), typeface="Arial")
         etree.SubElement(properties, qn("a:buChar"), char=para.bullet)
 
 
-def _draw_footer(slide, label: str, number: int) -> None:  # noqa: ANN001
-    box = Box(MARGIN, SLIDE_HEIGHT - 0.55, SLIDE_WIDTH - 2 * MARGIN, 0.4)
+def _draw_footer(slide, box: Box, label: str, number: int) -> None:  # noqa: ANN001
     text = TextPara((Span(f"{label}  \u00b7  {number}"),), 12, color=MUTED_COLOR, space_after=0)
     _draw_text(slide, TextBox(box, (text,), "Footer"))
 
