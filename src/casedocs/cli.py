@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from .build import OUTPUT_KINDS, load_document, render_outputs, write_atomically
-from .errors import CaseError
+from .document import Document
+from .errors import CaseError, Report
 from .fonts import FontNotFound
+from .loader import display_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,24 +50,43 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE.yaml")
     validate.set_defaults(run=_validate)
+    schema = commands.add_parser("schema", help="print the JSON Schema of case files")
+    schema.set_defaults(run=_schema)
     return parser
 
 
-def _load_all(paths: list[Path]) -> list:
+def _load_all(paths: list[Path]) -> list[Document]:
     """Every case loaded, or one CaseError listing the problems of all of them."""
-    documents, reports = [], []
+    loaded: dict[Path, Document] = {}
+    reports: list[Report] = []
     for path in paths:
         try:
-            loaded = load_document(path)
+            result = load_document(path)
         except CaseError as error:
             reports += error.reports
             continue
-        for warning in loaded.warnings:
+        for warning in result.warnings:
             print(warning, file=sys.stderr)
-        documents.append(loaded.document)
+        loaded[path] = result.document
+    reports += _clashing_ids(loaded)
     if reports:
         raise CaseError(reports)
-    return documents
+    return list(loaded.values())
+
+
+def _clashing_ids(loaded: dict[Path, Document]) -> list[Report]:
+    """Two cases with one id would write the same output files."""
+    owners: dict[str, Path] = {}
+    reports = []
+    for path, document in loaded.items():
+        if document.id in owners:
+            message = (
+                f"'{document.id}' is also the id of {display_path(owners[document.id])}; "
+                "both would write the same files"
+            )
+            reports.append(Report(display_path(path), None, "id", message))
+        owners.setdefault(document.id, path)
+    return reports
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -84,6 +106,13 @@ def _validate(args: argparse.Namespace) -> int:
             f"{document.id}: ok ({len(document.figures)} figures, "
             f"{len(document.references)} references)"
         )
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .model import Case
+
+    print(json.dumps(Case.model_json_schema(), indent=2))
     return 0
 
 

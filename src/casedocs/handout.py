@@ -41,6 +41,7 @@ from .fonts import FontFamily, find_family
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.75 * inch
 FIGURE_GAP = 0.2 * inch
+MIN_CAPTION_WIDTH_SHARE = 0.6  # of the text frame
 MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
 GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
@@ -251,6 +252,8 @@ class _Story:
     def _figure_row(self, row: list[DocFigure]) -> Flowable:
         cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
         images = [self._image(figure, cell_width) for figure in row]
+        if len(row) == 1:  # a lone figure's caption is as wide as the image, within reason
+            cell_width = max(images[0].drawWidth, MIN_CAPTION_WIDTH_SHARE * self.width)
         captions = [self._caption(figure) for figure in row]
         table = Table(
             [images, captions],
