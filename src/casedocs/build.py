@@ -35,7 +35,7 @@ def load_document(path: Path) -> LoadedDocument:
     images, problems = _prepare_images(loaded)
     problems += check_case(loaded.case)
     document = None
-    if not any(p.path[:1] == ("figures",) and not p.warning for p in problems):
+    if len(images) == len(loaded.case.figures):  # numbering needs every figure
         document, document_problems = build_document(loaded.case, images)
         problems += document_problems
     reports = [loaded.source.report(p) for p in problems]

@@ -124,7 +124,9 @@ def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Docume
         history=resolved[("history", 0)],
         figures=figures,
         findings=tuple(
-            DocFinding(resolved[("findings", i)], tuple(by_id[f] for f in finding.figures))
+            DocFinding(
+                resolved[("findings", i)], tuple(by_id[f] for f in finding.figures if f in by_id)
+            )
             for i, finding in enumerate(case.findings)
         ),
         diagnosis=resolved[("diagnosis", 0)],
@@ -196,7 +198,7 @@ def _check_figure_refs(blocks: list[_Block], numbers: dict[str, int]) -> list[Pr
                         Problem(
                             block.path,
                             f"no figure with id '{figure_id}' (@fig-{figure_id})",
-                            line_in_text=ref.line,
+                            needle=ref.source,
                         )
                     )
                 elif figure_id not in first_mentions:
@@ -229,7 +231,7 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
                         Problem(
                             block.path,
                             f"no reference with id '{work.id}' ([@{work.id}])",
-                            line_in_text=ref.line,
+                            needle=ref.source,
                         )
                     )
                 else:

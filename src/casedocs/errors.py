@@ -19,7 +19,7 @@ class Problem:
     path: FieldPath
     message: str
     warning: bool = False
-    line_in_text: int = 0  # for a problem inside a multi-line text field: its line there
+    needle: str | None = None  # text as typed inside the field, to point at its own line
 
 
 @dataclass(frozen=True)

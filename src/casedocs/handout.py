@@ -106,7 +106,7 @@ def _register_fonts(family: FontFamily) -> None:
 
 
 def _style(name: str, **overrides: object) -> ParagraphStyle:
-    base = dict(fontName=FONT, fontSize=10.5, leading=15, spaceAfter=6)
+    base = dict(fontName=FONT, bulletFontName=FONT, fontSize=10.5, leading=15, spaceAfter=6)
     return ParagraphStyle(name, **{**base, **overrides})
 
 
@@ -265,7 +265,8 @@ class _Story:
         table.setStyle(
             TableStyle(
                 [
-                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                     ("ALIGN", (0, 0), (-1, 0), "CENTER"),
                     ("VALIGN", (0, 1), (-1, 1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -301,6 +302,8 @@ def _footer_canvas(document: Document) -> type[Canvas]:
         """Defers page output until the end so each footer can say "Page X of Y"."""
 
         def __init__(self, *args: object, **kwargs: object):
+            # reportlab otherwise starts every page in Helvetica, an unembedded font.
+            kwargs.update(initialFontName=FONT, initialFontSize=10)
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -41,10 +41,10 @@ class CitedWork:
 
 @dataclass(frozen=True)
 class Citation:
-    """`[@a; @b, p. 12]`; `line` is its line within the field's text, for error reports."""
+    """`[@a; @b, p. 12]`; `source` is the text as typed, to find it again for error reports."""
 
     works: tuple[CitedWork, ...]
-    line: int = 0
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class FigureRef:
     """`@fig-a` or `[@fig-a; @fig-b]`."""
 
     ids: tuple[str, ...]
-    line: int = 0
+    source: str = field(default="", compare=False)
 
 
 Inline = Span | Citation | FigureRef
@@ -78,8 +78,7 @@ def parse_paragraphs(text: str) -> tuple[Paragraph, ...]:
     tokens = _parser().parse(_normalize(text))
     for block, inline in zip(tokens, tokens[1:], strict=False):
         if block.type == "paragraph_open" and inline.type == "inline":
-            first_line = block.map[0] if block.map else 0
-            paragraphs.append(_shift_lines(_spans(inline.children or []), first_line))
+            paragraphs.append(_spans(inline.children or []))
     return tuple(paragraphs)
 
 
@@ -100,10 +99,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _line_at(state: StateInline) -> int:
-    return state.src.count("\n", 0, state.pos)
-
-
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):
         return False
@@ -117,11 +112,11 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
             w.id.removeprefix(FIGURE_PREFIX) for w in works if w.id.startswith(FIGURE_PREFIX)
         )
         cited = tuple(w for w in works if not w.id.startswith(FIGURE_PREFIX))
-        line = _line_at(state)
+        source = match.group(0)
         if figures:
-            state.push("figure_ref", "", 0).meta = {"ref": FigureRef(figures, line)}
+            state.push("figure_ref", "", 0).meta = {"ref": FigureRef(figures, source)}
         if cited:
-            state.push("citation", "", 0).meta = {"ref": Citation(cited, line)}
+            state.push("citation", "", 0).meta = {"ref": Citation(cited, source)}
     state.pos = match.end()
     return True
 
@@ -135,7 +130,7 @@ def _figure_rule(state: StateInline, silent: bool) -> bool:
     if match is None:
         return False
     if not silent:
-        state.push("figure_ref", "", 0).meta = {"ref": FigureRef((match["id"],), _line_at(state))}
+        state.push("figure_ref", "", 0).meta = {"ref": FigureRef((match["id"],), match.group(0))}
     state.pos = match.end()
     return True
 
@@ -179,10 +174,3 @@ def _merge_spans(items: list[Inline]) -> Paragraph:
         else:
             merged.append(item)
     return tuple(merged)
-
-
-def _shift_lines(paragraph: Paragraph, first_line: int) -> Paragraph:
-    return tuple(
-        replace(item, line=item.line + first_line) if not isinstance(item, Span) else item
-        for item in paragraph
-    )

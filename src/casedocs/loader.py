@@ -27,39 +27,53 @@ class SourceMap:
     """Where each field of a case file was written."""
 
     file: str
+    text: str
     data: Any
     nodes: dict[FieldPath, yaml.Node]
 
-    def line_of(self, path: FieldPath, line_in_text: int = 0) -> int | None:
-        """1-based line of `path`, or of its nearest written ancestor (a missing field)."""
+    def line_of(self, path: FieldPath, needle: str | None = None) -> int | None:
+        """1-based line of `path`, or of its nearest written ancestor (a missing field);
+        with `needle`, the line where that text is written inside the field's value."""
         for depth in range(len(path), -1, -1):
             node = self.nodes.get(path[:depth])
             if node is not None:
-                return _node_line(node, line_in_text if depth == len(path) else 0)
+                return self._needle_line(node, needle) or _node_line(node)
         return None
 
+    def _needle_line(self, node: yaml.Node, needle: str | None) -> int | None:
+        if not needle or not isinstance(node, yaml.ScalarNode):
+            return None
+        start, end = node.start_mark.index, node.end_mark.index
+        found = self.text.find(needle, start, end)
+        return self.text.count("\n", 0, found) + 1 if found >= 0 else None
+
     def label_of(self, path: FieldPath) -> str:
-        """A field path as a user reads it: figures[cxr].file, findings[2].text."""
-        label, data = "", self.data
-        for part in path:
-            if isinstance(part, int):
-                item = data[part] if isinstance(data, list) and part < len(data) else None
-                name = item.get("id") if isinstance(item, dict) else None
-                label += f"[{name}]" if isinstance(name, str) else f"[{part}]"
-                data = item
-            else:
-                label += f".{part}" if label else part
-                data = data.get(part) if isinstance(data, dict) else None
-        return label
+        return field_label(self.data, path)
 
     def report(self, problem: Problem) -> Report:
         return Report(
             file=self.file,
-            line=self.line_of(problem.path, problem.line_in_text),
+            line=self.line_of(problem.path, problem.needle),
             field=self.label_of(problem.path),
             message=problem.message,
             warning=problem.warning,
         )
+
+
+def field_label(data: Any, path: FieldPath) -> str:
+    """A field path as a user reads it: figures[cxr].file (list items by id when they have
+    one in `data`), findings[2].text."""
+    label = ""
+    for part in path:
+        if isinstance(part, int):
+            item = data[part] if isinstance(data, list) and part < len(data) else None
+            name = item.get("id") if isinstance(item, dict) else None
+            label += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+            data = item
+        else:
+            label += f".{part}" if label else part
+            data = data.get(part) if isinstance(data, dict) else None
+    return label
 
 
 @dataclass(frozen=True)
@@ -68,11 +82,11 @@ class LoadedCase:
     source: SourceMap
 
 
-def _node_line(node: yaml.Node, line_in_text: int) -> int:
+def _node_line(node: yaml.Node) -> int:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         line += 1  # block scalars start on the line after their indicator
-    return line + line_in_text
+    return line
 
 
 def display_path(path: Path) -> str:
@@ -83,8 +97,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_yaml(path: Path) -> SourceMap:
-    """Parse `path` into plain data and its source map, or raise CaseError."""
+def read_yaml(path: Path) -> tuple[SourceMap, list[Report]]:
+    """Parse `path` into plain data and its source map, with the problems found on the way
+    (duplicate keys, aliases); raise CaseError when it cannot be read as YAML at all."""
     shown = display_path(path)
     text = _read_text(path, shown)
     try:
@@ -93,11 +108,20 @@ def read_yaml(path: Path) -> SourceMap:
         raise _yaml_syntax_error(shown, error) from None
     if root is None:
         raise file_error(shown, "the file is empty")
-    builder = _DataBuilder(shown)
+    builder = _DataBuilder(shown, _alias_lines(text))
     data = builder.build(root, ())
-    if builder.problems:
-        raise CaseError(builder.problems)
-    return SourceMap(file=shown, data=data, nodes=builder.nodes)
+    return SourceMap(shown, text, data, builder.nodes), builder.problems
+
+
+def _alias_lines(text: str) -> list[int]:
+    """Lines of `*alias` uses (composed nodes only remember where their anchor was)."""
+    if "*" not in text:
+        return []
+    return [
+        event.start_mark.line + 1
+        for event in yaml.parse(text, Loader=yaml.SafeLoader)
+        if isinstance(event, yaml.AliasEvent)
+    ]
 
 
 def _read_text(path: Path, shown: str) -> str:
@@ -134,8 +158,9 @@ def _yaml_syntax_error(shown: str, error: yaml.YAMLError) -> CaseError:
 class _DataBuilder:
     """Turns composed YAML nodes into dicts, lists and scalars, recording each node's path."""
 
-    def __init__(self, shown: str):
+    def __init__(self, shown: str, alias_lines: list[int]):
         self.shown = shown
+        self.alias_lines = iter(alias_lines)
         self.nodes: dict[FieldPath, yaml.Node] = {}
         self.problems: list[Report] = []
         self._seen: set[int] = set()
@@ -143,7 +168,10 @@ class _DataBuilder:
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in self._seen:
-            self._problem(node, path, "YAML aliases (*name) are not supported; write the value out")
+            line = next(self.alias_lines, node.start_mark.line + 1)
+            label = field_label(None, path)
+            message = "YAML aliases (*name) are not supported; write the value out"
+            self.problems.append(Report(self.shown, line, label, message))
             return None
         self._seen.add(id(node))
         self.nodes[path] = node
@@ -181,19 +209,21 @@ class _DataBuilder:
             return None
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
-        label = SourceMap(self.shown, None, {}).label_of(path) if path else ""
+        label = field_label(None, path)
         self.problems.append(Report(self.shown, node.start_mark.line + 1, label, message))
 
 
 def load_case(path: Path) -> LoadedCase:
     """Read and validate one case file, or raise CaseError listing every problem in it."""
-    source = read_yaml(path)
+    source, problems = read_yaml(path)
     if not isinstance(source.data, dict):
         raise file_error(source.file, "a case file must be a mapping of keys (id:, title:, ...)", 1)
     try:
         case = Case.model_validate(source.data, context={"base_dir": path.resolve().parent})
     except ValidationError as error:
-        raise CaseError([source.report(p) for p in translate_errors(error, Case)]) from None
+        problems += [source.report(p) for p in translate_errors(error, Case)]
+    if problems:
+        raise CaseError(sorted(problems, key=lambda report: report.line or 0))
     return LoadedCase(case=case, source=source)
 
 

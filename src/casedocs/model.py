@@ -143,6 +143,7 @@ def check_case(case: Case) -> list[Problem]:
                     Problem(("findings", i, "figures", j), f"no figure with id '{figure_id}'")
                 )
     problems += _revealing_id_words(case)
+    problems += _revealing_figure_labels(case)
     return problems
 
 
@@ -172,6 +173,37 @@ def _revealing_id_words(case: Case) -> list[Problem]:
             f"it must not contain '{sorted(shared)[0]}' from the title or diagnosis",
         )
     ]
+
+
+def answer_terms(case: Case) -> list[tuple[str, str]]:
+    """(field, text) pairs that give the answer away, less any the history itself says."""
+    terms = [("title", case.title), ("diagnosis", case.diagnosis)]
+    terms += [("keywords", keyword) for keyword in case.keywords]
+    history = _folded(case.history)
+    return [(field, text) for field, text in terms if _folded(text) not in history]
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.split(r"\W+", text.casefold())).strip()
+
+
+def _revealing_figure_labels(case: Case) -> list[Problem]:
+    """`view` and `alt` are shown on the unknown slides: they must not name the answer."""
+    problems = []
+    terms = answer_terms(case)
+    for i, figure in enumerate(case.figures):
+        for field in ("view", "alt"):
+            text = getattr(figure, field)
+            for source, term in terms:
+                if text and f" {_folded(term)} " in f" {_folded(text)} ":
+                    problems.append(
+                        Problem(
+                            ("figures", i, field),
+                            f"shown before the answer, but names the {source} ('{term}')",
+                        )
+                    )
+                    break
+    return problems
 
 
 def model_fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:

@@ -1,0 +1,165 @@
+"""The YAML + model layer: every problem at once, each with its file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casedocs.errors import CaseError, Report
+from casedocs.loader import load_case
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the `occurrence`-th line of the file containing `needle`."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if needle in line]
+    return hits[occurrence - 1]
+
+
+def problems(path: Path) -> list[Report]:
+    with pytest.raises(CaseError) as caught:
+        load_case(path)
+    return caught.value.reports
+
+
+def only(reports: list[Report], field: str) -> Report:
+    matching = [r for r in reports if r.field == field]
+    assert len(matching) == 1, [str(r) for r in reports]
+    return matching[0]
+
+
+def test_two_independent_errors_are_reported_together(write_case) -> None:
+    path = write_case(replace=(("number: 17", "number: four"), ("year: 2020", 'year: "2020"')))
+    reports = problems(path)
+    assert len(reports) == 2
+    assert only(reports, "number").line == line_of(path, "number: four")
+    assert only(reports, "references[jones2020].year").line == line_of(path, 'year: "2020"')
+    assert all(r.file.endswith("case.yaml") and not r.warning for r in reports)
+
+
+def test_duplicate_key_and_type_error_are_reported_together(write_case) -> None:
+    path = write_case(replace=(("number: 17", "number: four"),
+                               ("institution: Teaching Hospital",
+                                "institution: Teaching Hospital\ninstitution: Other")))
+    reports = problems(path)
+    assert {r.line for r in reports} == {line_of(path, "number: four"),
+                                         line_of(path, "institution: Other")}
+
+
+def test_unknown_key_suggests_the_close_name(write_case) -> None:
+    path = write_case(replace=(("    caption: Frontal", "    captoin: Frontal"),))
+    report = only(problems(path), "figures[cxr].captoin")
+    assert "unknown key 'captoin'" in report.message
+    assert "did you mean 'caption'" in report.message
+    assert report.line == line_of(path, "captoin:")
+
+
+def test_duplicate_key_names_both_lines(write_case) -> None:
+    path = write_case(replace=(("institution: Teaching Hospital",
+                                "institution: Teaching Hospital\ntitle: Something else"),))
+    report = only(problems(path), "title")
+    assert report.line == line_of(path, "title: Something else")
+    assert "duplicate key" in report.message
+    assert f"line {line_of(path, 'title: Pulmonary')}" in report.message
+
+
+def test_yaml_syntax_error_gives_line_and_column(write_case) -> None:
+    path = write_case(replace=(("history: A 19-year-old with", "history: A 19-year-old: with"),))
+    (report,) = problems(path)
+    assert report.line == line_of(path, "history:")
+    assert "column 23" in report.message
+    assert "YAML syntax error" in report.message
+
+
+def test_word_for_a_number_names_the_field(write_case) -> None:
+    report = only(problems(write_case(replace=(("number: 17", "number: four"),))), "number")
+    assert "expected a whole number" in report.message
+    assert "'four'" in report.message
+
+
+def test_quoted_year_is_not_silently_converted(write_case) -> None:
+    path = write_case(replace=(("year: 2019", 'year: "2019"'),))
+    report = only(problems(path), "references[smith2019].year")
+    assert "expected a whole number" in report.message
+
+
+def test_unquoted_pmid_asks_for_quotes(write_case) -> None:
+    path = write_case(replace=(('pmid: "30735470"', "pmid: 30735470"),))
+    report = only(problems(path), "references[smith2019].pmid")
+    assert "expected text" in report.message
+    assert "quotes" in report.message
+    assert report.line == line_of(path, "pmid: 30735470")
+
+
+def test_yaml_boolean_word_is_not_accepted_as_text(write_case) -> None:
+    path = write_case(replace=(("institution: Teaching Hospital", "institution: no"),))
+    report = only(problems(path), "institution")
+    assert "expected text" in report.message
+
+
+def test_missing_title_is_reported(write_case) -> None:
+    report = only(problems(write_case(replace=(("title: Pulmonary sequestration\n", ""),))),
+                  "title")
+    assert "required" in report.message
+    assert report.line is not None
+
+
+def test_non_utf8_file_is_a_clear_error_with_its_line(case_dir: Path) -> None:
+    path = case_dir / "case.yaml"
+    path.write_bytes("id: case-17\ntitle: Caf\u00e9 lesion\n".encode("latin-1"))
+    (report,) = problems(path)
+    assert "UTF-8" in report.message
+    assert report.line == 2
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n"])
+def test_empty_file_is_an_error(case_dir: Path, text: str) -> None:
+    path = case_dir / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    (report,) = problems(path)
+    assert "empty" in report.message
+
+
+def test_top_level_list_is_refused(case_dir: Path) -> None:
+    path = case_dir / "case.yaml"
+    path.write_text("- id: case-17\n", encoding="utf-8")
+    (report,) = problems(path)
+    assert "mapping" in report.message
+
+
+def test_yaml_alias_is_refused_at_its_line(write_case) -> None:
+    path = write_case(replace=(("institution: Teaching Hospital", "institution: &inst Teaching"),
+                               ("copyright: Teaching Hospital 2026", "copyright: *inst")))
+    report = only(problems(path), "copyright")
+    assert "alias" in report.message
+    assert report.line == line_of(path, "copyright: *inst")
+
+
+def test_missing_image_names_figure_file_and_line(write_case) -> None:
+    path = write_case(replace=(("file: images/cxr.png", "file: images/x.png"),))
+    report = only(problems(path), "figures[cxr].file")
+    assert report.line == line_of(path, "file: images/x.png")
+    assert str(report) == (
+        f"{report.file}:{report.line}: figures[cxr].file: no such file 'images/x.png'")
+
+
+def test_image_path_is_relative_to_the_case_file(write_case, case_dir: Path, monkeypatch) -> None:
+    path = write_case()
+    monkeypatch.chdir(case_dir / "images")  # a working folder where images/cxr.png does not exist
+    assert load_case(path).case.figures[0].file == (case_dir / "images" / "cxr.png").resolve()
+
+
+def test_bad_id_pattern_is_refused(write_case) -> None:
+    path = write_case(replace=(("id: case-17", "id: Case_4"),))
+    report = only(problems(path), "id")
+    assert report.line == 1
+
+
+def test_case_error_text_lists_every_report(write_case) -> None:
+    path = write_case(replace=(("number: 17", "number: four"), ("year: 2020", 'year: "2020"')))
+    with pytest.raises(CaseError) as caught:
+        load_case(path)
+    lines = str(caught.value).splitlines()
+    assert lines == [str(r) for r in caught.value.reports]
+    assert len(lines) == 2

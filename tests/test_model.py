@@ -1,0 +1,122 @@
+"""Rules of the case model that span fields: neutral ids, unique ids, known figures, the label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casedocs.build import load_document
+from casedocs.errors import CaseError, Report
+from casedocs.loader import load_case
+from casedocs.model import Case, DifferentialItem, Finding
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if needle in line]
+    return hits[occurrence - 1]
+
+
+def errors(path: Path) -> list[Report]:
+    with pytest.raises(CaseError) as caught:
+        load_document(path)
+    return caught.value.reports
+
+
+def case_with(**changes: object) -> Case:
+    data: dict[str, object] = {"id": "case-17", "title": "Pulmonary sequestration",
+                               "history": "A cough.", "diagnosis": "Sequestration"}
+    data.update(changes)
+    return Case.model_validate({k: v for k, v in data.items() if v is not None})
+
+
+@pytest.mark.parametrize("case_id, word", [
+    ("sequestration-17", "sequestration"),  # a word of the title
+    ("intralobar-17", "intralobar"),  # a word of the diagnosis only
+    ("case-pulmonary", "pulmonary"),
+])
+def test_id_revealing_the_answer_is_refused(write_case, case_id: str, word: str) -> None:
+    path = write_case(replace=(("id: case-17", f"id: {case_id}"),))
+    (report,) = errors(path)
+    assert report.field == "id"
+    assert report.line == 1
+    assert f"'{word}'" in report.message
+
+
+def test_neutral_id_is_accepted(write_case) -> None:
+    path = write_case(replace=(("id: case-17", "id: chest-unknown-17"),))
+    assert load_document(path).document.id == "chest-unknown-17"
+
+
+def test_duplicate_figure_ids_are_refused(write_case) -> None:
+    path = write_case(replace=(("  - id: cta", "  - id: cxr"), ("figures: [cta]", "figures: [cxr]"),
+                               ("(@fig-cta)", "(@fig-cxr)")))
+    (report,) = errors(path)
+    assert report.field == "figures[cxr].id"
+    assert "duplicate id 'cxr'" in report.message
+    assert report.line == line_of(path, "  - id: cxr", occurrence=2)
+
+
+def test_duplicate_reference_ids_are_refused(write_case) -> None:
+    path = write_case(replace=(("id: jones2020", "id: smith2019"),
+                               (" [@jones2020]", "")))
+    (report,) = errors(path)
+    assert "duplicate id 'smith2019'" in report.message
+    assert report.line == line_of(path, "id: smith2019", occurrence=2)
+
+
+def test_finding_listing_an_unknown_figure_is_refused(write_case) -> None:
+    path = write_case(replace=(("figures: [cta]", "figures: [cta, ct]"),))
+    (report,) = errors(path)
+    assert report.field == "findings[1].figures[1]"
+    assert "no figure with id 'ct'" in report.message
+    assert report.line == line_of(path, "figures: [cta, ct]")
+
+
+def test_cross_field_problems_are_reported_together(write_case) -> None:
+    path = write_case(replace=(("id: case-17", "id: sequestration"),
+                               ("figures: [cta]", "figures: [ct]")))
+    assert {r.field for r in errors(path)} == {"id", "findings[1].figures[0]"}
+
+
+def test_plain_strings_are_findings_and_differential_names() -> None:
+    case = case_with(findings=["Opacity."], differential=["Pneumonia", {"name": "CPAM",
+                                                                        "note": "Cystic."}])
+    assert case.findings == [Finding(text="Opacity.", figures=[])]
+    assert case.differential == [DifferentialItem(name="Pneumonia"),
+                                 DifferentialItem(name="CPAM", note="Cystic.")]
+
+
+def test_optional_keys_may_be_left_out(write_case) -> None:
+    path = write_case(text="""\
+        id: case-17
+        title: Pulmonary sequestration
+        history: A 19-year-old with pneumonia.
+        diagnosis: Intralobar pulmonary sequestration
+        """)
+    case = load_case(path).case
+    assert (case.figures, case.references, case.discussion) == ([], [], None)
+
+
+def test_blank_required_text_is_refused(write_case) -> None:
+    path = write_case(replace=(("diagnosis: Intralobar pulmonary sequestration",
+                                'diagnosis: " "'),))
+    with pytest.raises(CaseError) as caught:
+        load_case(path)
+    assert [r.field for r in caught.value.reports] == ["diagnosis"]
+
+
+def test_label_joins_series_and_number(write_case) -> None:
+    assert load_case(write_case()).case.label == "Chest Case 17"
+
+
+@pytest.mark.parametrize("series, number, label", [
+    ("Chest Case", None, "Chest Case"),
+    (None, 17, "Case 17"),
+    (None, None, "Unknown case"),
+])
+def test_label_falls_back_without_revealing_the_answer(series, number, label) -> None:
+    case = case_with(series=series, number=number)
+    assert case.label == label
+    assert "sequestration" not in case.label.lower()
