@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from casedocs.build import load_document
+from casedocs.errors import CaseError, Report
+
 REPO = Path(__file__).resolve().parents[1]
 
 MINIMAL_CASE = """\
@@ -70,6 +73,34 @@ references:
     volume: "214"
     pages: 1-9
 """
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """1-based line number of the `occurrence`-th line of `path` that contains `needle`."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if needle in line]
+    return hits[occurrence - 1]
+
+
+def document_errors(path: Path) -> list[Report]:
+    """The reports of a case that fails full validation (model, references, images)."""
+    with pytest.raises(CaseError) as caught:
+        load_document(path)
+    return caught.value.reports
+
+
+def write_case_file(folder: Path, replace: tuple[tuple[str, str], ...] = (),
+                    cxr_name: str = "cxr.png") -> Path:
+    """The minimal case and its two images in `folder`, with `replace` edits applied."""
+    make_image(folder / "images" / cxr_name, (300, 400))
+    make_image(folder / "images" / "cta.png", (400, 400))
+    text = MINIMAL_CASE.replace("file: images/cxr.png", f"file: images/{cxr_name}")
+    for old, new in replace:
+        assert old in text, f"fixture edit does not apply: {old!r}"
+        text = text.replace(old, new)
+    case = folder / "case.yaml"
+    case.write_text(text, encoding="utf-8")
+    return case
 
 
 def make_image(path: Path, size: tuple[int, int] = (300, 400), mode: str = "L") -> Path:

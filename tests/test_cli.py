@@ -1,6 +1,19 @@
+"""The `casedocs` command: exit codes, messages, what is written and what is not.
+
+Spec (issue 2, "Commands" and "Loading and validation"): `casedocs build CASE.yaml... [--out DIR]
+[--only handout|slides]` writes DIR/handouts/<id>.pdf and DIR/slides/<id>.pptx (DIR defaults to
+build/); `casedocs validate CASE.yaml...`. Problems are reported as file:line: field: message,
+exit status 1, no traceback. A failed build leaves earlier outputs untouched and no temporary
+files behind.
+"""
+
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from casedocs.cli import main
 
@@ -10,3 +23,213 @@ def test_build_writes_both_outputs(write_case, case_dir: Path, capsys) -> None:
     assert main(["build", str(case), "--out", str(case_dir / "out")]) == 0
     assert (case_dir / "out" / "handouts" / "case-17.pdf").read_bytes().startswith(b"%PDF")
     assert (case_dir / "out" / "slides" / "case-17.pptx").read_bytes().startswith(b"PK")
+
+
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too) with its bytes."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "casedocs.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _second_case(write_case) -> Path:  # noqa: ANN001
+    return write_case(name="other.yaml", replace=(
+        ("id: case-17", "id: case-18"),
+        ("number: 17", "number: 18"),
+    ))
+
+
+# -- build -------------------------------------------------------------------------------------
+
+
+def test_build_prints_a_wrote_line_per_output(write_case, case_dir: Path, capsys) -> None:
+    case = write_case()
+    out = case_dir / "out"
+    assert main(["build", str(case), "--out", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    wrote = [line for line in stdout.splitlines() if line.startswith("wrote ")]
+    assert len(wrote) == 2
+    assert any(line.endswith(str(out / "handouts" / "case-17.pdf")) for line in wrote)
+    assert any(line.endswith(str(out / "slides" / "case-17.pptx")) for line in wrote)
+    assert set(_files(out)) == {"handouts/case-17.pdf", "slides/case-17.pptx"}
+
+
+def test_build_defaults_to_the_build_folder(write_case, case_dir: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    write_case()
+    monkeypatch.chdir(case_dir)
+    assert main(["build", "case.yaml"]) == 0
+    assert set(_files(case_dir / "build")) == {"handouts/case-17.pdf", "slides/case-17.pptx"}
+
+
+@pytest.mark.parametrize(("only", "expected"), [("handout", "handouts/case-17.pdf"),
+                                                ("slides", "slides/case-17.pptx")])
+def test_only_builds_one_output(write_case, case_dir: Path, only: str, expected: str) -> None:
+    case = write_case()
+    out = case_dir / "out"
+    assert main(["build", str(case), "--out", str(out), "--only", only]) == 0
+    assert set(_files(out)) == {expected}
+
+
+def test_two_cases_in_one_build(write_case, case_dir: Path) -> None:
+    first, second = write_case(), _second_case(write_case)
+    out = case_dir / "out"
+    assert main(["build", str(first), str(second), "--out", str(out)]) == 0
+    assert set(_files(out)) == {"handouts/case-17.pdf", "slides/case-17.pptx",
+                                "handouts/case-18.pdf", "slides/case-18.pptx"}
+
+
+def test_warnings_are_printed_but_the_build_succeeds(write_case, case_dir: Path, capsys) -> None:
+    case = write_case(replace=(("Intralobar forms are the most common [@jones2020].",
+                                "Intralobar forms are the most common."),))
+    assert main(["build", str(case), "--out", str(case_dir / "out")]) == 0
+    stderr = capsys.readouterr().err
+    line = _line_of(case, "- id: jones2020")
+    assert f"case.yaml:{line}: warning: " in stderr and "jones2020" in stderr
+    assert (case_dir / "out" / "handouts" / "case-17.pdf").exists()
+
+
+# -- user errors -------------------------------------------------------------------------------
+
+
+def test_bad_case_exits_1_with_file_line_field_and_no_traceback(write_case,
+                                                                case_dir: Path) -> None:
+    case = write_case(replace=(("file: images/cta.png", "file: images/missing.png"),))
+    result = _run("build", "case.yaml", "--out", "out", cwd=case_dir)
+    assert result.returncode == 1
+    line = _line_of(case, "file: images/missing.png")
+    assert f"case.yaml:{line}: figures[cta].file: " in result.stderr
+    assert "missing.png" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (case_dir / "out").exists()
+
+
+def test_yaml_syntax_error_exits_1_without_traceback(write_case, case_dir: Path) -> None:
+    write_case(text="id: case-17\ntitle: [unclosed\nhistory: x\n")
+    result = _run("validate", "case.yaml", cwd=case_dir)
+    assert result.returncode == 1
+    assert "case.yaml:" in result.stderr and "YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_problem_is_reported_at_once(write_case, case_dir: Path, capsys) -> None:
+    case = write_case(replace=(
+        ("file: images/cta.png", "file: images/missing.png"),
+        ("management: Surgical resection.", "managment: Surgical resection."),
+    ))
+    assert main(["validate", str(case)]) == 1
+    stderr = capsys.readouterr().err
+    assert f"case.yaml:{_line_of(case, 'missing.png')}: figures[cta].file" in stderr
+    assert f"case.yaml:{_line_of(case, 'managment:')}:" in stderr
+    assert "management" in stderr  # the did-you-mean
+
+
+def test_missing_case_file_is_a_clear_error(case_dir: Path, capsys) -> None:
+    assert main(["validate", str(case_dir / "nope.yaml")]) == 1
+    stderr = capsys.readouterr().err
+    assert "nope.yaml" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_an_error_in_one_case_writes_nothing_for_any(write_case, case_dir: Path,
+                                                     capsys) -> None:
+    good = write_case()
+    bad = write_case(name="bad.yaml", replace=(
+        ("id: case-17", "id: case-18"),
+        ("file: images/cta.png", "file: images/missing.png"),
+    ))
+    out = case_dir / "out"
+    assert main(["build", str(good), str(bad), "--out", str(out)]) == 1
+    stderr = capsys.readouterr().err
+    assert "bad.yaml:" in stderr
+    assert _files(out) == {}
+
+
+# -- validate ----------------------------------------------------------------------------------
+
+
+def test_validate_reports_ok_and_writes_nothing(write_case, case_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    write_case()
+    _second_case(write_case)
+    monkeypatch.chdir(case_dir)
+    assert main(["validate", "case.yaml", "other.yaml"]) == 0
+    stdout = capsys.readouterr().out
+    assert "case-17: ok" in stdout and "case-18: ok" in stdout
+    assert not (case_dir / "build").exists()
+
+
+def test_validate_imports_neither_reportlab_nor_pptx(write_case, case_dir: Path) -> None:
+    case = write_case()
+    script = (
+        "import sys\n"
+        "from casedocs.cli import main\n"
+        f"code = main(['validate', {str(case)!r}])\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pptx'})\n"
+        "print('LOADED', loaded)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=case_dir)
+    assert result.returncode == 0, result.stderr
+    assert "LOADED []" in result.stdout
+
+
+# -- failed builds -----------------------------------------------------------------------------
+
+
+def test_failed_build_leaves_earlier_outputs_untouched(write_case, case_dir: Path) -> None:
+    case = write_case()
+    out = case_dir / "out"
+    assert main(["build", str(case), "--out", str(out)]) == 0
+    before = _files(out)
+    write_case(replace=(
+        ("title: Pulmonary sequestration", "title: Pulmonary sequestration revised"),
+        ("file: images/cta.png", "file: images/missing.png"),
+    ))
+    assert main(["build", str(case), "--out", str(out)]) == 1
+    assert _files(out) == before  # same names (no *.tmp), same bytes
+
+
+def test_render_failure_leaves_outputs_untouched_and_no_temporaries(
+        write_case, case_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = write_case()
+    out = case_dir / "out"
+    assert main(["build", str(case), "--out", str(out)]) == 0
+    before = _files(out)
+    write_case(replace=(("title: Pulmonary sequestration", "title: Lung sequestration"),))
+
+    def broken(document, timestamp):  # noqa: ANN001, ANN202
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr("casedocs.deck.render_deck", broken)
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        main(["build", str(case), "--out", str(out)])
+    assert _files(out) == before  # the handout rendered first, but nothing was written
+
+
+def test_write_failure_leaves_outputs_untouched_and_no_temporaries(
+        write_case, case_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = write_case()
+    out = case_dir / "out"
+    assert main(["build", str(case), "--out", str(out)]) == 0
+    before = _files(out)
+    write_case(replace=(("title: Pulmonary sequestration", "title: Lung sequestration"),))
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", no_room)
+    with pytest.raises(OSError):
+        main(["build", str(case), "--out", str(out)])
+    assert _files(out) == before

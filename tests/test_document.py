@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from casedocs.build import load_document
-from casedocs.errors import CaseError, Report
-from conftest import MINIMAL_CASE
+from conftest import MINIMAL_CASE, document_errors, line_of
 
 SEED = Path(__file__).resolve().parents[1] / "content" / "is-case-4.yaml"
 
@@ -21,10 +20,6 @@ THIRD_FIGURE = """\
 findings:"""
 
 
-def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
-    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if needle in line]
-    return hits[occurrence - 1]
 
 
 def text_of(spans) -> str:
@@ -35,10 +30,6 @@ def markers(spans) -> list[str]:
     return [span.text for span in spans if span.superscript]
 
 
-def errors(path: Path) -> list[Report]:
-    with pytest.raises(CaseError) as caught:
-        load_document(path)
-    return caught.value.reports
 
 
 @pytest.fixture
@@ -111,7 +102,7 @@ def test_grouped_citation_and_locator_markers(write_case) -> None:
 def test_undefined_citation_reports_its_line_in_the_discussion(write_case) -> None:
     path = write_case(replace=(("Intralobar forms are the most common [@jones2020].",
                                 "Intralobar forms are\n  the most common [@nobody]."),))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "discussion"
     assert "'nobody'" in report.message
     assert report.line == line_of(path, "the most common [@nobody]")
@@ -123,14 +114,14 @@ def test_undefined_citation_reports_its_line_in_folded_text(write_case) -> None:
         "    text: >-\n      A systemic artery arises from the descending aorta\n"
         "      (@fig-cta) [@nobody].",
     ),))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "findings[1].text"
     assert report.line == line_of(path, "(@fig-cta) [@nobody]")
 
 
 def test_undefined_figure_reference_is_an_error(write_case) -> None:
     path = write_case(replace=(("lower lobe pneumonia.", "lower lobe pneumonia (@fig-zzz)."),))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "history"
     assert "'zzz'" in report.message
     assert report.line == line_of(path, "(@fig-zzz)")
@@ -139,7 +130,7 @@ def test_undefined_figure_reference_is_an_error(write_case) -> None:
 def test_every_undefined_reference_is_reported_at_once(write_case) -> None:
     path = write_case(replace=(("lower lobe pneumonia.", "lower lobe pneumonia (@fig-zzz)."),
                                ("[@jones2020]", "[@nobody]")))
-    assert {r.field for r in errors(path)} == {"history", "discussion"}
+    assert {r.field for r in document_errors(path)} == {"history", "discussion"}
 
 
 def test_unused_reference_is_a_warning(write_case) -> None:

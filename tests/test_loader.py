@@ -8,13 +8,7 @@ import pytest
 
 from casedocs.errors import CaseError, Report
 from casedocs.loader import load_case
-
-
-def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
-    """1-based line of the `occurrence`-th line of the file containing `needle`."""
-    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if needle in line]
-    return hits[occurrence - 1]
+from conftest import line_of
 
 
 def problems(path: Path) -> list[Report]:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from casedocs.build import load_document
-from casedocs.errors import CaseError, Report
+from casedocs.errors import CaseError
 from casedocs.loader import load_case
 from casedocs.model import Case, DifferentialItem, Finding
-
-
-def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
-    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if needle in line]
-    return hits[occurrence - 1]
-
-
-def errors(path: Path) -> list[Report]:
-    with pytest.raises(CaseError) as caught:
-        load_document(path)
-    return caught.value.reports
+from conftest import document_errors, line_of
 
 
 def case_with(**changes: object) -> Case:
@@ -38,7 +25,7 @@ def case_with(**changes: object) -> Case:
 ])
 def test_id_revealing_the_answer_is_refused(write_case, case_id: str, word: str) -> None:
     path = write_case(replace=(("id: case-17", f"id: {case_id}"),))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "id"
     assert report.line == 1
     assert f"'{word}'" in report.message
@@ -52,7 +39,7 @@ def test_neutral_id_is_accepted(write_case) -> None:
 def test_duplicate_figure_ids_are_refused(write_case) -> None:
     path = write_case(replace=(("  - id: cta", "  - id: cxr"), ("figures: [cta]", "figures: [cxr]"),
                                ("(@fig-cta)", "(@fig-cxr)")))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "figures[cxr].id"
     assert "duplicate id 'cxr'" in report.message
     assert report.line == line_of(path, "  - id: cxr", occurrence=2)
@@ -61,14 +48,14 @@ def test_duplicate_figure_ids_are_refused(write_case) -> None:
 def test_duplicate_reference_ids_are_refused(write_case) -> None:
     path = write_case(replace=(("id: jones2020", "id: smith2019"),
                                (" [@jones2020]", "")))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert "duplicate id 'smith2019'" in report.message
     assert report.line == line_of(path, "id: smith2019", occurrence=2)
 
 
 def test_finding_listing_an_unknown_figure_is_refused(write_case) -> None:
     path = write_case(replace=(("figures: [cta]", "figures: [cta, ct]"),))
-    (report,) = errors(path)
+    (report,) = document_errors(path)
     assert report.field == "findings[1].figures[1]"
     assert "no figure with id 'ct'" in report.message
     assert report.line == line_of(path, "figures: [cta, ct]")
@@ -77,7 +64,7 @@ def test_finding_listing_an_unknown_figure_is_refused(write_case) -> None:
 def test_cross_field_problems_are_reported_together(write_case) -> None:
     path = write_case(replace=(("id: case-17", "id: sequestration"),
                                ("figures: [cta]", "figures: [ct]")))
-    assert {r.field for r in errors(path)} == {"id", "findings[1].figures[0]"}
+    assert {r.field for r in document_errors(path)} == {"id", "findings[1].figures[0]"}
 
 
 def test_plain_strings_are_findings_and_differential_names() -> None:

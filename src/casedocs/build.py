@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .document import Document, build_document
+from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report
 from .figures import ImageProblem, PreparedImage, prepare_image
 from .loader import LoadedCase, load_case
@@ -33,15 +33,12 @@ def load_document(path: Path) -> LoadedDocument:
     """Validate one case completely (model, cross-references, images) or raise CaseError."""
     loaded = load_case(path)
     images, problems = _prepare_images(loaded)
-    problems += check_case(loaded.case)
-    document = None
-    if len(images) == len(loaded.case.figures):  # numbering needs every figure
-        document, document_problems = build_document(loaded.case, images)
-        problems += document_problems
+    problems += check_case(loaded.case) + check_references(loaded.case)
     reports = [loaded.source.report(p) for p in problems]
     errors = [r for r in reports if not r.warning]
-    if errors or document is None:
-        raise CaseError(errors)
+    if errors:
+        raise CaseError(sorted(errors, key=lambda report: report.line or 0))
+    document = build_document(loaded.case, images)
     return LoadedDocument(document, [r for r in reports if r.warning])
 
 
@@ -91,21 +88,45 @@ def render_outputs(
 
 
 def write_atomically(outputs: dict[Path, bytes]) -> None:
-    """Write each file to a temporary file beside it, then move all into place."""
+    """Write each file to a temporary file beside it, then move all into place: either every
+    output is replaced, or (when a move fails) every earlier file is restored."""
     temporaries: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    replaced: list[Path] = []
     try:
         for path, data in outputs.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-            )
-            temporaries[path] = Path(temporary)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for path, temporary in temporaries.items():
-            os.replace(temporary, path)
+            temporaries[path] = _write_temporary(path, data)
+            if path.exists():
+                backups[path] = _write_temporary(path, path.read_bytes(), ".old")
+        try:
+            for path, temporary in temporaries.items():
+                os.replace(temporary, path)
+                replaced.append(path)
+        except OSError:
+            _restore(replaced, backups)
+            raise
     finally:
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
+        for leftover in [*temporaries.values(), *backups.values()]:
+            leftover.unlink(missing_ok=True)
+
+
+def _write_temporary(path: Path, data: bytes, suffix: str = ".tmp") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _restore(replaced: list[Path], backups: dict[Path, Path]) -> None:
+    for path in replaced:
+        if path in backups:
+            os.replace(backups[path], path)
+        else:
+            path.unlink(missing_ok=True)

@@ -90,13 +90,24 @@ class _Block:
     paragraph: Paragraph
 
 
-def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Document, list[Problem]]:
-    """Number figures and citations, resolve references, and report what does not resolve."""
+def check_references(case: Case) -> list[Problem]:
+    """Citations and figure references that do not resolve, unused references, and figures
+    mentioned out of order."""
     blocks = list(_canonical_blocks(case))
-    figure_numbers = {figure.id: i + 1 for i, figure in enumerate(case.figures)}
-    problems = _check_figure_refs(blocks, figure_numbers)
-    citation_numbers, citation_problems = _number_citations(case, blocks)
-    problems += citation_problems
+    problems = _check_figure_refs(blocks, _figure_numbers(case))
+    return problems + _number_citations(case, blocks)[1]
+
+
+def _figure_numbers(case: Case) -> dict[str, int]:
+    return {figure.id: i + 1 for i, figure in enumerate(case.figures)}
+
+
+def build_document(case: Case, images: dict[str, PreparedImage]) -> Document:
+    """Number figures and citations and resolve references (in a case that check_references
+    passed); `images` holds each figure's prepared image by figure id."""
+    blocks = list(_canonical_blocks(case))
+    figure_numbers = _figure_numbers(case)
+    citation_numbers, _ = _number_citations(case, blocks)
     resolve = _Resolver(figure_numbers, citation_numbers)
     resolved = {block.anchor: resolve(block.paragraph) for block in blocks}
     figures = tuple(
@@ -112,7 +123,7 @@ def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Docume
         for i, figure in enumerate(case.figures)
     )
     by_id = {figure.id: figure for figure in figures}
-    document = Document(
+    return Document(
         id=case.id,
         label=case.label,
         title=case.title,
@@ -145,7 +156,6 @@ def build_document(case: Case, images: dict[str, PreparedImage]) -> tuple[Docume
         ),
         placements=_placements(case, blocks, by_id),
     )
-    return document, problems
 
 
 def _author_line(name: str, degrees: str | None) -> str:

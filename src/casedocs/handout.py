@@ -266,7 +266,7 @@ class _Story:
             TableStyle(
                 [
                     ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
-                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                     ("ALIGN", (0, 0), (-1, 0), "CENTER"),
                     ("VALIGN", (0, 1), (-1, 1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),

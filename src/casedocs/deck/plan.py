@@ -50,6 +50,7 @@ class TextPara:
     indent: float = 0.0  # inches
     align: Literal["left", "center"] = "left"
     space_after: float = 8.0  # points
+    keep_with_next: bool = False  # a differential name and its note share a slide
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,14 @@ class _Planner:
     def _differential_paras(self) -> list[TextPara]:
         paras = []
         for item in self.doc.differential:
-            paras.append(self._para(item.name, bullet="\u2022", space_after=2 if item.note else 8))
+            paras.append(
+                self._para(
+                    item.name,
+                    bullet="\u2022",
+                    space_after=2 if item.note else 8,
+                    keep_with_next=bool(item.note),
+                )
+            )
             if item.note:
                 paras.append(
                     self._para(item.note, size=NOTE_SIZE, color=MUTED_COLOR, indent=BULLET_INDENT)
@@ -313,6 +321,13 @@ class _Planner:
             para = queue.pop(0)
             lines = self._lines(para, box)
             height = len(lines) * para.size * LINE_SPACING + para.space_after
+            if para.keep_with_next and queue and pages[-1]:
+                follower = queue[0]
+                follower_lines = len(self._lines(follower, box))
+                both = height + follower_lines * follower.size * LINE_SPACING + follower.space_after
+                if used + both > capacity or lines_used + len(lines) + follower_lines > max_lines:
+                    pages.append([])
+                    used, lines_used = 0.0, 0
             if used + height <= capacity and lines_used + len(lines) <= max_lines:
                 pages[-1].append(para)
                 used, lines_used = used + height, lines_used + len(lines)

@@ -1,0 +1,190 @@
+"""The build pipeline: load, timestamps, output paths, render in memory, write atomically.
+
+Spec (issue 2): outputs go to DIR/handouts/<id>.pdf and DIR/slides/<id>.pptx; same input gives
+the same bytes (SOURCE_DATE_EPOCH honoured); import only what a command needs; a failed build
+leaves earlier outputs untouched and no temporary files behind.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from casedocs import build
+from casedocs.build import (
+    build_timestamp,
+    load_document,
+    output_path,
+    render_outputs,
+    write_atomically,
+)
+from casedocs.errors import CaseError
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def test_load_document_numbers_and_labels(write_case) -> None:
+    loaded = load_document(write_case())
+    document = loaded.document
+    assert loaded.warnings == []
+    assert document.id == "case-17"
+    assert document.label == "Chest Case 17"
+    assert [(f.id, f.number) for f in document.figures] == [("cxr", 1), ("cta", 2)]
+    assert [r.id for r in document.references] == ["smith2019", "jones2020"]
+    assert [f.view for f in document.figures] == ["Frontal chest radiograph", "Fig. 2"]
+    assert [f.alt for f in document.figures] == ["Frontal chest radiograph.", "Axial CT angiogram."]
+
+
+def test_load_document_returns_warnings_separately(write_case) -> None:
+    case = write_case(replace=(("Intralobar forms are the most common [@jones2020].",
+                                "Intralobar forms are the most common."),))
+    loaded = load_document(case)
+    assert [w.field for w in loaded.warnings] == ["references[jones2020]"]
+    assert all(w.warning for w in loaded.warnings)
+
+
+def test_load_document_reports_image_and_text_problems_together(write_case,
+                                                                case_dir: Path) -> None:
+    case = write_case(replace=(("(@fig-cta) [@smith2019]", "(@fig-cta) [@nobody2000]"),))
+    (case_dir / "images" / "cxr.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    with pytest.raises(CaseError) as caught:
+        load_document(case)
+    fields = [r.field for r in caught.value.reports]
+    assert "figures[cxr].file" in fields
+    assert any("nobody2000" in r.message for r in caught.value.reports), fields
+    assert all(r.line for r in caught.value.reports)
+
+
+def test_importing_the_pipeline_loads_no_renderer(tmp_path: Path) -> None:
+    script = ("import sys, casedocs.build, casedocs.cli\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pptx'}))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+# -- timestamps and paths ----------------------------------------------------------------------
+
+
+def test_build_timestamp_is_fixed_without_source_date_epoch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert build_timestamp() == build_timestamp()
+    assert build_timestamp().tzinfo is not None
+
+
+def test_build_timestamp_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_timestamp() == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+
+
+def test_output_paths(tmp_path: Path) -> None:
+    assert output_path(tmp_path, "handout", "case-17") == tmp_path / "handouts" / "case-17.pdf"
+    assert output_path(tmp_path, "slides", "case-17") == tmp_path / "slides" / "case-17.pptx"
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from conftest import MINIMAL_CASE, make_image
+
+    folder = tmp_path_factory.mktemp("build-case")
+    make_image(folder / "images" / "cxr.png", (300, 400))
+    make_image(folder / "images" / "cta.png", (400, 400))
+    (folder / "case.yaml").write_text(MINIMAL_CASE, encoding="utf-8")
+    return load_document(folder / "case.yaml").document
+
+
+@pytest.mark.parametrize("kinds", [["handout"], ["slides"], ["handout", "slides"]])
+def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path: Path,
+                                                             kinds: list[str]) -> None:
+    out = tmp_path / "out"
+    outputs = render_outputs([document], kinds, out)
+    expected = {output_path(out, kind, "case-17") for kind in kinds}
+    assert set(outputs) == expected
+    assert not out.exists(), "render_outputs must not write"
+    for path, data in outputs.items():
+        assert data.startswith(b"%PDF" if path.suffix == ".pdf" else b"PK")
+
+
+def test_render_outputs_are_reproducible(document, tmp_path: Path) -> None:
+    first = render_outputs([document], ["handout", "slides"], tmp_path)
+    second = render_outputs([document], ["handout", "slides"], tmp_path / "other")
+    assert list(first.values()) == list(second.values())
+
+
+# -- atomic writes -----------------------------------------------------------------------------
+
+
+def test_write_atomically_creates_folders_and_leaves_no_temporaries(tmp_path: Path) -> None:
+    outputs = {tmp_path / "a" / "one.pdf": b"one", tmp_path / "b" / "two.pptx": b"two"}
+    write_atomically(outputs)
+    assert _files(tmp_path) == {"a/one.pdf": b"one", "b/two.pptx": b"two"}
+
+
+def test_write_atomically_replaces_existing_files(tmp_path: Path) -> None:
+    target = tmp_path / "handouts" / "case.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    write_atomically({target: b"new"})
+    assert _files(tmp_path) == {"handouts/case.pdf": b"new"}
+
+
+def test_write_atomically_cleans_up_when_replace_fails(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "handouts" / "case.pdf", tmp_path / "slides" / "case.pptx"
+    write_atomically({first: b"old pdf", second: b"old pptx"})
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError):
+        write_atomically({first: b"new pdf", second: b"new pptx"})
+    assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
+
+
+def test_write_atomically_cleans_up_when_writing_fails(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "handouts" / "case.pdf"
+    write_atomically({target: b"old"})
+
+    def disk_full(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        write_atomically({target: b"new", tmp_path / "slides" / "case.pptx": b"deck"})
+    assert _files(tmp_path) == {"handouts/case.pdf": b"old"}
+
+
+def test_write_atomically_is_all_or_nothing_when_a_later_move_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose second move fails is a failed build: the first output must be restored."""
+    first, second = tmp_path / "handouts" / "case.pdf", tmp_path / "slides" / "case.pptx"
+    write_atomically({first: b"old pdf", second: b"old pptx"})
+    real_replace = os.replace
+
+    def fail_on_the_deck(source: object, target: object, *args: object, **kwargs: object) -> None:
+        if str(target) == str(second):
+            raise OSError(5, "Input/output error")
+        real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(build.os, "replace", fail_on_the_deck)
+    with pytest.raises(OSError):
+        write_atomically({first: b"new pdf", second: b"new pptx"})
+    monkeypatch.undo()
+    assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}

@@ -1,0 +1,514 @@
+"""The PPTX deck read back: order, the unknown part's secrecy, properties, package, fit.
+
+Spec (issue 2, "Deck"): 16:9; unknown part = title slide with the neutral label only, history,
+one slide per figure (large, on black, no revealing caption), a prompt slide; then the answer
+part. Notes on every slide, never the answer before it. The unknown part reveals neither
+diagnosis, title nor keywords in text, notes, alt text, picture names or file properties. No
+text overflows its box ("(cont.)" slides); every relationship target and content type exists;
+soffice converts it with one page per slide.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from casedocs.build import build_timestamp, load_document
+from casedocs.cli import main
+from casedocs.deck import render_deck
+from casedocs.deck.plan import INSET_X, INSET_Y, plan_deck
+from casedocs.deck.textfit import LINE_SPACING, TextMeasure
+from casedocs.document import Document
+from conftest import write_case_file
+
+LABEL = "Chest Case 17"
+# A source file named after the answer: the name must not reach the unknown part.
+ANSWER_NAMED_IMAGE = "intralobar-sequestration-cxr.png"
+ANSWER_TEXTS = (
+    "Pulmonary sequestration",  # title
+    "Intralobar pulmonary sequestration",  # diagnosis
+    "sequestration", "systemic arterial supply",  # keywords
+    "Intralobar",
+    "Frontal radiograph with a left lower lobe opacity",  # captions
+    "CT angiogram showing a systemic feeding artery",
+    "Courtesy of the teaching file",  # credit
+    "Persistent opacity",  # findings
+    "descending aorta",
+    "non-functioning lung tissue",  # discussion
+)
+ALTS = {"Frontal chest radiograph.", "Axial CT angiogram."}
+ANSWER_ORDER = ("Findings", "Differential diagnosis", "Diagnosis", "Discussion",
+                "Teaching points", "Management", "References")
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+PKG_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+
+
+def _long_case_edits() -> tuple[tuple[str, str], ...]:
+    items = "".join(
+        f"  - name: Differential entity number {i} with a fairly long descriptive name\n"
+        f"    note: Distinguishing feature {i}, usually seen on contrast-enhanced CT, with a "
+        "typical age range and a characteristic enhancement pattern.\n"
+        for i in range(1, 16)
+    )
+    huge_note = " ".join(f"clause{i} about vascular supply and drainage" for i in range(60))
+    items += f"  - name: An entity whose note alone overflows a slide\n    note: {huge_note}.\n"
+    sentence = ("Sequestration is a mass of non-functioning lung tissue that lacks a normal "
+                "connection to the tracheobronchial tree and receives a systemic arterial supply, "
+                "most often from the descending thoracic aorta. ")
+    discussion = "\n\n".join(f"  Paragraph {i}. " + sentence * 3 + "[@smith2019]"
+                             for i in range(1, 5))
+    long_paragraph = "  " + sentence * 9 + "[@jones2020]"
+    finding = ("Persistent opacity in the left lower lobe (@fig-cxr), " + "with air bronchograms "
+               "and a lobulated margin that abuts the hemidiaphragm, " * 6).rstrip(", ") + "."
+    return (
+        ("differential:\n  - Pneumonia\n  - {name: Congenital pulmonary airway malformation, "
+         "note: Usually cystic.}\n", "differential:\n" + items),
+        ("discussion: |\n  Sequestration is non-functioning lung tissue with a systemic arterial "
+         "supply [@smith2019].\n\n  Intralobar forms are the most common [@jones2020].\n",
+         "discussion: |\n" + discussion + "\n\n" + long_paragraph + "\n"),
+        ("text: Persistent opacity in the left lower lobe (@fig-cxr).", f"text: {finding}"),
+    )
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_case_file(tmp_path_factory.mktemp("deck-case"), cxr_name=ANSWER_NAMED_IMAGE)
+
+
+@pytest.fixture(scope="module")
+def document(case: Path) -> Document:
+    return load_document(case).document
+
+
+@pytest.fixture(scope="module")
+def deck_path(case: Path) -> Path:
+    out = case.parent / "out"
+    assert main(["build", str(case), "--out", str(out), "--only", "slides"]) == 0
+    return out / "slides" / "case-17.pptx"
+
+
+@pytest.fixture(scope="module")
+def deck(deck_path: Path) -> bytes:
+    return deck_path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def prs(deck: bytes) -> Presentation:
+    return Presentation(io.BytesIO(deck))
+
+
+@pytest.fixture(scope="module")
+def plan(document: Document) -> list:
+    return plan_deck(document)
+
+
+@pytest.fixture(scope="module")
+def unknown_count(plan: list) -> int:
+    parts = [slide.part for slide in plan]
+    count = parts.count("unknown")
+    assert parts == ["unknown"] * count + ["answer"] * (len(parts) - count)
+    return count
+
+
+@pytest.fixture(scope="module")
+def long_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_case_file(tmp_path_factory.mktemp("deck-long"), _long_case_edits(),
+                           cxr_name=ANSWER_NAMED_IMAGE)
+
+
+@pytest.fixture(scope="module")
+def long_document(long_case: Path) -> Document:
+    return load_document(long_case).document
+
+
+@pytest.fixture(scope="module")
+def long_plan(long_document: Document) -> list:
+    return plan_deck(long_document)
+
+
+@pytest.fixture(scope="module")
+def long_deck(long_document: Document) -> bytes:
+    return render_deck(long_document, build_timestamp())
+
+
+def _shape_texts(slide) -> list[str]:  # noqa: ANN001
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def _slide_text(slide) -> str:  # noqa: ANN001
+    return "\n".join(_shape_texts(slide))
+
+
+def _title(slide) -> str:  # noqa: ANN001
+    for shape in slide.shapes:
+        if shape.name == "Title" and shape.has_text_frame:
+            return shape.text_frame.text
+    return ""
+
+
+def _notes(slide) -> str:  # noqa: ANN001
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def _alt(shape) -> str:  # noqa: ANN001
+    return shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
+
+
+def _pictures(slide) -> list:  # noqa: ANN001
+    return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def _background(slide) -> str:  # noqa: ANN001
+    return str(slide.background.fill.fore_color.rgb)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text)
+
+
+# -- size and order ----------------------------------------------------------------------------
+
+
+def test_slides_are_16_by_9(prs: Presentation) -> None:
+    assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
+
+
+def test_deck_matches_its_plan(prs: Presentation, plan: list) -> None:
+    assert len(prs.slides) == len(plan)
+
+
+def test_unknown_part_order(plan: list, unknown_count: int, prs: Presentation,
+                            document: Document) -> None:
+    kinds = [slide.kind for slide in plan[:unknown_count]]
+    assert kinds == ["title", "history", "figure", "figure", "prompt"]
+    slides = list(prs.slides)
+    assert _slide_text(slides[0]).strip() == LABEL  # the neutral label only
+    assert "A 19-year-old with recurrent left lower lobe pneumonia." in _slide_text(slides[1])
+    for slide in slides[2:4]:
+        assert len(_pictures(slide)) == 1
+    assert not _pictures(slides[4]) and _slide_text(slides[4]).strip()
+    assert _title(slides[unknown_count]) == "Findings"
+
+
+def test_answer_part_order(prs: Presentation, unknown_count: int) -> None:
+    titles = [_title(slide).replace(" (cont.)", "") for slide in
+              list(prs.slides)[unknown_count:]]
+    firsts = []
+    for title in ANSWER_ORDER:
+        assert title in titles, f"no {title!r} slide in the answer part: {titles}"
+        firsts.append(titles.index(title))
+    assert firsts == sorted(firsts), dict(zip(ANSWER_ORDER, firsts, strict=True))
+
+
+def test_diagnosis_appears_in_the_answer_part(prs: Presentation, unknown_count: int) -> None:
+    slides = list(prs.slides)[unknown_count:]
+    diagnosis = [s for s in slides if _title(s) == "Diagnosis"]
+    assert len(diagnosis) == 1
+    assert "Intralobar pulmonary sequestration" in _slide_text(diagnosis[0])
+
+
+def test_findings_slides_show_their_figures(prs: Presentation, unknown_count: int) -> None:
+    findings = [s for s in list(prs.slides)[unknown_count:] if _title(s).startswith("Findings")]
+    by_text = {("Persistent opacity" in _slide_text(s), "descending aorta" in _slide_text(s)): s
+               for s in findings}
+    assert [_alt(p) for p in _pictures(by_text[(True, False)])] == ["Frontal chest radiograph."]
+    assert [_alt(p) for p in _pictures(by_text[(False, True)])] == ["Axial CT angiogram."]
+    assert "Fig. 1" in _slide_text(by_text[(True, False)])
+
+
+# -- the unknown part keeps the secret ---------------------------------------------------------
+
+
+def _unknown_strings(slide) -> dict[str, list[str]]:  # noqa: ANN001
+    strings: dict[str, list[str]] = {"text": _shape_texts(slide), "notes": [_notes(slide)],
+                                     "names": [], "alt": []}
+    for shape in slide.shapes:
+        strings["names"].append(shape.name)
+        properties = shape._element.xpath("./*[1]/p:cNvPr")[0]
+        strings["alt"] += [properties.get("descr", ""), properties.get("title", "")]
+    return strings
+
+
+def test_unknown_part_reveals_no_answer(prs: Presentation, unknown_count: int) -> None:
+    for number, slide in enumerate(list(prs.slides)[:unknown_count], start=1):
+        for where, values in _unknown_strings(slide).items():
+            for value in values:
+                for secret in ANSWER_TEXTS:
+                    assert secret.lower() not in value.lower(), (number, where, value)
+
+
+def test_unknown_slide_parts_reveal_no_answer(deck: bytes, unknown_count: int) -> None:
+    """The raw XML of unknown slides, their notes and their relationships (file names too)."""
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        names = package.namelist()
+        for number in range(1, unknown_count + 1):
+            rels = f"ppt/slides/_rels/slide{number}.xml.rels"
+            parts = [f"ppt/slides/slide{number}.xml", rels]
+            for rel in ElementTree.fromstring(package.read(rels)).iter(
+                    f"{{{PKG_RELS}}}Relationship"):
+                target = posixpath.normpath(posixpath.join("ppt/slides", rel.get("Target")))
+                if target.endswith(".xml"):  # the notes slide, the layout
+                    parts.append(target)
+            assert any("notesSlide" in part for part in parts)
+            for part in parts:
+                xml = package.read(part).decode("utf-8").lower()
+                for secret in ANSWER_TEXTS:
+                    assert secret.lower() not in xml, (part, secret)
+        assert not [n for n in names if "sequestration" in n.lower()]
+
+
+def test_figure_slides_are_black_with_large_pictures_and_alt_text(
+        prs: Presentation, plan: list, unknown_count: int, document: Document) -> None:
+    slides = list(prs.slides)
+    figure_slides = [slides[i] for i, p in enumerate(plan[:unknown_count]) if p.kind == "figure"]
+    assert len(figure_slides) == len(document.figures)
+    for slide, figure in zip(figure_slides, document.figures, strict=True):
+        assert _background(slide) == "000000"
+        (picture,) = _pictures(slide)
+        assert _alt(picture) == figure.alt
+        share = max(picture.width / prs.slide_width, picture.height / prs.slide_height)
+        assert share >= 0.8, "the unknown image should fill the slide"
+        assert abs(picture.width / picture.height - figure.image.aspect) < 0.02
+
+
+def test_every_picture_has_alt_from_the_case(prs: Presentation) -> None:
+    pictures = [p for slide in prs.slides for p in _pictures(slide)]
+    assert len(pictures) == 4  # each figure twice: unknown slide and findings slide
+    assert {_alt(p) for p in pictures} == ALTS
+
+
+# -- notes -------------------------------------------------------------------------------------
+
+
+def test_every_slide_has_speaker_notes(prs: Presentation) -> None:
+    for number, slide in enumerate(prs.slides, start=1):
+        assert slide.has_notes_slide, number
+        assert _notes(slide).strip(), f"slide {number} has no notes"
+
+
+def test_answer_notes_carry_the_discussion(prs: Presentation, unknown_count: int) -> None:
+    for slide in list(prs.slides)[unknown_count:]:
+        assert "non-functioning lung tissue" in _notes(slide)
+
+
+# -- properties and package --------------------------------------------------------------------
+
+
+def test_core_properties_are_neutral_and_set(prs: Presentation) -> None:
+    core = prs.core_properties
+    assert core.title == LABEL
+    assert core.keywords == ""
+    assert core.author and core.author not in ("python-pptx", "Steve Canny")
+    assert "python-pptx" not in (core.comments or "")
+    assert "python-pptx" not in (core.last_modified_by or "")
+    for value in (core.title, core.subject, core.author, core.keywords, core.comments,
+                  core.category, core.content_status, core.identifier, core.last_modified_by):
+        for secret in ANSWER_TEXTS:
+            assert secret.lower() not in (value or "").lower(), (value, secret)
+
+
+def test_property_parts_reveal_nothing(deck: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        names = package.namelist()
+        core = package.read("docProps/core.xml").decode("utf-8")
+        app = package.read("docProps/app.xml").decode("utf-8")
+    assert "docProps/thumbnail.jpeg" not in names
+    assert not [n for n in names if "thumbnail" in n.lower()]
+    for xml in (core, app):
+        for default in ("python-pptx", "Steve Canny", "generated using", "Microsoft"):
+            assert default not in xml, default
+        for secret in ANSWER_TEXTS:
+            assert secret.lower() not in xml.lower(), secret
+    assert "TitlesOfParts" not in app or "Diagnosis" not in app
+
+
+def _package_parts(deck: bytes) -> tuple[set[str], dict[str, str], dict[str, str], dict]:
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        names = set(package.namelist())
+        types = ElementTree.fromstring(package.read("[Content_Types].xml"))
+        rels = {n: package.read(n) for n in names if n.endswith(".rels")}
+    defaults = {e.get("Extension").lower(): e.get("ContentType")
+                for e in types.iter(f"{{{PKG_TYPES}}}Default")}
+    overrides = {e.get("PartName"): e.get("ContentType")
+                 for e in types.iter(f"{{{PKG_TYPES}}}Override")}
+    return names, defaults, overrides, rels
+
+
+def test_every_relationship_target_exists(deck: bytes) -> None:
+    names, _, _, rels = _package_parts(deck)
+    checked = 0
+    for rels_name, data in rels.items():
+        folder, file_name = posixpath.split(rels_name)
+        source_folder = posixpath.dirname(folder)  # "ppt/slides/_rels" -> "ppt/slides"
+        assert file_name.endswith(".rels")
+        for rel in ElementTree.fromstring(data).iter(f"{{{PKG_RELS}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target")
+            if target.startswith("/"):
+                resolved = target.lstrip("/")
+            else:
+                resolved = posixpath.normpath(posixpath.join(source_folder, target))
+            assert resolved in names, f"{rels_name}: {rel.get('Id')} -> missing {target}"
+            checked += 1
+    assert checked > 20
+
+
+def test_every_part_has_a_content_type_and_every_override_a_part(deck: bytes) -> None:
+    names, defaults, overrides, _ = _package_parts(deck)
+    for name in names:
+        if name == "[Content_Types].xml" or name.endswith("/"):
+            continue
+        extension = name.rsplit(".", 1)[-1].lower()
+        assert f"/{name}" in overrides or extension in defaults, f"no content type for {name}"
+    for part_name in overrides:
+        assert part_name.lstrip("/") in names, f"content type for a missing part {part_name}"
+
+
+def test_rebuild_is_byte_identical(document: Document, deck: bytes) -> None:
+    first = render_deck(document, build_timestamp())
+    second = render_deck(document, build_timestamp())
+    assert first == second == deck
+
+
+def test_source_date_epoch_sets_the_deck_dates(document: Document, deck: bytes,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = render_deck(document, build_timestamp())
+    assert dated != deck
+    created = Presentation(io.BytesIO(dated)).core_properties.created
+    assert (created.year, created.month, created.day) == (2023, 11, 14)
+
+
+def test_special_characters_print_literally(write_case) -> None:
+    history = "Literal <para> and a < b & c; β-blocker, 5 µm, ≥ 3 ± 1 °C, 1–2 — done."
+    case = write_case(replace=(
+        ("history: A 19-year-old with recurrent left lower lobe pneumonia.",
+         f'history: "{history}"'),))
+    deck = render_deck(load_document(case).document, build_timestamp())
+    slides = list(Presentation(io.BytesIO(deck)).slides)
+    assert history in _slide_text(slides[1])
+
+
+# -- no overflow: long lists continue on "(cont.)" slides ------------------------------------
+
+
+def _box_overflows(plan: list) -> list[str]:
+    measure = TextMeasure()
+    problems = []
+    for number, slide in enumerate(plan, start=1):
+        for text_box in slide.texts:
+            available = (text_box.box.height - 2 * INSET_Y) * 72
+            used = 0.0
+            for i, para in enumerate(text_box.paragraphs):
+                hanging = 0.4 if para.bullet else 0.0
+                width = (text_box.box.width - 2 * INSET_X - para.indent - hanging) * 72
+                lines = measure.wrap(para.spans, para.size, width)
+                used += len(lines) * para.size * LINE_SPACING
+                if i < len(text_box.paragraphs) - 1:
+                    used += para.space_after
+            if used > available + 0.5:
+                problems.append(f"slide {number} ({slide.kind}) box {text_box.name!r}: "
+                                f"{used:.1f} pt of text in {available:.1f} pt")
+    return problems
+
+
+def test_no_text_box_overflows_in_the_seed_deck(plan: list) -> None:
+    assert _box_overflows(plan) == []
+
+
+def test_long_lists_continue_on_cont_slides(long_plan: list, long_deck: bytes) -> None:
+    slides = list(Presentation(io.BytesIO(long_deck)).slides)
+    assert len(slides) == len(long_plan)
+    titles = [_title(slide) for slide in slides]
+    assert titles.count("Differential diagnosis") == 1
+    assert titles.count("Differential diagnosis (cont.)") >= 2
+    assert titles.count("Discussion") == 1
+    assert titles.count("Discussion (cont.)") >= 1
+    # Continuations follow their first slide directly.
+    first = titles.index("Differential diagnosis")
+    count = 1 + titles.count("Differential diagnosis (cont.)")
+    assert set(titles[first + 1:first + count]) == {"Differential diagnosis (cont.)"}
+
+
+def test_no_text_box_overflows_in_a_long_deck(long_plan: list) -> None:
+    assert _box_overflows(long_plan) == []
+
+
+def test_split_lists_lose_no_words(long_plan: list, long_document: Document) -> None:
+    expected = []
+    for item in long_document.differential:
+        expected += _words("".join(s.text for s in item.name))
+        expected += _words("".join(s.text for s in item.note))
+    shown = []
+    for slide in long_plan:
+        if slide.kind == "differential":
+            body = [box for box in slide.texts if box.name != "Title"]
+            for box in body:
+                for para in box.paragraphs:
+                    shown += _words("".join(s.text for s in para.spans))
+    assert shown == expected
+
+
+def test_differential_items_that_fit_stay_whole(long_plan: list) -> None:
+    """Only an item that alone does not fit may be split: a name keeps its note."""
+    def slide_of(fragment: str) -> int:
+        for number, slide in enumerate(long_plan, start=1):
+            if slide.kind != "differential":
+                continue
+            text = " ".join("".join(s.text for s in para.spans)
+                            for box in slide.texts for para in box.paragraphs)
+            if fragment in text:
+                return number
+        raise AssertionError(f"{fragment!r} is on no differential slide")
+
+    split = [i for i in range(1, 16)
+             if slide_of(f"Differential entity number {i} with") !=
+             slide_of(f"Distinguishing feature {i},")]
+    assert split == [], f"differential items split from their notes: {split}"
+
+
+def test_long_finding_continues_with_its_figure(long_plan: list) -> None:
+    findings = [slide for slide in long_plan if slide.kind == "finding"]
+    first_figure = [s for s in findings if any(p.alt == "Frontal chest radiograph."
+                                               for p in s.pictures)]
+    assert len(first_figure) >= 2, "the long finding should continue on a second slide"
+
+
+# -- LibreOffice renders one page per slide ----------------------------------------------------
+
+
+def test_soffice_converts_one_page_per_slide(deck: bytes, long_deck: bytes, prs: Presentation,
+                                             tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    from pypdf import PdfReader
+
+    decks = {"seed": deck, "long": long_deck}
+    for name, data in decks.items():
+        (tmp_path / f"{name}.pptx").write_bytes(data)
+    out = tmp_path / "pdf"
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), *(str(tmp_path / f"{name}.pptx") for name in decks)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name, data in decks.items():
+        pdf = out / f"{name}.pdf"
+        assert pdf.exists(), result.stdout + result.stderr
+        slides = len(Presentation(io.BytesIO(data)).slides)
+        assert len(PdfReader(pdf).pages) == slides, name
