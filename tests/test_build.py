@@ -24,6 +24,7 @@ from casedocs.build import (
     write_atomically,
 )
 from casedocs.errors import CaseError
+from casedocs.figures import FigureImages
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -112,7 +113,7 @@ def document(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path: Path,
                                                              kinds: list[str]) -> None:
     out = tmp_path / "out"
-    outputs = render_outputs([document], kinds, out)
+    outputs = render_outputs([document], kinds, out, FigureImages()).outputs
     expected = {output_path(out, kind, "case-17") for kind in kinds}
     assert set(outputs) == expected
     assert not out.exists(), "render_outputs must not write"
@@ -121,8 +122,9 @@ def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path:
 
 
 def test_render_outputs_are_reproducible(document, tmp_path: Path) -> None:
-    first = render_outputs([document], ["handout", "slides"], tmp_path)
-    second = render_outputs([document], ["handout", "slides"], tmp_path / "other")
+    first = render_outputs([document], ["handout", "slides"], tmp_path, FigureImages()).outputs
+    second = render_outputs([document], ["handout", "slides"], tmp_path / "other",
+                            FigureImages()).outputs
     assert list(first.values()) == list(second.values())
 
 

@@ -31,10 +31,12 @@ def _line_of(path: Path, text: str) -> int:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (hidden ones too) with its bytes."""
+    """Every file under `folder` (hidden ones too, temporaries included) with its bytes, but
+    the image cache, which a build may fill before it fails."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).parts[0] != ".cache"}
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -209,7 +211,7 @@ def test_render_failure_leaves_outputs_untouched_and_no_temporaries(
     before = _files(out)
     write_case(replace=(("title: Pulmonary sequestration", "title: Lung sequestration"),))
 
-    def broken(document, timestamp):  # noqa: ANN001, ANN202
+    def broken(document, images, timestamp):  # noqa: ANN001, ANN202
         raise RuntimeError("renderer failed")
 
     monkeypatch.setattr("casedocs.deck.render_deck", broken)

@@ -29,6 +29,7 @@ from casedocs.deck import render_deck
 from casedocs.deck.plan import INSET_X, INSET_Y, plan_deck
 from casedocs.deck.textfit import LINE_SPACING, TextMeasure
 from casedocs.document import Document
+from casedocs.figures import FigureImages
 from conftest import write_case_file
 
 LABEL = "Chest Case 17"
@@ -111,7 +112,7 @@ def prs(deck: bytes) -> Presentation:
 
 @pytest.fixture(scope="module")
 def plan(document: Document) -> list:
-    return plan_deck(document)
+    return plan_deck(document, FigureImages())
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +136,12 @@ def long_document(long_case: Path) -> Document:
 
 @pytest.fixture(scope="module")
 def long_plan(long_document: Document) -> list:
-    return plan_deck(long_document)
+    return plan_deck(long_document, FigureImages())
 
 
 @pytest.fixture(scope="module")
 def long_deck(long_document: Document) -> bytes:
-    return render_deck(long_document, build_timestamp())
+    return render_deck(long_document, FigureImages(), build_timestamp())
 
 
 def _shape_texts(slide) -> list[str]:  # noqa: ANN001
@@ -280,7 +281,7 @@ def test_figure_slides_are_black_with_large_pictures_and_alt_text(
         assert _alt(picture) == figure.alt
         share = max(picture.width / prs.slide_width, picture.height / prs.slide_height)
         assert share >= 0.8, "the unknown image should fill the slide"
-        assert abs(picture.width / picture.height - figure.image.aspect) < 0.02
+        assert abs(picture.width / picture.height - figure.source.aspect) < 0.02
 
 
 def test_every_picture_has_alt_from_the_case(prs: Presentation) -> None:
@@ -378,15 +379,15 @@ def test_every_part_has_a_content_type_and_every_override_a_part(deck: bytes) ->
 
 
 def test_rebuild_is_byte_identical(document: Document, deck: bytes) -> None:
-    first = render_deck(document, build_timestamp())
-    second = render_deck(document, build_timestamp())
+    first = render_deck(document, FigureImages(), build_timestamp())
+    second = render_deck(document, FigureImages(), build_timestamp())
     assert first == second == deck
 
 
 def test_source_date_epoch_sets_the_deck_dates(document: Document, deck: bytes,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    dated = render_deck(document, build_timestamp())
+    dated = render_deck(document, FigureImages(), build_timestamp())
     assert dated != deck
     created = Presentation(io.BytesIO(dated)).core_properties.created
     assert (created.year, created.month, created.day) == (2023, 11, 14)
@@ -397,7 +398,7 @@ def test_special_characters_print_literally(write_case) -> None:
     case = write_case(replace=(
         ("history: A 19-year-old with recurrent left lower lobe pneumonia.",
          f'history: "{history}"'),))
-    deck = render_deck(load_document(case).document, build_timestamp())
+    deck = render_deck(load_document(case).document, FigureImages(), build_timestamp())
     slides = list(Presentation(io.BytesIO(deck)).slides)
     assert history in _slide_text(slides[1])
 
@@ -512,3 +513,54 @@ def test_soffice_converts_one_page_per_slide(deck: bytes, long_deck: bytes, prs:
         assert pdf.exists(), result.stdout + result.stderr
         slides = len(Presentation(io.BytesIO(data)).slides)
         assert len(PdfReader(pdf).pages) == slides, name
+
+
+# -- figures on slides (issue 3): sized for a 1920 x 1080 screen, laid out by aspect -----------
+
+
+def test_pictures_carry_at_most_1_5_times_the_display_pixels(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from casedocs.deck.plan import SCREEN_OVERSAMPLE, SCREEN_PIXELS_PER_INCH
+
+    case = write_case_file(tmp_path)
+    Image.new("L", (2500, 3000), 90).save(tmp_path / "images" / "cxr.png")
+    document = load_document(case).document
+    pictures = [p for slide in plan_deck(document, FigureImages()) for p in slide.pictures]
+    assert len(pictures) == 4  # each figure on its unknown slide and its finding slide
+    for picture in pictures:
+        cap = picture.box.width * SCREEN_PIXELS_PER_INCH * SCREEN_OVERSAMPLE
+        assert picture.image.width <= cap + 1
+        assert picture.image.width / picture.image.height == pytest.approx(
+            picture.box.width / picture.box.height, rel=0.01)
+        if picture.image.height > 1000:  # from the large radiograph: the full allowance
+            assert picture.image.width >= cap - 2
+    large = [p for p in pictures if p.image.width / p.image.height == pytest.approx(2500 / 3000,
+                                                                                    rel=0.01)]
+    assert len(large) == 2 and all(p.image.width < 2500 for p in large)
+
+
+def test_pictures_keep_their_aspect_on_every_slide(plan: list, document: Document) -> None:
+    aspects = {figure.alt: figure.source.aspect for figure in document.figures}
+    for slide in plan:
+        for picture in slide.pictures:
+            assert picture.box.width / picture.box.height == pytest.approx(
+                picture.image.aspect, rel=0.01)
+            assert picture.image.aspect == pytest.approx(aspects[picture.alt], rel=0.01)
+
+
+def test_finding_citing_two_figures_shows_them_side_by_side(tmp_path: Path) -> None:
+    case = write_case_file(tmp_path, (("  - figures: [cxr]\n", "  - figures: [cxr, cta]\n"),))
+    plan = plan_deck(load_document(case).document, FigureImages())
+    both = [slide for slide in plan if slide.part == "answer" and len(slide.pictures) == 2]
+    assert both, [len(slide.pictures) for slide in plan]
+    for slide in both:
+        left, right = sorted(slide.pictures, key=lambda p: p.box.x)
+        assert left.box.x + left.box.width <= right.box.x  # next to each other, not stacked
+        assert left.box.y < right.box.y + right.box.height
+        assert right.box.y < left.box.y + left.box.height  # sharing a band of the slide
+        assert [left.alt, right.alt] == ["Frontal chest radiograph.", "Axial CT angiogram."]
+        assert slide.panel is not None
+        for picture in (left, right):
+            assert picture.box.x >= slide.panel.x
+            assert picture.box.x + picture.box.width <= slide.panel.x + slide.panel.width + 1e-6

@@ -21,6 +21,7 @@ from pypdf.generic import ContentStream
 
 from casedocs.build import load_document
 from casedocs.cli import main
+from casedocs.figures import FigureImages
 from casedocs.handout import render_handout
 from conftest import make_image, write_case_file
 
@@ -213,7 +214,8 @@ def test_document_properties_are_set_and_not_reportlab_defaults(reader: PdfReade
 
 def test_rebuild_is_byte_identical(case: Path, pdf: bytes) -> None:
     document = load_document(case).document
-    first, second = render_handout(document), render_handout(document)
+    first = render_handout(document, FigureImages())
+    second = render_handout(document, FigureImages())
     assert first == second == pdf
 
 
@@ -228,13 +230,13 @@ def test_source_date_epoch_sets_the_dates(case: Path, pdf: bytes,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     document = load_document(case).document
-    dated = render_handout(document)
+    dated = render_handout(document, FigureImages())
     assert dated != pdf
     info = PdfReader(io.BytesIO(dated)).metadata
     assert info["/CreationDate"].startswith("D:20231114221320")
-    assert render_handout(document) == dated
+    assert render_handout(document, FigureImages()) == dated
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert render_handout(document) == pdf
+    assert render_handout(document, FigureImages()) == pdf
 
 
 # -- fonts, escaping, links, structure ---------------------------------------------------------
@@ -298,7 +300,7 @@ def test_user_text_prints_literally_with_greek_and_symbols(write_case, tmp_path:
         ("title: Imaging of pulmonary sequestration", "title: Imaging <br/> of sequestration"),
     ))
     path = tmp_path / "special.pdf"
-    path.write_bytes(render_handout(load_document(case).document))
+    path.write_bytes(render_handout(load_document(case).document, FigureImages()))
     extracted = _squash(_pdftotext(path))
     for expected in (history, "CT angiogram <b>not bold</b> & &amp; kept.",
                      "Cysts <i>vary</i> & β2 ≤ 5.", "Imaging <br/> of sequestration"):
@@ -358,7 +360,7 @@ def _images_with_metadata(folder: Path) -> None:
 def test_no_source_image_metadata_in_the_pdf(write_case, case_dir: Path) -> None:
     _images_with_metadata(case_dir / "images")
     case = write_case(replace=(("file: images/cxr.png", "file: images/cxr.jpg"),))
-    pdf = render_handout(load_document(case).document)
+    pdf = render_handout(load_document(case).document, FigureImages())
     reader = PdfReader(io.BytesIO(pdf))
     streams = [pdf] + [obj.get_data() for obj in _image_xobjects(reader).values()]
     streams += [page.get_contents().get_data() for page in reader.pages]
@@ -369,3 +371,65 @@ def test_no_source_image_metadata_in_the_pdf(write_case, case_dir: Path) -> None
     placed = _placed_images(reader)
     rotated = [image for image, _ in placed if int(image["/Width"]) == 200]
     assert rotated and int(rotated[0]["/Height"]) == 300  # orientation applied
+
+
+# -- print quality (issue 3): sized for the page, gray stays gray, JPEG or PNG by content --------
+
+
+def _noisy_gray(size: tuple[int, int]) -> Image.Image:
+    import os
+
+    return Image.frombytes("L", size, os.urandom(size[0] * size[1]))
+
+
+def test_large_images_carry_at_most_300_dpi(tmp_path: Path) -> None:
+    case = write_case_file(tmp_path)
+    _noisy_gray((3000, 2400)).save(tmp_path / "images" / "cxr.png")
+    Image.new("L", (3000, 3000), 90).save(tmp_path / "images" / "cta.png")
+    reader = PdfReader(_build(case, tmp_path / "out"))
+    placed = _placed_images(reader)
+    assert len(placed) == 2
+    for image, (a, _, _, d, _, _) in placed:
+        width, height = int(image["/Width"]), int(image["/Height"])
+        dpi_x, dpi_y = width / (a / 72), height / (d / 72)
+        assert dpi_x <= 301 and dpi_y <= 301  # never more than print needs
+        assert dpi_x >= 290 and dpi_y >= 290  # but all of it, from a large source
+        assert width < 3000
+
+
+def test_small_images_are_not_enlarged_in_the_pdf(tmp_path: Path) -> None:
+    case = write_case_file(tmp_path)
+    make_image(tmp_path / "images" / "cxr.png", (90, 120))
+    reader = PdfReader(_build(case, tmp_path / "out"))
+    sizes = sorted((int(image["/Width"]), int(image["/Height"]))
+                   for image, _ in _placed_images(reader))
+    assert sizes == [(90, 120), (400, 400)]  # the PDF scales them; the pixels stay native
+
+
+def test_gray_images_stay_gray_in_the_pdf(reader: PdfReader) -> None:
+    for image, _ in _placed_images(reader):
+        assert image["/ColorSpace"] == "/DeviceGray"
+
+
+def test_photographs_are_jpeg_and_diagrams_lossless(tmp_path: Path) -> None:
+    case = write_case_file(tmp_path)
+    _noisy_gray((600, 800)).save(tmp_path / "images" / "cxr.png")  # photographic content
+    diagram = Image.new("RGB", (400, 400), (255, 255, 255))
+    ImageDraw.Draw(diagram).rectangle((50, 50, 350, 350), outline=(200, 0, 0), width=6)
+    diagram.save(tmp_path / "images" / "cta.png")  # line art
+    reader = PdfReader(_build(case, tmp_path / "out"))
+    filters = {}
+    for image, _ in _placed_images(reader):
+        kind = "cxr" if int(image["/Width"]) < int(image["/Height"]) else "cta"
+        chain = image.get("/Filter", [])
+        filters[kind] = [str(f) for f in (chain if isinstance(chain, list) else [chain])]
+    assert filters["cxr"] == ["/DCTDecode"]
+    assert "/DCTDecode" not in filters["cta"]  # lossless: no JPEG smudge around the lines
+
+
+def test_warm_and_cold_builds_give_the_same_handout(case: Path, pdf: bytes,
+                                                    tmp_path: Path) -> None:
+    first = _build(case, tmp_path / "out").read_bytes()
+    assert (tmp_path / "out" / ".cache").is_dir()
+    warm = _build(case, tmp_path / "out").read_bytes()
+    assert first == warm == pdf

@@ -1,4 +1,5 @@
-"""Citation markers and reference entries in AMA style (AMA Manual of Style, 11th edition).
+"""Citation markers and reference entries: AMA (AMA Manual of Style, 11th edition, the
+default) and Vancouver (NLM's Citing Medicine, as ICMJE journals use it).
 
 Numbers are assigned by the document (first appearance in canonical order); this module only
 formats: a marker for a group of numbers, and the spans of one reference-list entry.
@@ -7,11 +8,13 @@ formats: a marker for a group of numbers, and the spans of one reference-list en
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 
 from .inline import Span
 from .model import Reference
 
-MAX_LISTED_AUTHORS = 6  # AMA: list all up to 6; otherwise the first 3 and "et al"
+AMA, VANCOUVER = "ama", "vancouver"
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 DOI_URL = "https://doi.org/{}"
 
@@ -29,11 +32,13 @@ def collapse_numbers(numbers: list[int]) -> str:
     return ",".join(parts)
 
 
-def citation_marker(numbered: list[tuple[int, str | None]]) -> str:
-    """The superscript text for one citation: numbers collapsed, locators as 1(p12)."""
+def citation_marker(numbered: list[tuple[int, str | None]], style: str = AMA) -> str:
+    """One citation's marker: AMA superscript text (1-3, 1(p12)) or Vancouver brackets."""
     if any(locator for _, locator in numbered):
-        return ",".join(f"{n}({_compact_locator(loc)})" if loc else str(n) for n, loc in numbered)
-    return collapse_numbers([n for n, _ in numbered])
+        text = ",".join(f"{n}({_compact_locator(loc)})" if loc else str(n) for n, loc in numbered)
+    else:
+        text = collapse_numbers([n for n, _ in numbered])
+    return f"[{text}]" if style == VANCOUVER else text
 
 
 def _compact_locator(locator: str) -> str:
@@ -41,46 +46,198 @@ def _compact_locator(locator: str) -> str:
     return re.sub(r"^(pp?)\.?\s*", r"\1", locator.strip()).replace(" ", "")
 
 
-def format_authors(authors: list[str]) -> str:
-    if len(authors) > MAX_LISTED_AUTHORS:
-        return ", ".join(authors[:3]) + ", et al"
+def format_authors(authors: list[str], style: str = AMA) -> str:
+    """AMA: all up to 6, else the first 3 and "et al"; Vancouver: up to 6, then "et al."."""
+    if len(authors) > 6:
+        return (
+            ", ".join(authors[:3]) + ", et al"
+            if style == AMA
+            else ", ".join(authors[:6]) + ", et al."
+        )
     return ", ".join(authors)
 
 
-def format_reference(reference: Reference) -> tuple[Span, ...]:
-    """One journal-article entry: Authors. Title. *Journal*. Year;Vol(Issue):Pages. doi. PMID."""
-    spans: list[Span] = []
-    if reference.authors:
-        spans.append(Span(_with_period(format_authors(reference.authors)) + " "))
-    spans.append(Span(_with_period(reference.title) + " "))
-    spans.append(Span(_without_period(reference.journal), italic=True))
-    spans.append(Span(". " + _publication_details(reference)))
+def format_reference(reference: Reference, style: str = AMA) -> tuple[Span, ...]:
+    """One reference-list entry as spans (titles italic where the style wants, links live)."""
+    formatter = _FORMATTERS[(style, reference.type)]
+    spans = list(formatter(reference))
     if reference.doi:
-        spans += [Span(" "), Span(f"doi:{reference.doi}", href=DOI_URL.format(reference.doi))]
+        label = f"doi:{reference.doi}" if style == AMA else f"doi: {reference.doi}"
+        spans += [Span(" "), Span(label, href=DOI_URL.format(reference.doi))]
+        if style == VANCOUVER:
+            spans.append(Span("."))
     if reference.pmid:
         spans += [Span(" PMID: "), Span(reference.pmid, href=PUBMED_URL.format(reference.pmid))]
-    if reference.url and not reference.doi:
+        if style == VANCOUVER:
+            spans.append(Span("."))
+    if reference.url and not reference.doi and reference.type != "web":
         spans += [Span(" "), Span(reference.url, href=reference.url)]
     return tuple(spans)
 
 
-def _publication_details(reference: Reference) -> str:
-    # AMA gives the month only when there is no volume to locate the issue by.
-    details = str(reference.year)
-    if reference.month and not reference.volume:
-        details += f" {reference.month}"
-    if reference.volume:
-        details += f";{reference.volume}"
-    if reference.issue:
-        details += f"({reference.issue})"
-    if reference.pages:
-        details += f":{reference.pages}"
-    return details + "."
+# -- AMA, 11th edition ----------------------------------------------------------------------------
 
 
-def _with_period(text: str) -> str:
+def _ama_article(ref: Reference) -> list[Span]:
+    # The month is given only when there is no volume to find the issue by.
+    details = str(ref.year)
+    details += f" {ref.month}" if ref.month and not ref.volume else ""
+    details += f";{ref.volume}" if ref.volume else ""
+    details += f"({ref.issue})" if ref.issue else ""
+    details += f":{ref.pages}" if ref.pages else ""
+    return [
+        *_authors(ref, AMA),
+        Span(_sentence(ref.title) + " "),
+        Span(_strip_period(ref.journal or ""), italic=True),
+        Span(f". {details}."),
+    ]
+
+
+def _ama_book(ref: Reference) -> list[Span]:
+    return [
+        *_authors(ref, AMA),
+        Span(_sentence(ref.title), italic=True),
+        Span(f"{_edition(ref)} {ref.publisher}; {ref.year}."),
+    ]
+
+
+def _ama_chapter(ref: Reference) -> list[Span]:
+    editors = (
+        f"{', '.join(ref.editors)}, {'eds' if len(ref.editors) > 1 else 'ed'}. "
+        if ref.editors
+        else ""
+    )
+    pages = f":{ref.pages}" if ref.pages else ""
+    return [
+        *_authors(ref, AMA),
+        Span(f"{_sentence(ref.title)} In: {editors}"),
+        Span(_sentence(ref.book or ""), italic=True),
+        Span(f"{_edition(ref)} {ref.publisher}; {ref.year}{pages}."),
+    ]
+
+
+def _ama_web(ref: Reference) -> list[Span]:
+    spans = [*_authors(ref, AMA), Span(_sentence(ref.title) + " ")]
+    if ref.website:
+        spans.append(Span(_sentence(ref.website) + " "))
+    if ref.published:
+        spans.append(Span(f"Published {_ama_date(ref.published)}. "))
+    if ref.accessed:
+        spans.append(Span(f"Accessed {_ama_date(ref.accessed)}. "))
+    spans.append(Span(ref.url or "", href=ref.url))
+    return spans
+
+
+# -- Vancouver (NLM) ------------------------------------------------------------------------------
+
+
+def _nlm_article(ref: Reference) -> list[Span]:
+    details = str(ref.year)
+    details += f" {ref.month}" if ref.month and not ref.volume else ""
+    details += f";{ref.volume}" if ref.volume else ""
+    details += f"({ref.issue})" if ref.issue else ""
+    details += f":{_nlm_pages(ref.pages)}" if ref.pages else ""
+    return [
+        *_authors(ref, VANCOUVER),
+        Span(f"{_sentence(ref.title)} "),
+        Span(f"{_sentence(ref.journal or '')} {details}."),
+    ]
+
+
+def _nlm_book(ref: Reference) -> list[Span]:
+    return [
+        *_authors(ref, VANCOUVER),
+        Span(f"{_sentence(ref.title)}{_edition(ref)} {_nlm_publisher(ref)}; {ref.year}."),
+    ]
+
+
+def _nlm_chapter(ref: Reference) -> list[Span]:
+    editors = (
+        f"{', '.join(ref.editors)}, {'editors' if len(ref.editors) > 1 else 'editor'}. "
+        if ref.editors
+        else ""
+    )
+    pages = f" p. {_nlm_pages(ref.pages)}." if ref.pages else ""
+    return [
+        *_authors(ref, VANCOUVER),
+        Span(
+            f"{_sentence(ref.title)} In: {editors}{_sentence(ref.book or '')}"
+            f"{_edition(ref)} {_nlm_publisher(ref)}; {ref.year}.{pages}"
+        ),
+    ]
+
+
+def _nlm_web(ref: Reference) -> list[Span]:
+    site = f" {ref.website};" if ref.website else ""
+    year = f" {ref.published.year}" if ref.published else ""
+    cited = f" [cited {_nlm_date(ref.accessed)}]" if ref.accessed else ""
+    return [
+        *_authors(ref, VANCOUVER),
+        Span(f"{_strip_period(ref.title)} [Internet].{site}{year}{cited}. Available from: "),
+        Span(ref.url or "", href=ref.url),
+    ]
+
+
+_FORMATTERS: dict[tuple[str, str], Callable[[Reference], list[Span]]] = {
+    (AMA, "article"): _ama_article,
+    (AMA, "book"): _ama_book,
+    (AMA, "chapter"): _ama_chapter,
+    (AMA, "web"): _ama_web,
+    (VANCOUVER, "article"): _nlm_article,
+    (VANCOUVER, "book"): _nlm_book,
+    (VANCOUVER, "chapter"): _nlm_chapter,
+    (VANCOUVER, "web"): _nlm_web,
+}
+
+
+# -- pieces ---------------------------------------------------------------------------------------
+
+
+def _authors(ref: Reference, style: str) -> list[Span]:
+    return [Span(_sentence(format_authors(ref.authors, style)) + " ")] if ref.authors else []
+
+
+def _issue_details(ref: Reference, pages: str | None) -> str:
+    """Year;volume(issue):pages; the month only when there is no volume to find the issue by."""
+    details = str(ref.year)
+    details += f" {ref.month}" if ref.month and not ref.volume else ""
+    details += f";{ref.volume}" if ref.volume else ""
+    details += f"({ref.issue})" if ref.issue else ""
+    return details + (f":{pages}" if pages else "")
+
+
+def _edition(ref: Reference) -> str:
+    return f" {ref.edition} ed." if ref.edition else ""
+
+
+def _nlm_publisher(ref: Reference) -> str:
+    return f"{ref.place}: {ref.publisher}" if ref.place else f"{ref.publisher}"
+
+
+def _nlm_pages(pages: str) -> str:
+    """NLM drops the repeated leading digits of a page range: 889-893 -> 889-93."""
+    match = re.fullmatch(r"(\d+)\s*[-\u2013]\s*(\d+)", pages)
+    if not match or len(match[1]) != len(match[2]):
+        return pages
+    first, last = match[1], match[2]
+    shared = 0
+    while shared < len(first) - 1 and first[shared] == last[shared]:
+        shared += 1
+    return f"{first}-{last[shared:]}"
+
+
+def _ama_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _nlm_date(day: date) -> str:
+    return f"{day.year} {day:%b} {day.day}"
+
+
+def _sentence(text: str) -> str:
+    """Text ending in a period (or the question or exclamation mark it has)."""
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _without_period(text: str) -> str:
+def _strip_period(text: str) -> str:
     return text.removesuffix(".")

@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from .build import OUTPUT_KINDS, load_document, render_outputs, write_atomically
+from .build import OUTPUT_KINDS, cache_dir, load_document, render_outputs, write_rendered
 from .document import Document
 from .errors import CaseError, Report
+from .figures import FigureImages
 from .fonts import FontNotFound
 from .loader import display_path
 
@@ -55,13 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_all(paths: list[Path]) -> list[Document]:
+def _load_all(paths: list[Path], images: FigureImages) -> list[Document]:
     """Every case loaded, or one CaseError listing the problems of all of them."""
     loaded: dict[Path, Document] = {}
     reports: list[Report] = []
     for path in paths:
         try:
-            result = load_document(path)
+            result = load_document(path, images)
         except CaseError as error:
             reports += error.reports
             continue
@@ -90,17 +91,22 @@ def _clashing_ids(loaded: dict[Path, Document]) -> list[Report]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    documents = _load_all(args.cases)
+    images = FigureImages(cache_dir(args.out))
+    documents = _load_all(args.cases, images)
     kinds = [args.only] if args.only else list(OUTPUT_KINDS)
-    outputs = render_outputs(documents, kinds, args.out, args.paper)
-    write_atomically(outputs)
-    for path in outputs:
+    rendered = render_outputs(documents, kinds, args.out, images, args.paper)
+    for warning in images.warnings:
+        print(warning, file=sys.stderr)
+    write_rendered(rendered, args.out)
+    for path in rendered.outputs:
         print(f"wrote {path}")
+    for path in rendered.current:
+        print(f"up to date: {path}")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    documents = _load_all(args.cases)
+    documents = _load_all(args.cases, FigureImages())
     for document in documents:
         print(
             f"{document.id}: ok ({len(document.figures)} figures, "

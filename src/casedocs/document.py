@@ -11,11 +11,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .citations import citation_marker, format_reference
+from .citations import VANCOUVER, citation_marker, format_reference
 from .errors import FieldPath, Problem
-from .figures import PreparedImage
-from .inline import Citation, FigureRef, Paragraph, Span, parse_inline, parse_paragraphs
-from .model import Case
+from .figures import SourceImage
+from .inline import (
+    Citation,
+    FigureRef,
+    ListBlock,
+    Paragraph,
+    Span,
+    parse_blocks,
+    parse_inline,
+)
+from .model import Annotation, Case
 
 Spans = tuple[Span, ...]
 Anchor = tuple[str, int]  # a block of the document: ("findings", 2), ("discussion", 0)
@@ -30,7 +38,8 @@ class DocFigure:
     credit: Spans
     view: str  # neutral label: safe before the answer
     alt: str  # neutral alt text: safe before the answer
-    image: PreparedImage
+    source: SourceImage
+    annotations: tuple[Annotation, ...]  # drawn over answer views only
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,16 @@ class DocFinding:
 class DocDifferential:
     name: Spans
     note: Spans
+
+
+@dataclass(frozen=True)
+class DocList:
+    ordered: bool
+    start: int
+    items: tuple[Spans, ...]
+
+
+DocBlock = Spans | DocList  # a paragraph, or a list (discussion and management only)
 
 
 @dataclass(frozen=True)
@@ -67,11 +86,12 @@ class Document:
     findings: tuple[DocFinding, ...]
     diagnosis: Spans
     differential: tuple[DocDifferential, ...]
-    discussion: tuple[Spans, ...]
+    discussion: tuple[DocBlock, ...]
     teaching_points: tuple[Spans, ...]
-    management: tuple[Spans, ...]
+    management: tuple[DocBlock, ...]
     references: tuple[DocReference, ...]
     placements: dict[Anchor, tuple[DocFigure, ...]] = field(default_factory=dict)
+    fingerprint: str = ""  # a hash of the inputs (case file, images) this document came from
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""
@@ -88,6 +108,11 @@ class _Block:
     anchor: Anchor
     path: FieldPath  # where problems in this block are reported
     paragraph: Paragraph
+    item: int = -1  # the item's index, when the block is one item of a list
+
+    @property
+    def key(self) -> tuple[Anchor, int]:
+        return (self.anchor, self.item)
 
 
 def check_references(case: Case) -> list[Problem]:
@@ -102,23 +127,24 @@ def _figure_numbers(case: Case) -> dict[str, int]:
     return {figure.id: i + 1 for i, figure in enumerate(case.figures)}
 
 
-def build_document(case: Case, images: dict[str, PreparedImage]) -> Document:
+def build_document(case: Case, sources: dict[str, SourceImage]) -> Document:
     """Number figures and citations and resolve references (in a case that check_references
-    passed); `images` holds each figure's prepared image by figure id."""
+    passed); `sources` holds each figure's checked source image by figure id."""
     blocks = list(_canonical_blocks(case))
     figure_numbers = _figure_numbers(case)
     citation_numbers, _ = _number_citations(case, blocks)
-    resolve = _Resolver(figure_numbers, citation_numbers)
-    resolved = {block.anchor: resolve(block.paragraph) for block in blocks}
+    resolve = _Resolver(figure_numbers, citation_numbers, case.citation_style)
+    resolved = {block.key: resolve(block.paragraph) for block in blocks}
     figures = tuple(
         DocFigure(
             id=figure.id,
             number=figure_numbers[figure.id],
-            caption=resolved[("caption", i)],
+            caption=resolved[(("caption", i), -1)],
             credit=(Span(figure.credit),) if figure.credit else (),
             view=figure.view or f"Fig. {figure_numbers[figure.id]}",
             alt=figure.alt or figure.view or f"Fig. {figure_numbers[figure.id]}",
-            image=images[figure.id],
+            source=sources[figure.id],
+            annotations=tuple(figure.annotations),
         )
         for i, figure in enumerate(case.figures)
     )
@@ -132,26 +158,30 @@ def build_document(case: Case, images: dict[str, PreparedImage]) -> Document:
         copyright=case.copyright,
         published=case.published,
         keywords=tuple(case.keywords),
-        history=resolved[("history", 0)],
+        history=resolved[(("history", 0), -1)],
         figures=figures,
         findings=tuple(
             DocFinding(
-                resolved[("findings", i)], tuple(by_id[f] for f in finding.figures if f in by_id)
+                resolved[(("findings", i), -1)],
+                tuple(by_id[f] for f in finding.figures if f in by_id),
             )
             for i, finding in enumerate(case.findings)
         ),
-        diagnosis=resolved[("diagnosis", 0)],
+        diagnosis=resolved[(("diagnosis", 0), -1)],
         differential=tuple(
             DocDifferential(
-                resolved[("differential", i)], resolved.get(("differential-note", i), ())
+                resolved[(("differential", i), -1)],
+                resolved.get((("differential-note", i), -1), ()),
             )
             for i in range(len(case.differential))
         ),
-        discussion=_resolved_series(resolved, "discussion"),
-        teaching_points=_resolved_series(resolved, "teaching_points"),
-        management=_resolved_series(resolved, "management"),
+        discussion=_resolved_blocks("discussion", case.discussion, resolved),
+        teaching_points=tuple(
+            resolved[(("teaching_points", i), -1)] for i in range(len(case.teaching_points))
+        ),
+        management=_resolved_blocks("management", case.management, resolved),
         references=tuple(
-            DocReference(citation_numbers[r.id], r.id, format_reference(r))
+            DocReference(citation_numbers[r.id], r.id, format_reference(r, case.citation_style))
             for r in sorted(case.references, key=lambda r: citation_numbers[r.id])
         ),
         placements=_placements(case, blocks, by_id),
@@ -162,8 +192,17 @@ def _author_line(name: str, degrees: str | None) -> str:
     return f"{name}, {degrees}" if degrees else name
 
 
-def _resolved_series(resolved: dict[Anchor, Spans], name: str) -> tuple[Spans, ...]:
-    return tuple(spans for (field_name, _), spans in resolved.items() if field_name == name)
+def _resolved_blocks(
+    name: str, text: str | None, resolved: dict[tuple[Anchor, int], Spans]
+) -> tuple[DocBlock, ...]:
+    blocks: list[DocBlock] = []
+    for i, block in enumerate(parse_blocks(text) if text else ()):
+        if isinstance(block, ListBlock):
+            items = tuple(resolved[((name, i), j)] for j in range(len(block.items)))
+            blocks.append(DocList(block.ordered, block.start, items))
+        else:
+            blocks.append(resolved[((name, i), -1)])
+    return tuple(blocks)
 
 
 def _canonical_blocks(case: Case) -> Iterator[_Block]:
@@ -187,8 +226,12 @@ def _canonical_blocks(case: Case) -> Iterator[_Block]:
 
 
 def _paragraph_blocks(name: str, text: str | None) -> Iterator[_Block]:
-    for i, paragraph in enumerate(parse_paragraphs(text) if text else ()):
-        yield _Block((name, i), (name,), paragraph)
+    for i, block in enumerate(parse_blocks(text) if text else ()):
+        if isinstance(block, ListBlock):
+            for j, item in enumerate(block.items):
+                yield _Block((name, i), (name,), item, j)
+        else:
+            yield _Block((name, i), (name,), block)
 
 
 def _references_in(paragraph: Paragraph) -> Iterator[Citation | FigureRef]:
@@ -288,11 +331,12 @@ def _placements(
 
 
 class _Resolver:
-    """Turns placeholders into text: "Fig. 1", "Figs. 2 and 3", superscript citation numbers."""
+    """Turns placeholders into text: "Fig. 1", "Figs. 2 and 3", citation markers."""
 
-    def __init__(self, figures: dict[str, int], citations: dict[str, int]):
+    def __init__(self, figures: dict[str, int], citations: dict[str, int], style: str):
         self.figures = figures
         self.citations = citations
+        self.style = style
 
     def __call__(self, paragraph: Paragraph) -> Spans:
         spans: list[Span] = []
@@ -301,11 +345,13 @@ class _Resolver:
                 spans.append(item)
             elif isinstance(item, FigureRef):
                 spans.append(Span(self._figure_text(item)))
+            elif self.style == VANCOUVER:
+                spans.append(Span(self._citation_text(item)))
             else:
                 if spans:  # a superscript marker hugs the word before it
                     spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip(" "))
                 spans.append(Span(self._citation_text(item), superscript=True))
-        return tuple(spans)
+        return _markers_after_punctuation(spans) if self.style != VANCOUVER else tuple(spans)
 
     def _figure_text(self, ref: FigureRef) -> str:
         numbers = sorted({self.figures[i] for i in ref.ids if i in self.figures})
@@ -323,4 +369,16 @@ class _Resolver:
         numbered = [
             (self.citations[w.id], w.locator) for w in citation.works if w.id in self.citations
         ]
-        return citation_marker(numbered) if numbered else "?"
+        return citation_marker(numbered, self.style) if numbered else "?"
+
+
+def _markers_after_punctuation(spans: list[Span]) -> Spans:
+    """AMA sets superscript citations outside periods and commas: "disease,1" not "disease1,"."""
+    for i in range(len(spans) - 1):
+        marker, after = spans[i], spans[i + 1]
+        if marker.superscript and after.text[:1] in (".", ",") and not after.superscript:
+            before = spans[i - 1] if i > 0 else None
+            if before is not None and not before.superscript:
+                spans[i - 1] = replace(before, text=before.text + after.text[0])
+                spans[i + 1] = replace(after, text=after.text[1:])
+    return tuple(span for span in spans if span.text)

@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 DEFAULT_FAMILY = "DejaVu Sans"
+DECK_FONT = "Calibri"  # what the deck names: installed wherever PowerPoint is
+METRIC_TWINS = {"Calibri": "Carlito", "Arial": "Liberation Sans"}  # same widths, free files
 STYLES = ("regular", "bold", "italic", "bold_italic")
 _STYLE_NAMES = {
     "regular": "regular",
@@ -78,6 +80,15 @@ def find_family(family: str | None = None) -> FontFamily:
         )
     regular = faces["regular"]
     return FontFamily(name, regular, *(faces[s] or regular for s in STYLES[1:]))
+
+
+def font_fingerprint() -> tuple[str, ...]:
+    """The font files outputs are made with: when one changes, outputs are rendered again."""
+    family = find_family()
+    twin = find_face(METRIC_TWINS.get(DECK_FONT, DECK_FONT))
+    return tuple(
+        str(path) for path in (family.regular, family.bold, family.italic, family.bold_italic, twin)
+    )
 
 
 def find_face(family: str, style: str = "regular") -> Path | None:

@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -25,7 +26,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     HRFlowable,
-    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -35,20 +35,23 @@ from reportlab.platypus import (
 )
 
 from . import __version__
-from .document import DocFigure, Document, Spans
+from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from .document import DocBlock, DocFigure, DocList, Document, Spans
+from .figures import FigureImages, PreparedImage
 from .fonts import FontFamily, find_family
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.75 * inch
 FIGURE_GAP = 0.2 * inch
 MIN_CAPTION_WIDTH_SHARE = 0.6  # of the text frame
+PRINT_DPI, PRINT_OVERSAMPLE = 150, 2.0  # images carry up to 300 dpi at their printed size
 MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
 GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 
 
-def render_handout(document: Document, paper: str = "letter") -> bytes:
+def render_handout(document: Document, images: FigureImages, paper: str = "letter") -> bytes:
     """The handout as PDF bytes."""
     _register_fonts(find_family())
     rl_config.useA85 = 0  # binary image streams: a quarter smaller, and no slow ASCII85 pass
@@ -82,7 +85,7 @@ def render_handout(document: Document, paper: str = "letter") -> bytes:
         bottomPadding=0,
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _Story(document, frame.width, frame.height).flowables()
+    story = _Story(document, images, frame.width, frame.height).flowables()
     template.build(story, canvasmaker=_footer_canvas(document))
     return buffer.getvalue()
 
@@ -149,6 +152,8 @@ def markup(spans: Spans) -> str:
             text = f"<i>{text}</i>"
         if span.superscript:
             text = f"<super>{text}</super>"
+        if span.subscript:
+            text = f"<sub>{text}</sub>"
         if span.href:
             text = f'<a href={quoteattr(span.href)} color="{LINK.hexval()}">{text}</a>'
         parts.append(text)
@@ -158,8 +163,9 @@ def markup(spans: Spans) -> str:
 class _Story:
     """The flowables of the handout, section by section in canonical order."""
 
-    def __init__(self, document: Document, width: float, height: float):
+    def __init__(self, document: Document, images: FigureImages, width: float, height: float):
         self.document = document
+        self.images = images
         self.width = width
         self.max_figure_height = height * MAX_FIGURE_HEIGHT_SHARE
 
@@ -226,11 +232,21 @@ class _Story:
         # A heading never sits alone at the foot of a page: ask for room for a few lines.
         return [CondPageBreak(1.2 * inch), Paragraph(escape(heading), STYLES["heading"]), *content]
 
-    def _blocks(self, paragraphs: Iterable[Spans], anchor_name: str) -> list[Flowable]:
-        """Body paragraphs, each followed by the figures it mentions first."""
+    def _blocks(self, blocks: Iterable[DocBlock], anchor_name: str) -> list[Flowable]:
+        """Body paragraphs and lists, each followed by the figures it mentions first."""
         flowables: list[Flowable] = []
-        for i, spans in enumerate(paragraphs):
-            flowables.append(Paragraph(markup(spans), STYLES["body"]))
+        for i, block in enumerate(blocks):
+            if isinstance(block, DocList):
+                flowables += [
+                    Paragraph(
+                        markup(item),
+                        STYLES["bullet"],
+                        bulletText=f"{block.start + j}." if block.ordered else "\u2022",
+                    )
+                    for j, item in enumerate(block.items)
+                ]
+            else:
+                flowables.append(Paragraph(markup(block), STYLES["body"]))
             flowables += self._figure_groups(self.document.figures_after((anchor_name, i)))
         return flowables
 
@@ -242,7 +258,7 @@ class _Story:
             if (
                 rows
                 and len(rows[-1]) == 1
-                and min(rows[-1][0].image.aspect, figure.image.aspect) >= 0.9
+                and min(rows[-1][0].source.aspect, figure.source.aspect) >= 0.9
             ):
                 rows[-1].append(figure)
             else:
@@ -278,14 +294,15 @@ class _Story:
         )
         return KeepTogether([table])
 
-    def _image(self, figure: DocFigure, max_width: float) -> Image:
-        image = figure.image
-        scale = min(max_width / image.width, self.max_figure_height / image.height)
-        flowable = Image(
-            io.BytesIO(image.data), width=image.width * scale, height=image.height * scale
+    def _image(self, figure: DocFigure, max_width: float) -> _FigureImage:
+        source = figure.source
+        scale = min(max_width / source.width, self.max_figure_height / source.height)
+        width, height = source.width * scale, source.height * scale
+        nominal = PRINT_DPI / 72
+        prepared = self.images.prepare(
+            source, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout"
         )
-        flowable.hAlign = "CENTER"
-        return flowable
+        return _FigureImage(prepared, width, height, place_marks(figure.annotations, width, height))
 
     def _caption(self, figure: DocFigure) -> list[Flowable]:
         text = f"<b>Fig. {figure.number}.</b> {markup(figure.caption)}"
@@ -293,6 +310,57 @@ class _Story:
         if figure.credit:
             caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
         return caption
+
+
+class _FigureImage(Flowable):
+    """A prepared image with its annotations drawn over it as vector shapes."""
+
+    def __init__(self, image: PreparedImage, width: float, height: float, marks: tuple[Mark, ...]):
+        super().__init__()
+        self.image, self.drawWidth, self.drawHeight, self.marks = image, width, height, marks
+        self.hAlign = "CENTER"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.drawWidth, self.drawHeight
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.drawImage(
+            ImageReader(io.BytesIO(self.image.data)), 0, 0, self.drawWidth, self.drawHeight
+        )
+        for mark in self.marks:
+            _draw_mark(canvas, mark, self.drawHeight)
+
+
+def _draw_mark(canvas: Canvas, mark: Mark, height: float) -> None:
+    """One mark, light over a dark outline; marks use y downwards, PDF y upwards."""
+    canvas.saveState()
+    canvas.setStrokeColor(colors.HexColor(f"#{OUTLINE}"))
+    canvas.setFillColor(colors.HexColor(f"#{FILL}"))
+    canvas.setLineJoin(1)
+    if isinstance(mark, ArrowMark):
+        path = canvas.beginPath()
+        first, *rest = [(x, height - y) for x, y in mark.outline]
+        path.moveTo(*first)
+        for point in rest:
+            path.lineTo(*point)
+        path.close()
+        canvas.setLineWidth(mark.stroke)
+        canvas.drawPath(path, stroke=1, fill=1)
+    elif isinstance(mark, CircleMark):
+        x, y = mark.center[0], height - mark.center[1]
+        for color, width in ((OUTLINE, mark.stroke * 2.5), (FILL, mark.stroke)):
+            canvas.setStrokeColor(colors.HexColor(f"#{color}"))
+            canvas.setLineWidth(width)
+            canvas.circle(x, y, mark.radius, stroke=1, fill=0)
+    else:
+        text = canvas.beginText(mark.origin[0], height - mark.origin[1] - mark.size)
+        text.setFont(f"{FONT}-Bold", mark.size)
+        text.setTextRenderMode(2)  # fill and stroke: light letters, dark edges
+        canvas.setLineWidth(mark.stroke)
+        text.textOut(mark.text)
+        canvas.drawText(text)
+    canvas.restoreState()
 
 
 def _footer_canvas(document: Document) -> type[Canvas]:

@@ -30,6 +30,7 @@ class Span:
     bold: bool = False
     italic: bool = False
     superscript: bool = False
+    subscript: bool = False
     href: str | None = None
 
 
@@ -58,6 +59,18 @@ class FigureRef:
 Inline = Span | Citation | FigureRef
 Paragraph = tuple[Inline, ...]
 
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or numbered list (in discussion and management only); items are flat."""
+
+    ordered: bool
+    start: int
+    items: tuple[Paragraph, ...]
+
+
+Block = Paragraph | ListBlock
+
 _KEY = rf"@(?P<key>{CITE_KEY_PATTERN})(?:\s*,\s*(?P<locator>[^;\]]*[^;\]\s]))?\s*"
 _BRACKET = re.compile(
     rf"\[\s*{_KEY}(?:;\s*{_KEY.replace('?P<key>', '').replace('?P<locator>', '')})*\]"
@@ -72,8 +85,33 @@ def parse_inline(text: str) -> Paragraph:
     return _spans(tokens[0].children or [])
 
 
+def parse_blocks(text: str) -> tuple[Block, ...]:
+    """A field of paragraphs separated by blank lines, and bulleted or numbered lists."""
+    blocks: list[Block] = []
+    current: ListBlock | None = None
+    depth = 0
+    for token in _parser(lists=True).parse(_normalize(text)):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if depth == 0:
+                start = int(token.attrs.get("start", 1) or 1)
+                current = ListBlock(token.type == "ordered_list_open", start, ())
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0 and current is not None:
+                blocks.append(current)
+                current = None
+        elif token.type == "inline":
+            spans = _spans(token.children or [])
+            if current is not None:  # nested lists are flattened into their parent
+                current = replace(current, items=(*current.items, spans))
+            else:
+                blocks.append(spans)
+    return tuple(blocks)
+
+
 def parse_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    """A field of paragraphs separated by blank lines."""
+    """A field of paragraphs separated by blank lines (list markers stay literal text)."""
     paragraphs = []
     tokens = _parser().parse(_normalize(text))
     for block, inline in zip(tokens, tokens[1:], strict=False):
@@ -92,11 +130,33 @@ def _normalize(text: str) -> str:
 
 
 @cache
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("zero").enable(["emphasis", "escape", "newline", "link"])
+def _parser(lists: bool = False) -> MarkdownIt:
+    rules = ["emphasis", "escape", "newline", "link", *(["list"] if lists else [])]
+    md = MarkdownIt("zero").enable(rules)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "figure_ref", _figure_rule)
+    md.inline.ruler.before("emphasis", "superscript", _delimited_rule("^", "superscript"))
+    md.inline.ruler.before("emphasis", "subscript", _delimited_rule("~", "subscript"))
     return md
+
+
+def _delimited_rule(marker: str, kind: str):  # noqa: ANN202
+    """Pandoc's ^superscript^ and ~subscript~: no unescaped spaces inside the markers."""
+    pattern = re.compile(rf"\{marker}((?:\\.|[^\s\\{marker}])+)\{marker}")
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != marker:
+            return False
+        match = pattern.match(state.src, state.pos)
+        if match is None:
+            return False
+        if not silent:
+            token = state.push(kind, "", 0)
+            token.content = re.sub(r"\\(.)", r"\1", match[1])
+        state.pos = match.end()
+        return True
+
+    return rule
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -157,6 +217,10 @@ def _spans(tokens: list[Token]) -> Paragraph:
             href = None
         elif kind in ("citation", "figure_ref"):
             result.append(token.meta["ref"])
+        elif kind in ("superscript", "subscript"):
+            result.append(
+                Span(token.content, bold=bold > 0, italic=italic > 0, href=href, **{kind: True})
+            )
     return _merge_spans(result)
 
 

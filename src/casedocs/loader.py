@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .csljson import read_csl_json
 from .errors import CaseError, FieldPath, Problem, Report, file_error
-from .model import Case, model_fields_at
+from .model import Case, Reference, model_fields_at
 
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
 
@@ -222,9 +223,36 @@ def load_case(path: Path) -> LoadedCase:
         case = Case.model_validate(source.data, context={"base_dir": path.resolve().parent})
     except ValidationError as error:
         problems += [source.report(p) for p in translate_errors(error, Case)]
+    else:
+        case, file_problems = _with_file_references(case)
+        problems += file_problems
     if problems:
         raise CaseError(sorted(problems, key=lambda report: report.line or 0))
     return LoadedCase(case=case, source=source)
+
+
+def _with_file_references(case: Case) -> tuple[Case, list[Report]]:
+    """The case with the items of its references_file after its own references."""
+    if case.references_file is None:
+        return case, []
+    shown = display_path(case.references_file)
+    items, problems = read_csl_json(case.references_file, shown)
+    references = list(case.references)
+    for item in items:
+        try:
+            references.append(Reference.model_validate(item))
+        except ValidationError as error:
+            for problem in translate_errors(error, Reference):
+                label = field_label(None, problem.path)
+                problems.append(
+                    Report(
+                        shown,
+                        None,
+                        f"[{item['id']}]" + (f".{label}" if label else ""),
+                        problem.message,
+                    )
+                )
+    return case.model_copy(update={"references": references}), problems
 
 
 def translate_errors(error: ValidationError, model: type[BaseModel]) -> list[Problem]:

@@ -17,6 +17,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PositiveInt,
+    StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     StringConstraints,
@@ -35,8 +38,56 @@ Slug = Annotated[StrictStr, StringConstraints(pattern=f"^{SLUG_PATTERN}$")]
 CiteKey = Annotated[StrictStr, StringConstraints(pattern=f"^{CITE_KEY_PATTERN}$")]
 
 
+Fraction = Annotated[StrictFloat, Field(ge=0, le=1)]
+Point = tuple[Fraction, Fraction]  # x, y as fractions of the image's width and height
+Box = tuple[Fraction, Fraction, Fraction, Fraction]  # left, top, right, bottom
+WINDOWS = {  # name: (center, width) in Hounsfield units
+    "lung": (-600.0, 1500.0),
+    "mediastinum": (50.0, 350.0),
+    "soft-tissue": (50.0, 400.0),
+    "bone": (400.0, 1800.0),
+    "brain": (40.0, 80.0),
+}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Annotation(Strict):
+    """One mark drawn over an answer image: an arrow, a circle or a text label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    arrow: Point | None = Field(None, description="Where the arrow points (its tip)")
+    from_: Point | None = Field(None, alias="from", description="Where the arrow's tail is")
+    circle: Point | None = Field(None, description="The circle's centre")
+    radius: Annotated[StrictFloat, Field(gt=0, le=0.5)] | None = Field(
+        None, description="Circle radius, as a fraction of the image's shorter side"
+    )
+    label: Text | None = None
+    at: Point | None = Field(None, description="Where the label's text starts")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Annotation:
+        kinds = [k for k in ("arrow", "circle", "label") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("an annotation is exactly one of arrow:, circle: or label:")
+        companions = {"arrow": {"from_"}, "circle": {"radius"}, "label": {"at"}}[kinds[0]]
+        stray = [
+            n
+            for n in ("from_", "radius", "at")
+            if getattr(self, n) is not None and n not in companions
+        ]
+        if stray:
+            raise ValueError(f"'{stray[0].rstrip('_')}' does not go with {kinds[0]}:")
+        if kinds[0] == "label" and self.at is None:
+            raise ValueError("a label needs at: [x, y]")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "arrow" if self.arrow else "circle" if self.circle else "label"
 
 
 class Author(Strict):
@@ -52,17 +103,71 @@ class Figure(Strict):
     view: Text | None = Field(None, description="Neutral label for unknown slides")
     alt: Text | None = Field(None, description="Alt text: what the image is, never the finding")
     credit: Text | None = None
+    frame: PositiveInt | None = Field(None, description="DICOM frame, counting from 1")
+    window: tuple[float, float] | None = Field(
+        None, description=f"DICOM window: {', '.join(WINDOWS)}, or [center, width]"
+    )
+    crop: Box | None = Field(None, description="left, top, right, bottom; fractions")
+    redact: list[Box] = Field([], description="Boxes painted black, fractions of the source")
+    annotations: list[Annotation] = []
+    phi_reviewed: StrictBool = Field(
+        False, description="A person checked the pixels for burned-in patient data"
+    )
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _named_window(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value not in WINDOWS:
+                raise ValueError(
+                    f"unknown window '{value}' (known: {', '.join(WINDOWS)}, or [center, width])"
+                )
+            return WINDOWS[value]
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            if value[1] <= 0:
+                raise ValueError("a window's width must be positive")
+            return tuple(value)
+        raise ValueError(f"expected a window name ({', '.join(WINDOWS)}) or [center, width]")
+
+    @field_validator("crop")
+    @classmethod
+    def _ordered_crop(cls, value: Box | None) -> Box | None:
+        if value is not None:
+            _check_box(value)
+        return value
+
+    @field_validator("redact")
+    @classmethod
+    def _ordered_redactions(cls, value: list[Box]) -> list[Box]:
+        for box in value:
+            _check_box(box)
+        return value
 
     @field_validator("file", mode="before")
     @classmethod
     def _resolve_file(cls, value: Any, info: ValidationInfo) -> Path:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("expected a file path (text)")
-        base = (info.context or {}).get("base_dir", Path.cwd())
-        path = (Path(base) / value).resolve()
-        if not path.is_file():
-            raise ValueError(f"no such file '{value}'")
-        return path
+        return _existing_file(value, info)
+
+
+def _existing_file(value: Any, info: ValidationInfo) -> Path:
+    """A path written relative to the case file, which must exist."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a file path (text)")
+    base = (info.context or {}).get("base_dir", Path.cwd())
+    path = (Path(base) / value).resolve()
+    if not path.is_file():
+        raise ValueError(f"no such file '{value}'")
+    return path
+
+
+def _check_box(box: Box) -> None:
+    left, top, right, bottom = box
+    if left >= right or top >= bottom:
+        raise ValueError("a box is [left, top, right, bottom] with left < right and top < bottom")
 
 
 class Finding(Strict):
@@ -85,20 +190,45 @@ class DifferentialItem(Strict):
         return {"name": value} if isinstance(value, str) else value
 
 
+REQUIRED_BY_TYPE = {
+    "article": ("journal", "year"),
+    "book": ("publisher", "year"),
+    "chapter": ("book", "publisher", "year"),
+    "web": ("url", "accessed"),
+}
+
+
 class Reference(Strict):
+    """A work in the reference list; `type` says which fields it needs."""
+
     id: CiteKey
-    type: Literal["article"] = "article"
-    authors: list[Text] = []
+    type: Literal["article", "book", "chapter", "web"] = "article"
+    authors: list[Text] = Field([], description='"Surname Initials", as printed: "Gumbs RV"')
     title: Text
-    journal: Text
-    year: StrictInt
+    journal: Text | None = None
+    year: StrictInt | None = None
     volume: Text | None = None
     issue: Text | None = None
     month: Text | None = None
     pages: Text | None = None
+    editors: list[Text] = Field([], description="Book editors (chapters)")
+    book: Text | None = Field(None, description="Title of the book a chapter is in")
+    edition: Text | None = Field(None, description='"3rd"')
+    publisher: Text | None = None
+    place: Text | None = Field(None, description="Publisher's city (Vancouver style)")
+    website: Text | None = Field(None, description="Name of the website (web pages)")
+    published: date | None = Field(None, description="Date a web page was published")
+    accessed: date | None = Field(None, description="Date a web page was read")
     pmid: Annotated[StrictStr, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     doi: Annotated[StrictStr, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[StrictStr, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_its_type(self) -> Reference:
+        missing = [name for name in REQUIRED_BY_TYPE[self.type] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a reference of type {self.type} needs {', '.join(missing)}")
+        return self
 
 
 class Case(Strict):
@@ -120,6 +250,15 @@ class Case(Strict):
     teaching_points: list[Text] = []
     management: Text | None = None
     references: list[Reference] = []
+    references_file: Path | None = Field(
+        None, description="A CSL-JSON file (Zotero, EndNote export); its items join references"
+    )
+    citation_style: Literal["ama", "vancouver"] = "ama"
+
+    @field_validator("references_file", mode="before")
+    @classmethod
+    def _resolve_references_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info)
 
     @property
     def label(self) -> str:
@@ -216,7 +355,9 @@ def model_fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list
         if field is None:
             return []
         current = _innermost_model(field.annotation)
-    return list(current.model_fields) if _is_model(current) else []
+    if not _is_model(current):
+        return []
+    return [field.alias or name for name, field in current.model_fields.items()]
 
 
 def _is_model(candidate: Any) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..document import Document
+from ..figures import FigureImages
 from .plan import plan_deck
 from .writer import render_plan
 
 
-def render_deck(document: Document, timestamp: datetime) -> bytes:
+def render_deck(document: Document, images: FigureImages, timestamp: datetime) -> bytes:
     """The deck as PPTX bytes."""
-    return render_plan(plan_deck(document), document, timestamp)
+    return render_plan(plan_deck(document, images), document, timestamp)

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import DocFigure, Document, Spans
-from ..figures import PreparedImage
+from ..annotations import Mark, place_marks
+from ..document import DocBlock, DocFigure, DocList, Document, Spans
+from ..figures import FigureImages, PreparedImage
 from ..inline import Span
 from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
 
@@ -67,6 +68,7 @@ class PictureBox:
     image: PreparedImage
     name: str
     alt: str
+    marks: tuple[Mark, ...] = ()  # annotations, in points over the picture: answer slides only
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,24 @@ UNKNOWN_PROMPTS = (
 )
 
 
-def plan_deck(document: Document, measure: TextMeasure | None = None) -> list[SlidePlan]:
+SCREEN_PIXELS_PER_INCH = 1920 / SLIDE_WIDTH  # a 1920 x 1080 display showing the slide
+SCREEN_OVERSAMPLE = 1.5  # images carry up to 1.5x the pixels the display gives their box
+
+
+def plan_deck(
+    document: Document, images: FigureImages, measure: TextMeasure | None = None
+) -> list[SlidePlan]:
     """Unknown part (title, history, clean images, prompt), then the answer part."""
-    planner = _Planner(document, measure or TextMeasure())
+    planner = _Planner(document, images, measure or TextMeasure())
     return [*planner.unknown_slides(), *planner.answer_slides()]
 
 
 class _Planner:
-    def __init__(self, document: Document, measure: TextMeasure):
+    def __init__(self, document: Document, images: FigureImages, measure: TextMeasure):
         self.doc = document
+        self.images = images
         self.measure = measure
-        discussion = "\n\n".join(_plain(p) for p in document.discussion)
+        discussion = "\n\n".join(_plain_block(block) for block in document.discussion)
         self.answer_notes = f"Discussion:\n{discussion}" if discussion else ""
 
     # -- unknown part: nothing here may come from answer fields ------------------------------
@@ -156,7 +165,7 @@ class _Planner:
             "figure",
             True,
             (TextBox(Box(0.2, 0.1, SLIDE_WIDTH - 0.4, 0.45), (label,), "Image label"),),
-            pictures=(PictureBox(_fit(figure.image, area), figure.image, figure.view, figure.alt),),
+            pictures=(self._picture(figure, area, figure.view, answer=False),),
             notes=f"{figure.view}. Ask: what do you see? Describe the abnormality before "
             "naming it.",
         )
@@ -182,7 +191,7 @@ class _Planner:
         )
         yield self._diagnosis_slide()
         yield from self._text_slides(
-            "answer", "discussion", "Discussion", [self._para(p) for p in doc.discussion]
+            "answer", "discussion", "Discussion", self._block_paras(doc.discussion)
         )
         yield from self._text_slides(
             "answer",
@@ -191,12 +200,24 @@ class _Planner:
             [self._para(p, bullet="\u2022") for p in doc.teaching_points],
         )
         yield from self._text_slides(
-            "answer", "management", "Management", [self._para(p) for p in doc.management]
+            "answer", "management", "Management", self._block_paras(doc.management)
         )
         references = [
             self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.") for r in doc.references
         ]
         yield from self._text_slides("answer", "references", "References", references)
+
+    def _block_paras(self, blocks: tuple[DocBlock, ...]) -> list[TextPara]:
+        paras = []
+        for block in blocks:
+            if isinstance(block, DocList):
+                paras += [
+                    self._para(item, bullet=f"{block.start + j}." if block.ordered else "\u2022")
+                    for j, item in enumerate(block.items)
+                ]
+            else:
+                paras.append(self._para(block))
+        return paras
 
     def _differential_paras(self) -> list[TextPara]:
         paras = []
@@ -255,8 +276,9 @@ class _Planner:
         for i, (figure, label) in enumerate(zip(figures, labels, strict=True)):
             x = pad + i * (cell_width + gap)
             cell = Box(x, pad, cell_width, panel.height - 2 * pad - label_height)
-            picture = _fit(figure.image, cell)
-            pictures.append(PictureBox(picture, figure.image, f"Fig. {figure.number}", figure.alt))
+            picture = self._picture(figure, cell, f"Fig. {figure.number}", answer=True)
+            pictures.append(picture)
+            picture = picture.box
             captions.append(
                 TextBox(
                     Box(x, picture.y + picture.height, cell_width, label_height),
@@ -287,6 +309,16 @@ class _Planner:
             len(self._lines(p, box)) * p.size * LINE_SPACING + p.space_after for p in paras
         )
         return points / 72 + 2 * INSET_Y + 0.05
+
+    def _picture(self, figure: DocFigure, area: Box, name: str, answer: bool) -> PictureBox:
+        """The figure fitted into `area`: clean before the answer, annotated after it."""
+        box = _fit(figure.source.aspect, area)
+        pixels = SCREEN_PIXELS_PER_INCH
+        image = self.images.prepare(
+            figure.source, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
+        )
+        marks = place_marks(figure.annotations, box.width * 72, box.height * 72) if answer else ()
+        return PictureBox(box, image, name, figure.alt, marks)
 
     # -- text slides and pagination ------------------------------------------------------------
 
@@ -377,10 +409,10 @@ def _sentence_cut(lines: list[list[Word]], room: int) -> int:
     return len(words)
 
 
-def _fit(image: PreparedImage, area: Box) -> Box:
-    """The largest box of the image's aspect ratio centred in `area`."""
-    scale = min(area.width / image.width, area.height / image.height)
-    width, height = image.width * scale, image.height * scale
+def _fit(aspect: float, area: Box) -> Box:
+    """The largest box of the `aspect` ratio (width / height) centred in `area`."""
+    width = min(area.width, area.height * aspect)
+    height = width / aspect
     return Box(
         area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height
     )
@@ -388,3 +420,12 @@ def _fit(image: PreparedImage, area: Box) -> Box:
 
 def _plain(spans: Spans) -> str:
     return "".join(span.text for span in spans)
+
+
+def _plain_block(block: DocBlock) -> str:
+    if not isinstance(block, DocList):
+        return _plain(block)
+    markers = [f"{block.start + j}." if block.ordered else "-" for j in range(len(block.items))]
+    return "\n".join(
+        f"{marker} {_plain(item)}" for marker, item in zip(markers, block.items, strict=True)
+    )

@@ -14,11 +14,9 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from ..fonts import find_face, find_family
+from ..fonts import DECK_FONT, METRIC_TWINS, find_face, find_family
 from ..inline import Span
 
-DECK_FONT = "Calibri"
-METRIC_TWINS = {"Calibri": "Carlito", "Arial": "Liberation Sans"}
 LINE_SPACING = 1.2  # line height as a multiple of the font size, set explicitly on every line
 REFERENCE_SIZE = 100  # fonts are loaded once at this size and measurements scaled
 SAFETY = {"twin": 1.03, "fallback": 1.0}  # extra width allowed for rounding and kerning
@@ -82,7 +80,7 @@ class TextMeasure:
         return lines
 
     def _word_width(self, word: Word, size: float) -> float:
-        scale = 0.6 if word.span.superscript else 1.0
+        scale = 0.6 if word.span.superscript or word.span.subscript else 1.0
         return self.width(word.text, size * scale, word.span.bold, word.span.italic)
 
 

@@ -23,6 +23,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from .. import __version__
+from ..annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
 from ..document import Document
 from ..inline import Span
 from .plan import (
@@ -103,10 +104,74 @@ def _draw_panel(slide, box: Box) -> None:  # noqa: ANN001
 
 
 def _draw_picture(slide, picture: PictureBox) -> None:  # noqa: ANN001
-    shape = slide.shapes.add_picture(io.BytesIO(picture.image.data), *_box_args(picture.box))
+    """The picture, and its annotations as native shapes grouped with it, so a presenter can
+    move the image with its marks or nudge a single arrow."""
+    shapes = slide.shapes
+    if picture.marks:
+        group = shapes.add_group_shape()
+        group.name = f"{picture.name} with annotations"
+        shapes = group.shapes
+    shape = shapes.add_picture(io.BytesIO(picture.image.data), *_box_args(picture.box))
     shape.name = picture.name
     # add_picture writes the image's file name into descr; alt text is ours to choose.
     shape._element.nvPicPr.cNvPr.set("descr", picture.alt)
+    origin = (Inches(picture.box.x), Inches(picture.box.y))
+    for number, mark in enumerate(picture.marks, start=1):
+        _draw_mark(shapes, mark, origin, number)
+
+
+def _draw_mark(shapes, mark: Mark, origin: tuple[int, int], number: int) -> None:  # noqa: ANN001
+    def emu(x: float, y: float) -> tuple[int, int]:
+        return origin[0] + Pt(x), origin[1] + Pt(y)
+
+    if isinstance(mark, ArrowMark):
+        first, *rest = (emu(*point) for point in mark.outline)
+        builder = shapes.build_freeform(*first, scale=1.0)
+        builder.add_line_segments(rest, close=True)
+        shape = builder.convert_to_shape()
+        shape.name = f"Arrow {number}"
+        _light_with_dark_outline(shape, mark.stroke)
+    elif isinstance(mark, CircleMark):
+        x, y = emu(mark.center[0] - mark.radius, mark.center[1] - mark.radius)
+        for color, width, name in (
+            (OUTLINE, mark.stroke * 2.5, "outline"),
+            (FILL, mark.stroke, ""),
+        ):
+            shape = shapes.add_shape(MSO_SHAPE.OVAL, x, y, Pt(2 * mark.radius), Pt(2 * mark.radius))
+            shape.name = f"Circle {number} {name}".strip()
+            shape.fill.background()
+            shape.line.color.rgb = RGBColor.from_string(color)
+            shape.line.width = Pt(width)
+            shape.shadow.inherit = False
+    else:
+        _draw_label(shapes, mark, emu(*mark.origin), number)
+
+
+def _light_with_dark_outline(shape, stroke: float) -> None:  # noqa: ANN001
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = RGBColor.from_string(FILL)
+    shape.line.color.rgb = RGBColor.from_string(OUTLINE)
+    shape.line.width = Pt(stroke)
+    shape.shadow.inherit = False
+
+
+def _draw_label(shapes, mark: LabelMark, position: tuple[int, int], number: int) -> None:  # noqa: ANN001
+    width = Pt(mark.size * 0.62 * len(mark.text) + mark.size)
+    box = shapes.add_textbox(*position, width, Pt(mark.size * 1.5))
+    box.name = f"Label {number}"
+    frame = box.text_frame
+    frame.word_wrap = False
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    run = frame.paragraphs[0].add_run()
+    run.text = mark.text
+    run.font.name = DECK_FONT
+    run.font.bold = True
+    run.font.size = Pt(mark.size)
+    run.font.color.rgb = RGBColor.from_string(FILL)
+    outline = etree.SubElement(run._r.get_or_add_rPr(), qn("a:ln"), w=str(Pt(mark.stroke)))
+    fill = etree.SubElement(outline, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=OUTLINE)
+    run._r.get_or_add_rPr().insert(0, outline)  # a:ln comes before the fill in rPr
 
 
 def _draw_text(slide, text: TextBox) -> None:  # noqa: ANN001
@@ -137,8 +202,8 @@ def _fill_paragraph(paragraph, para: TextPara) -> None:  # noqa: ANN001
         font.bold = para.bold or span.bold
         font.italic = span.italic
         font.color.rgb = RGBColor.from_string(para.color)
-        if span.superscript:
-            run._r.get_or_add_rPr().set("baseline", "30000")
+        if span.superscript or span.subscript:
+            run._r.get_or_add_rPr().set("baseline", "30000" if span.superscript else "-25000")
         if span.href:
             run.hyperlink.address = span.href
 

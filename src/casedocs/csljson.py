@@ -1,0 +1,106 @@
+"""Reading a CSL-JSON reference file (what Zotero, EndNote and Mendeley export).
+
+Items become plain dicts in the case format's reference shape, so they are validated by the
+same `Reference` model as references written in the case file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import Report
+
+TYPES = {
+    "article-journal": "article",
+    "article": "article",
+    "article-magazine": "article",
+    "book": "book",
+    "chapter": "chapter",
+    "entry-encyclopedia": "chapter",
+    "webpage": "web",
+    "post-weblog": "web",
+    "post": "web",
+}
+SIMPLE_FIELDS = {
+    "title": "title",
+    "volume": "volume",
+    "issue": "issue",
+    "page": "pages",
+    "DOI": "doi",
+    "PMID": "pmid",
+    "URL": "url",
+    "publisher": "publisher",
+    "publisher-place": "place",
+    "edition": "edition",
+}
+CONTAINER_FIELD = {"article": "journal", "chapter": "book", "web": "website"}
+
+
+def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Report]]:
+    """The file's items as reference dicts, and what is wrong with the file itself."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [Report(shown, None, "", f"cannot read the reference file: {error}")]
+    except json.JSONDecodeError as error:
+        return [], [
+            Report(shown, error.lineno, "", f"not valid JSON: {error.msg} (column {error.colno})")
+        ]
+    if isinstance(items, dict) and "items" in items:
+        items = items["items"]
+    if not isinstance(items, list):
+        return [], [Report(shown, None, "", "a CSL-JSON file holds a list of items")]
+    references, problems = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "id" not in item:
+            problems.append(Report(shown, None, f"[{index}]", "an item needs an id"))
+            continue
+        references.append(_reference(item))
+    return references, problems
+
+
+def _reference(item: dict[str, Any]) -> dict[str, Any]:
+    kind = TYPES.get(str(item.get("type", "")), "article")
+    reference: dict[str, Any] = {"id": str(item["id"]), "type": kind}
+    for source, target in SIMPLE_FIELDS.items():
+        if item.get(source) not in (None, ""):
+            reference[target] = str(item[source]).replace("\u2013", "-")
+    if item.get("container-title") and kind in CONTAINER_FIELD:
+        reference[CONTAINER_FIELD[kind]] = str(item["container-title"])
+    reference["authors"] = [_name(person) for person in item.get("author", [])]
+    if item.get("editor"):
+        reference["editors"] = [_name(person) for person in item["editor"]]
+    issued = _date_parts(item.get("issued"))
+    if issued:
+        reference["year"] = issued[0]
+        if len(issued) > 1 and kind == "article":
+            reference["month"] = calendar.month_name[issued[1]]
+        if kind == "web" and len(issued) == 3:
+            reference["published"] = date(*issued)
+    accessed = _date_parts(item.get("accessed"))
+    if accessed and len(accessed) == 3:
+        reference["accessed"] = date(*accessed)
+    return reference
+
+
+def _name(person: dict[str, Any]) -> str:
+    """CSL {family: Gumbs, given: Rudolph V.} -> "Gumbs RV", as medical references print."""
+    if "literal" in person:
+        return str(person["literal"])
+    initials = "".join(
+        part[0].upper() for part in re.split(r"[\s.\-]+", person.get("given", "")) if part
+    )
+    return f"{person.get('family', '')} {initials}".strip()
+
+
+def _date_parts(value: Any) -> list[int] | None:
+    try:
+        parts = [int(part) for part in value["date-parts"][0]]
+    except (TypeError, KeyError, IndexError, ValueError):
+        return None
+    return parts or None

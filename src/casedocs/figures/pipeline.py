@@ -1,0 +1,304 @@
+"""All pixel work for figures: decode, window, redact, crop, resample, encode, cache.
+
+`FigureImages.inspect` checks a figure's source at load time (and learns its size);
+`FigureImages.prepare` returns clean image bytes sized for one placement. Prepared images are
+cached under the output folder, keyed by the source's content hash, every pixel setting, the
+target size and PIPELINE_VERSION, so a rebuild with nothing changed decodes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from ..errors import Report
+from ..model import Box, Figure
+from .dicom import burned_in_text_risk, decode_dicom, is_dicom
+from .errors import ImageProblem
+from .raster import decode_raster
+
+PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
+PERCENTILE_WINDOW = (0.5, 99.5)  # robust default window for a DICOM file without its own
+LINE_ART_COLOURS = 64  # an image with at most this many colours is kept lossless (PNG)
+JPEG_QUALITY = 90
+PNG_COMPRESSION = 3  # zlib level: level 6 takes three times as long for 10% smaller files
+MAX_ENLARGEMENT = 2.0  # beyond this many times its own pixels an image looks soft
+
+
+@dataclass(frozen=True)
+class PixelSettings:
+    frame: int | None
+    window: tuple[float, float] | None
+    crop: Box | None
+    redact: tuple[Box, ...]
+
+    @classmethod
+    def of(cls, figure: Figure) -> PixelSettings:
+        return cls(figure.frame, figure.window, figure.crop, tuple(figure.redact))
+
+
+@dataclass(frozen=True)
+class SourceImage:
+    """A checked source image: where it is, what it holds, how large it is once cropped."""
+
+    figure_id: str
+    origin: Report  # where the figure is written, for warnings raised while rendering
+    path: Path
+    digest: str
+    settings: PixelSettings
+    width: int
+    height: int
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+    @property
+    def key(self) -> str:
+        return _hash(PIPELINE_VERSION, self.digest, repr(self.settings))
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """Clean image bytes, ready to embed."""
+
+    data: bytes
+    format: str  # "PNG" or "JPEG"
+    width: int
+    height: int
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def name(self) -> str:
+        """A stable name derived from the content, never from the source file's name."""
+        return f"figure-{self.digest[:16]}.{_EXTENSIONS[self.format]}"
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+
+
+class FigureImages:
+    """Prepares figure images, through an on-disk cache when given a folder for one."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = cache_dir
+        self.decodes = 0  # full decodes of a source image: what the cache saves
+        self.warnings: list[Report] = []
+        self._display: dict[str, Image.Image] = {}
+        self._warned: dict[tuple[str, str, str], tuple[float, Report]] = {}
+
+    def inspect(self, figure: Figure, origin: Report) -> SourceImage:
+        """Check a figure's source (raise ImageProblem) and learn its size after cropping."""
+        digest = hashlib.sha256(figure.file.read_bytes()).hexdigest()
+        settings = PixelSettings.of(figure)
+        probe_name = (
+            f"probe-{_hash(PIPELINE_VERSION, digest, repr(settings.frame), repr(settings.crop))}"
+        )
+        probe = self._cached_json(probe_name)
+        source = SourceImage(figure.id, origin, figure.file, digest, settings, 0, 0)
+        if probe is None:
+            risk = burned_in_text_risk(figure.file) if is_dicom(figure.file) else None
+            _refuse_unreviewed(risk, figure)
+            display = self._display_image(source)
+            probe = {"width": display.width, "height": display.height, "risk": risk}
+            self._store(f"{probe_name}.json", json.dumps(probe).encode())
+        _refuse_unreviewed(probe["risk"], figure)
+        return replace(source, width=probe["width"], height=probe["height"])
+
+    def prepare(
+        self,
+        source: SourceImage,
+        box_width: float,
+        box_height: float,
+        oversample: float,
+        medium: str,
+    ) -> PreparedImage:
+        """The image for a box of `box_width` x `box_height` nominal pixels (a 1920 x 1080
+        screen, or 150 dpi paper), carrying up to `oversample` times as many pixels."""
+        self._check_enlargement(source, box_width, box_height, medium)
+        scale = min(
+            box_width * oversample / source.width, box_height * oversample / source.height, 1.0
+        )
+        size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
+        key = _hash(source.key, repr(size))
+        for image_format, extension in _EXTENSIONS.items():
+            cached = self._cached(f"{key}.{extension}")
+            if cached is not None:
+                return PreparedImage(cached, image_format, *size)
+        prepared = _encode(self._resized(source, size))
+        self._store(f"{key}.{_EXTENSIONS[prepared.format]}", prepared.data)
+        return prepared
+
+    def _resized(self, source: SourceImage, size: tuple[int, int]) -> Image.Image:
+        display = self._display_image(source)
+        if display.size == size:
+            return display
+        return display.resize(size, Image.Resampling.LANCZOS)
+
+    def _display_image(self, source: SourceImage) -> Image.Image:
+        """The source as an 8-bit image: windowed, redacted and cropped; decoded once."""
+        if source.key not in self._display:
+            self.decodes += 1
+            self._display[source.key] = _display_pixels(source.path, source.settings)
+        return self._display[source.key]
+
+    def _check_enlargement(
+        self, source: SourceImage, width: float, height: float, medium: str
+    ) -> None:
+        """One warning per figure and medium, for its largest placement there."""
+        factor = min(width / source.width, height / source.height)
+        if factor <= MAX_ENLARGEMENT:
+            return
+        message = (
+            f"shown {factor:.1f}x larger than its {source.width} x {source.height} pixels in "
+            f"the {medium}; it will look soft (use a larger image)"
+        )
+        warning = replace(source.origin, message=message, warning=True)
+        key = (source.figure_id, source.origin.file, medium)
+        if key not in self._warned or factor > self._warned[key][0]:
+            if key in self._warned:
+                self.warnings.remove(self._warned[key][1])
+            self._warned[key] = (factor, warning)
+            self.warnings.append(warning)
+
+    def _cached(self, name: str) -> bytes | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            return (self.cache_dir / name).read_bytes()
+        except OSError:
+            return None
+
+    def _cached_json(self, name: str) -> dict | None:
+        data = self._cached(f"{name}.json")
+        return json.loads(data) if data else None
+
+    def _store(self, name: str, data: bytes) -> None:
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, self.cache_dir / name)
+
+
+def _refuse_unreviewed(risk: str | None, figure: Figure) -> None:
+    if risk and not figure.phi_reviewed:
+        raise ImageProblem(
+            f"{risk}: text burned into the pixels may identify the patient. Look at the "
+            "image, cover any such text with redact:, then set phi_reviewed: true"
+        )
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+def _display_pixels(path: Path, settings: PixelSettings) -> Image.Image:
+    if is_dicom(path):
+        pixels = decode_dicom(path, settings.frame)
+        image, own_window, inverted = pixels.image, pixels.window, pixels.inverted
+    else:
+        if settings.frame not in (None, 1):
+            raise ImageProblem("frame: applies to multi-frame DICOM files only")
+        image, own_window, inverted = decode_raster(path), None, False
+    crop = _crop_box(image.size, settings.crop)
+    if image.mode == "F":
+        image = _window(
+            image,
+            settings.window or own_window,
+            crop,
+            percentile=own_window is None and is_dicom(path),
+        )
+        if inverted:
+            image = image.point(lambda value: 255 - value)
+    image = _redact(image, settings.redact)
+    return image.crop(crop) if crop != (0, 0, *image.size) else image
+
+
+def _crop_box(size: tuple[int, int], crop: Box | None) -> tuple[int, int, int, int]:
+    width, height = size
+    if crop is None:
+        return (0, 0, width, height)
+    left, top, right, bottom = crop
+    box = (
+        math.floor(left * width),
+        math.floor(top * height),
+        math.ceil(right * width),
+        math.ceil(bottom * height),
+    )
+    return (box[0], box[1], max(box[2], box[0] + 1), max(box[3], box[1] + 1))
+
+
+def _window(
+    image: Image.Image,
+    window: tuple[float, float] | None,
+    crop: tuple[int, int, int, int],
+    percentile: bool,
+) -> Image.Image:
+    """Full-depth values to 8 bits: the given window, else a robust percentile window of the
+    cropped region (DICOM), else the range the image uses (16-bit PNG and TIFF)."""
+    import numpy as np
+
+    values = np.asarray(image, dtype=np.float32)
+    if window is not None:
+        center, width = window
+        low, high = center - width / 2, center + width / 2
+    else:
+        region = values[crop[1] : crop[3], crop[0] : crop[2]]
+        if percentile:
+            low, high = (float(v) for v in np.percentile(region, PERCENTILE_WINDOW))
+        else:
+            low, high = float(region.min()), float(region.max())
+    scale = 255.0 / (high - low) if high > low else 0.0
+    scaled = np.clip((values - low) * scale, 0, 255)
+    return Image.fromarray(np.rint(scaled).astype(np.uint8), "L")
+
+
+def _redact(image: Image.Image, boxes: tuple[Box, ...]) -> Image.Image:
+    if not boxes:
+        return image
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    for left, top, right, bottom in boxes:
+        draw.rectangle(
+            (
+                math.floor(left * width),
+                math.floor(top * height),
+                math.ceil(right * width) - 1,
+                math.ceil(bottom * height) - 1,
+            ),
+            fill=0,
+        )
+    return image
+
+
+def _encode(image: Image.Image) -> PreparedImage:
+    """JPEG for photographic content, lossless PNG for line art and few-colour images;
+    a new image from the pixels alone, so no metadata can follow."""
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    buffer = io.BytesIO()
+    if clean.getcolors(maxcolors=LINE_ART_COLOURS) is None:
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image_format = "JPEG"
+    else:
+        clean.save(buffer, "PNG", compress_level=PNG_COMPRESSION)
+        image_format = "PNG"
+    return PreparedImage(buffer.getvalue(), image_format, clean.width, clean.height)
