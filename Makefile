@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CASES := $(wildcard content/*.yaml)
+CASES := $(wildcard content/*.yaml content/conferences/*.yaml)
 OUT ?= build
 
 .PHONY: handout slides all test lint bench illustrations clean

@@ -30,6 +30,10 @@ def _line_of(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
+ALL_OUTPUTS = {"handouts/case-17.pdf", "handouts/case-17-unknown.pdf", "slides/case-17.pptx",
+               "slides/case-17-unknown.pptx"}
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (hidden ones too, temporaries included) with its bytes, but
     the image cache, which a build may fill before it fails."""
@@ -60,10 +64,10 @@ def test_build_prints_a_wrote_line_per_output(write_case, case_dir: Path, capsys
     assert main(["build", str(case), "--out", str(out)]) == 0
     stdout = capsys.readouterr().out
     wrote = [line for line in stdout.splitlines() if line.startswith("wrote ")]
-    assert len(wrote) == 2
+    assert len(wrote) == 4  # the handout, the deck, and the -unknown variant of each
     assert any(line.endswith(str(out / "handouts" / "case-17.pdf")) for line in wrote)
     assert any(line.endswith(str(out / "slides" / "case-17.pptx")) for line in wrote)
-    assert set(_files(out)) == {"handouts/case-17.pdf", "slides/case-17.pptx"}
+    assert set(_files(out)) == ALL_OUTPUTS
 
 
 def test_build_defaults_to_the_build_folder(write_case, case_dir: Path,
@@ -71,24 +75,25 @@ def test_build_defaults_to_the_build_folder(write_case, case_dir: Path,
     write_case()
     monkeypatch.chdir(case_dir)
     assert main(["build", "case.yaml"]) == 0
-    assert set(_files(case_dir / "build")) == {"handouts/case-17.pdf", "slides/case-17.pptx"}
+    assert set(_files(case_dir / "build")) == ALL_OUTPUTS
 
 
-@pytest.mark.parametrize(("only", "expected"), [("handout", "handouts/case-17.pdf"),
-                                                ("slides", "slides/case-17.pptx")])
+@pytest.mark.parametrize(("only", "expected"), [("handout", "handouts/case-17"),
+                                                ("slides", "slides/case-17")])
 def test_only_builds_one_output(write_case, case_dir: Path, only: str, expected: str) -> None:
     case = write_case()
     out = case_dir / "out"
     assert main(["build", str(case), "--out", str(out), "--only", only]) == 0
-    assert set(_files(out)) == {expected}
+    suffix = ".pdf" if only == "handout" else ".pptx"
+    assert set(_files(out)) == {expected + suffix, f"{expected}-unknown{suffix}"}
 
 
 def test_two_cases_in_one_build(write_case, case_dir: Path) -> None:
     first, second = write_case(), _second_case(write_case)
     out = case_dir / "out"
     assert main(["build", str(first), str(second), "--out", str(out)]) == 0
-    assert set(_files(out)) == {"handouts/case-17.pdf", "slides/case-17.pptx",
-                                "handouts/case-18.pdf", "slides/case-18.pptx"}
+    assert set(_files(out)) == ALL_OUTPUTS | {
+        name.replace("case-17", "case-18") for name in ALL_OUTPUTS}
 
 
 def test_warnings_are_printed_but_the_build_succeeds(write_case, case_dir: Path, capsys) -> None:
@@ -211,10 +216,10 @@ def test_render_failure_leaves_outputs_untouched_and_no_temporaries(
     before = _files(out)
     write_case(replace=(("title: Pulmonary sequestration", "title: Lung sequestration"),))
 
-    def broken(document, images, timestamp):  # noqa: ANN001, ANN202
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("casedocs.deck.render_deck", broken)
+    monkeypatch.setattr("casedocs.deck.render_deck_file", broken)
     with pytest.raises(RuntimeError, match="renderer failed"):
         main(["build", str(case), "--out", str(out)])
     assert _files(out) == before  # the handout rendered first, but nothing was written

@@ -521,7 +521,7 @@ def test_soffice_converts_one_page_per_slide(deck: bytes, long_deck: bytes, prs:
 def test_pictures_carry_at_most_1_5_times_the_display_pixels(tmp_path: Path) -> None:
     from PIL import Image
 
-    from casedocs.deck.plan import SCREEN_OVERSAMPLE, SCREEN_PIXELS_PER_INCH
+    from casedocs.deck.plan import SCREEN_OVERSAMPLE, default_geometry
 
     case = write_case_file(tmp_path)
     Image.new("L", (2500, 3000), 90).save(tmp_path / "images" / "cxr.png")
@@ -529,7 +529,7 @@ def test_pictures_carry_at_most_1_5_times_the_display_pixels(tmp_path: Path) -> 
     pictures = [p for slide in plan_deck(document, FigureImages()) for p in slide.pictures]
     assert len(pictures) == 4  # each figure on its unknown slide and its finding slide
     for picture in pictures:
-        cap = picture.box.width * SCREEN_PIXELS_PER_INCH * SCREEN_OVERSAMPLE
+        cap = picture.box.width * default_geometry().screen_pixels_per_inch * SCREEN_OVERSAMPLE
         assert picture.image.width <= cap + 1
         assert picture.image.width / picture.image.height == pytest.approx(
             picture.box.width / picture.box.height, rel=0.01)

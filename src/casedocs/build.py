@@ -9,20 +9,27 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report
 from .figures import FigureImages, ImageProblem, SourceImage
-from .fonts import font_fingerprint
-from .loader import LoadedCase, load_case
+from .fonts import find_family, font_fingerprint, missing_glyphs
+from .loader import LoadedCase, display_path, load_case
 from .model import check_case
 from .stamps import Stamp, current_stamp, record_stamp, stamp_key
 
-OUTPUT_KINDS = ("handout", "slides")
+if TYPE_CHECKING:
+    from .conference import ConferenceDocument
+
+    Publication = Document | ConferenceDocument  # what one output is made from
+
+OUTPUT_KINDS = ("handout", "slides")  # what --only accepts
 INVARIANT_EPOCH = 946684800  # 2000-01-01, reportlab's own invariant date
 
 
@@ -37,7 +44,8 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
     loaded = load_case(path)
     sources, problems = _inspect_images(loaded, images or FigureImages())
     problems += check_case(loaded.case) + check_references(loaded.case)
-    reports = [loaded.source.report(p) for p in problems]
+    problems += _glyph_problems(loaded.source.data, ())
+    reports = [loaded.source.report(p) for p in problems] + _file_glyph_reports(loaded)
     errors = [r for r in reports if not r.warning]
     if errors:
         raise CaseError(sorted(errors, key=lambda report: report.line or 0))
@@ -64,6 +72,53 @@ def _inspect_images(
     return sources, problems
 
 
+NOT_PRINTED = ("file", "references_file")  # paths: read, never printed
+
+
+def _glyph_problems(data: object, path: tuple) -> list[Problem]:
+    """Every printed string must be drawable in the embedded font: a box is never printed."""
+    if isinstance(data, dict):
+        return [
+            p
+            for key, value in data.items()
+            if key not in NOT_PRINTED
+            for p in _glyph_problems(value, (*path, key))
+        ]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _glyph_problems(value, (*path, i))]
+    if not isinstance(data, str):
+        return []
+    family = find_family()
+    missing = missing_glyphs(unicodedata.normalize("NFC", data), family)
+    if not missing:
+        return []
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+    return [
+        Problem(
+            path,
+            f"the handout font {family.name} has no glyph for {shown}; use "
+            "another character, or set CASEDOCS_FONT to a family that has it",
+            needle=missing[0],
+        )
+    ]
+
+
+def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
+    """The glyph check for references read from the references_file."""
+    case = loaded.case
+    inline = len(loaded.source.data.get("references") or [])
+    if case.references_file is None:
+        return []
+    shown = display_path(case.references_file)
+    reports = []
+    for reference in case.references[inline:]:
+        data = reference.model_dump(mode="json", exclude_none=True)
+        for problem in _glyph_problems(data, ()):
+            field = f"[{reference.id}].{'.'.join(map(str, problem.path))}"
+            reports.append(Report(shown, None, field, problem.message))
+    return reports
+
+
 def build_timestamp() -> datetime:
     """The time written into outputs: SOURCE_DATE_EPOCH when set, else a fixed date, so the
     same input always gives the same bytes."""
@@ -76,78 +131,160 @@ def cache_dir(out_dir: Path) -> Path:
     return out_dir / ".cache"
 
 
-def output_path(out_dir: Path, kind: str, case_id: str) -> Path:
-    folder, suffix = {"handout": ("handouts", ".pdf"), "slides": ("slides", ".pptx")}[kind]
-    return out_dir / folder / f"{case_id}{suffix}"
+OUTPUT_FILES = {  # kind -> folder and file suffix
+    "handout": ("handouts", ".pdf"),
+    "handout-unknown": ("handouts", "-unknown.pdf"),
+    "slides": ("slides", ".pptx"),
+    "slides-unknown": ("slides", "-unknown.pptx"),
+}
 
 
-def renderer(kind: str, paper: str, images: FigureImages) -> Callable[[Document], bytes]:
-    if kind == "handout":
-        from .handout import render_handout
+def output_path(out_dir: Path, kind: str, publication_id: str) -> Path:
+    folder, suffix = OUTPUT_FILES[kind]
+    return out_dir / folder / f"{publication_id}{suffix}"
 
-        return lambda document: render_handout(document, images, paper)
-    from .deck import render_deck
 
-    return lambda document: render_deck(document, images, build_timestamp())
+def kinds_for(only: str | None) -> list[str]:
+    """`--only handout` builds the handout and its unknown worksheet; likewise slides."""
+    return [kind for kind in OUTPUT_FILES if only is None or kind.startswith(only)]
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    data: bytes
+    check: Callable[[bytes], list[str]] | None = None  # answer fields found in the file
+
+
+def renderer(
+    kind: str, paper: str, images: FigureImages, template: Path | None = None
+) -> Callable[[Publication], RenderedFile]:
+    """Renders one kind of output for a case or a conference, with the check that keeps
+    answers out of its unknown part."""
+    from .conference import ConferenceDocument
+    from .leaks import answer_terms, leaks_in_pdf, leaks_in_pptx
+
+    unknown = kind.endswith("-unknown")
+
+    def documents(publication: Publication) -> tuple[Document, ...]:
+        if isinstance(publication, ConferenceDocument):
+            return publication.documents
+        return (publication,)
+
+    def handout(publication: Publication) -> RenderedFile:
+        from .handout import render_handout, render_packet
+
+        if isinstance(publication, ConferenceDocument):
+            data = render_packet(publication, images, paper, unknown)
+        else:
+            data = render_handout(publication, images, paper, unknown)
+        terms = answer_terms(documents(publication))
+        return RenderedFile(data, (lambda pdf: leaks_in_pdf(pdf, terms)) if unknown else None)
+
+    def slides(publication: Publication) -> RenderedFile:
+        from .deck import render_conference_deck, render_deck_file
+
+        timestamp = build_timestamp()
+        if isinstance(publication, ConferenceDocument):
+            deck = render_conference_deck(publication, images, timestamp, unknown, template)
+        else:
+            deck = render_deck_file(
+                publication,
+                images,
+                timestamp,
+                unknown,
+                template or publication.template,
+                publication.layouts,
+            )
+        terms = answer_terms(documents(publication))
+        parts = None if unknown else set(deck.unknown_parts)
+        return RenderedFile(deck.data, lambda pptx: leaks_in_pptx(pptx, terms, parts))
+
+    return handout if kind.startswith("handout") else slides
 
 
 @dataclass
 class Rendered:
-    """Outputs rendered in memory, with their stamps; and the outputs already up to date."""
+    """Outputs rendered in memory, with their stamps and leak checks; and the outputs that
+    were already up to date."""
 
     outputs: dict[Path, bytes] = field(default_factory=dict)
     stamps: dict[Path, Stamp] = field(default_factory=dict)
+    checks: dict[Path, Callable[[bytes], list[str]]] = field(default_factory=dict)
     current: list[Path] = field(default_factory=list)
 
 
 def render_outputs(
-    documents: list[Document],
+    publications: list[Publication],
     kinds: list[str],
     out_dir: Path,
     images: FigureImages,
     paper: str = "letter",
+    template: Path | None = None,
 ) -> Rendered:
     """Every requested output that is not up to date, in memory: nothing is written until all
     have rendered. Warnings of skipped outputs are added to `images.warnings` again."""
     rendered = Rendered()
     timestamp = build_timestamp().isoformat()
+    template_hash = hashlib.sha256(template.read_bytes()).hexdigest() if template else ""
     for kind in kinds:
         render = None
-        for document in documents:
-            path = output_path(out_dir, kind, document.id)
-            key = stamp_key(document.fingerprint, kind, paper, timestamp, *font_fingerprint())
+        for publication in publications:
+            path = output_path(out_dir, kind, publication.id)
+            key = stamp_key(
+                publication.fingerprint, kind, paper, timestamp, template_hash, *font_fingerprint()
+            )
             stamp = current_stamp(stamp_dir(out_dir), path, key)
             if stamp is not None:
                 images.warnings += [w for w in stamp.warnings if w not in images.warnings]
                 rendered.current.append(path)
                 continue
-            render = render or renderer(kind, paper, images)
+            render = render or renderer(kind, paper, images, template)
             before = len(images.warnings)
-            rendered.outputs[path] = render(document)
+            result = render(publication)
+            rendered.outputs[path] = result.data
+            if result.check:
+                rendered.checks[path] = result.check
             rendered.stamps[path] = Stamp(key, tuple(images.warnings[before:]))
     return rendered
 
 
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:
-    """Move the outputs into place, then record what each was made from."""
-    write_atomically(rendered.outputs)
+    """Move the outputs into place once the finished files pass their leak checks, then
+    record what each was made from."""
+    write_atomically(rendered.outputs, lambda path, data: _check_leaks(rendered, path, data))
     for path, stamp in rendered.stamps.items():
         record_stamp(stamp_dir(out_dir), path, stamp, rendered.outputs[path])
+
+
+def _check_leaks(rendered: Rendered, path: Path, data: bytes) -> None:
+    check = rendered.checks.get(path)
+    fields = check(data) if check else []
+    if fields:
+        message = (
+            f"the answer would leak into this file ({', '.join(fields)} found in it); "
+            "nothing was written"
+        )
+        raise CaseError([Report(str(path), None, "", message)])
 
 
 def stamp_dir(out_dir: Path) -> Path:
     return cache_dir(out_dir) / "stamps"
 
 
-def write_atomically(outputs: dict[Path, bytes]) -> None:
-    """Write each file to a temporary file beside it, then move all into place: either every
-    output is replaced, or (when a move fails) every earlier file is restored."""
+def write_atomically(
+    outputs: dict[Path, bytes], verify: Callable[[Path, bytes], None] | None = None
+) -> None:
+    """Write each file to a temporary file beside it, let `verify` read each finished file
+    back, then move all into place: either every output is replaced, or (when a check or a
+    move fails) every earlier file is restored."""
     temporaries: dict[Path, Path] = {}
     backups: dict[Path, Path] = {}
     replaced: list[Path] = []
     try:
         for path, data in outputs.items():
             temporaries[path] = _write_temporary(path, data)
+            if verify is not None:
+                verify(path, temporaries[path].read_bytes())
             if path.exists():
                 backups[path] = _write_temporary(path, path.read_bytes(), ".old")
         try:

@@ -79,17 +79,11 @@ def format_reference(reference: Reference, style: str = AMA) -> tuple[Span, ...]
 
 
 def _ama_article(ref: Reference) -> list[Span]:
-    # The month is given only when there is no volume to find the issue by.
-    details = str(ref.year)
-    details += f" {ref.month}" if ref.month and not ref.volume else ""
-    details += f";{ref.volume}" if ref.volume else ""
-    details += f"({ref.issue})" if ref.issue else ""
-    details += f":{ref.pages}" if ref.pages else ""
     return [
         *_authors(ref, AMA),
         Span(_sentence(ref.title) + " "),
         Span(_strip_period(ref.journal or ""), italic=True),
-        Span(f". {details}."),
+        Span(f". {_issue_details(ref, ref.pages)}."),
     ]
 
 
@@ -122,6 +116,8 @@ def _ama_web(ref: Reference) -> list[Span]:
         spans.append(Span(_sentence(ref.website) + " "))
     if ref.published:
         spans.append(Span(f"Published {_ama_date(ref.published)}. "))
+    if ref.updated:
+        spans.append(Span(f"Updated {_ama_date(ref.updated)}. "))
     if ref.accessed:
         spans.append(Span(f"Accessed {_ama_date(ref.accessed)}. "))
     spans.append(Span(ref.url or "", href=ref.url))
@@ -132,11 +128,9 @@ def _ama_web(ref: Reference) -> list[Span]:
 
 
 def _nlm_article(ref: Reference) -> list[Span]:
-    details = str(ref.year)
-    details += f" {ref.month}" if ref.month and not ref.volume else ""
-    details += f";{ref.volume}" if ref.volume else ""
-    details += f"({ref.issue})" if ref.issue else ""
-    details += f":{_nlm_pages(ref.pages)}" if ref.pages else ""
+    # NLM gives the month (abbreviated) even with a volume: 2002 Jul;347(4):284-7.
+    month = ref.month[:3] if ref.month else None
+    details = _issue_details(ref, _nlm_pages(ref.pages) if ref.pages else None, month)
     return [
         *_authors(ref, VANCOUVER),
         Span(f"{_sentence(ref.title)} "),
@@ -170,7 +164,9 @@ def _nlm_chapter(ref: Reference) -> list[Span]:
 def _nlm_web(ref: Reference) -> list[Span]:
     site = f" {ref.website};" if ref.website else ""
     year = f" {ref.published.year}" if ref.published else ""
-    cited = f" [cited {_nlm_date(ref.accessed)}]" if ref.accessed else ""
+    notes = [f"updated {_nlm_date(ref.updated)}"] if ref.updated else []
+    notes += [f"cited {_nlm_date(ref.accessed)}"] if ref.accessed else []
+    cited = f" [{'; '.join(notes)}]" if notes else ""
     return [
         *_authors(ref, VANCOUVER),
         Span(f"{_strip_period(ref.title)} [Internet].{site}{year}{cited}. Available from: "),
@@ -197,17 +193,29 @@ def _authors(ref: Reference, style: str) -> list[Span]:
     return [Span(_sentence(format_authors(ref.authors, style)) + " ")] if ref.authors else []
 
 
-def _issue_details(ref: Reference, pages: str | None) -> str:
-    """Year;volume(issue):pages; the month only when there is no volume to find the issue by."""
+def _issue_details(ref: Reference, pages: str | None, month: str | None = None) -> str:
+    """Year;volume(issue):pages. AMA gives the month only when there is no volume to find the
+    issue by; NLM passes `month` to give it always."""
     details = str(ref.year)
-    details += f" {ref.month}" if ref.month and not ref.volume else ""
+    if month:
+        details += f" {month}"
+    elif ref.month and not ref.volume:
+        details += f" {ref.month}"
     details += f";{ref.volume}" if ref.volume else ""
     details += f"({ref.issue})" if ref.issue else ""
     return details + (f":{pages}" if pages else "")
 
 
 def _edition(ref: Reference) -> str:
-    return f" {ref.edition} ed." if ref.edition else ""
+    if not ref.edition:
+        return ""
+    edition = ref.edition
+    if edition.isdigit():  # CSL-JSON gives "3"; references print "3rd ed."
+        number = int(edition)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+            number % 10, "th")
+        edition = f"{number}{suffix}"
+    return f" {edition} ed."
 
 
 def _nlm_publisher(ref: Reference) -> str:

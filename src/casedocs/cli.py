@@ -1,4 +1,4 @@
-"""The `casedocs` command: build and validate case files."""
+"""The `casedocs` command: build and validate case and conference files."""
 
 from __future__ import annotations
 
@@ -7,12 +7,21 @@ import json
 import sys
 from pathlib import Path
 
-from .build import OUTPUT_KINDS, cache_dir, load_document, render_outputs, write_rendered
+from .build import (
+    OUTPUT_KINDS,
+    cache_dir,
+    kinds_for,
+    load_document,
+    render_outputs,
+    write_rendered,
+)
+from .conference import ConferenceDocument, is_conference_file, load_conference
 from .document import Document
-from .errors import CaseError, Report
+from .errors import CaseError, Report, UserError
 from .figures import FigureImages
-from .fonts import FontNotFound
 from .loader import display_path
+
+UNKNOWN_SUFFIX = "-unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         for report in error.reports:
             print(report, file=sys.stderr)
         return 1
-    except FontNotFound as error:
+    except UserError as error:  # a missing font, a template that cannot serve
         print(f"casedocs: {error}", file=sys.stderr)
         return 1
 
@@ -32,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedocs", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="render handouts (PDF) and decks (PPTX)")
-    build.add_argument("cases", nargs="+", type=Path, metavar="CASE.yaml")
+    build.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     build.add_argument(
         "--out",
         type=Path,
@@ -40,61 +49,92 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: build)",
     )
-    build.add_argument("--only", choices=OUTPUT_KINDS, help="build only this output")
+    build.add_argument(
+        "--only", choices=OUTPUT_KINDS, help="build only this output (and its -unknown variant)"
+    )
     build.add_argument(
         "--paper",
         choices=("letter", "a4"),
         default="letter",
         help="handout paper size (default: letter)",
     )
+    build.add_argument(
+        "--template",
+        type=Path,
+        metavar="PPTX_OR_POTX",
+        help="the department's PowerPoint template (overrides template: keys)",
+    )
     build.set_defaults(run=_build)
     validate = commands.add_parser("validate", help="check case files without building")
-    validate.add_argument("cases", nargs="+", type=Path, metavar="CASE.yaml")
+    validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     validate.set_defaults(run=_validate)
+    layouts = commands.add_parser("layouts", help="list a template's layouts and placeholders")
+    layouts.add_argument("template", type=Path, metavar="PPTX_OR_POTX")
+    layouts.set_defaults(run=_layouts)
     schema = commands.add_parser("schema", help="print the JSON Schema of case files")
     schema.set_defaults(run=_schema)
     return parser
 
 
-def _load_all(paths: list[Path], images: FigureImages) -> list[Document]:
-    """Every case loaded, or one CaseError listing the problems of all of them."""
-    loaded: dict[Path, Document] = {}
+Publication = Document | ConferenceDocument
+
+
+def _load_all(paths: list[Path], images: FigureImages) -> list[Publication]:
+    """Every case and conference loaded, or one CaseError listing the problems of all."""
+    loaded: dict[Path, Publication] = {}
     reports: list[Report] = []
     for path in paths:
         try:
-            result = load_document(path, images)
+            if is_conference_file(path):
+                publication, warnings = load_conference(path, images)
+            else:
+                result = load_document(path, images)
+                publication, warnings = result.document, result.warnings
         except CaseError as error:
             reports += error.reports
             continue
-        for warning in result.warnings:
+        for warning in warnings:
             print(warning, file=sys.stderr)
-        loaded[path] = result.document
+        loaded[path] = publication
     reports += _clashing_ids(loaded)
     if reports:
         raise CaseError(reports)
     return list(loaded.values())
 
 
-def _clashing_ids(loaded: dict[Path, Document]) -> list[Report]:
-    """Two cases with one id would write the same output files."""
+def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
+    """Two inputs with one id would write the same output files; so would an id ending in
+    -unknown, next to the unknown variant of another."""
     owners: dict[str, Path] = {}
     reports = []
-    for path, document in loaded.items():
-        if document.id in owners:
+    for path, publication in loaded.items():
+        if publication.id.endswith(UNKNOWN_SUFFIX):
+            reports.append(
+                Report(
+                    display_path(path),
+                    None,
+                    "id",
+                    f"'{publication.id}' ends in "
+                    f"{UNKNOWN_SUFFIX}, which names the unknown variants of "
+                    "outputs; choose another id",
+                )
+            )
+        if publication.id in owners:
             message = (
-                f"'{document.id}' is also the id of {display_path(owners[document.id])}; "
+                f"'{publication.id}' is also the id of {display_path(owners[publication.id])}; "
                 "both would write the same files"
             )
             reports.append(Report(display_path(path), None, "id", message))
-        owners.setdefault(document.id, path)
+        owners.setdefault(publication.id, path)
     return reports
 
 
 def _build(args: argparse.Namespace) -> int:
     images = FigureImages(cache_dir(args.out))
-    documents = _load_all(args.cases, images)
-    kinds = [args.only] if args.only else list(OUTPUT_KINDS)
-    rendered = render_outputs(documents, kinds, args.out, images, args.paper)
+    publications = _load_all(args.cases, images)
+    rendered = render_outputs(
+        publications, kinds_for(args.only), args.out, images, args.paper, args.template
+    )
     for warning in images.warnings:
         print(warning, file=sys.stderr)
     write_rendered(rendered, args.out)
@@ -106,12 +146,27 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    documents = _load_all(args.cases, FigureImages())
-    for document in documents:
-        print(
-            f"{document.id}: ok ({len(document.figures)} figures, "
-            f"{len(document.references)} references)"
-        )
+    for publication in _load_all(args.cases, FigureImages()):
+        if isinstance(publication, ConferenceDocument):
+            print(f"{publication.id}: ok ({len(publication.documents)} cases)")
+        else:
+            print(
+                f"{publication.id}: ok ({len(publication.figures)} figures, "
+                f"{len(publication.references)} references)"
+            )
+    return 0
+
+
+def _layouts(args: argparse.Namespace) -> int:
+    from .deck.template import describe_layouts, open_presentation
+
+    presentation = open_presentation(args.template)
+    print(
+        f"{display_path(args.template)}: {presentation.slide_width / 914400:.2f} x "
+        f"{presentation.slide_height / 914400:.2f} in"
+    )
+    for info in describe_layouts(presentation):
+        print(f"  {info}")
     return 0
 
 

@@ -70,8 +70,12 @@ def _reference(item: dict[str, Any]) -> dict[str, Any]:
     for source, target in SIMPLE_FIELDS.items():
         if item.get(source) not in (None, ""):
             reference[target] = str(item[source]).replace("\u2013", "-")
-    if item.get("container-title") and kind in CONTAINER_FIELD:
-        reference[CONTAINER_FIELD[kind]] = str(item["container-title"])
+    # Medical references cite journals by their abbreviation (AJR Am J Roentgenol).
+    container = item.get("container-title-short") if kind == "article" else None
+    container = container or item.get("journalAbbreviation") if kind == "article" else container
+    container = container or item.get("container-title")
+    if container and kind in CONTAINER_FIELD:
+        reference[CONTAINER_FIELD[kind]] = str(container)
     reference["authors"] = [_name(person) for person in item.get("author", [])]
     if item.get("editor"):
         reference["editors"] = [_name(person) for person in item["editor"]]
@@ -82,6 +86,9 @@ def _reference(item: dict[str, Any]) -> dict[str, Any]:
             reference["month"] = calendar.month_name[issued[1]]
         if kind == "web" and len(issued) == 3:
             reference["published"] = date(*issued)
+    updated = _date_parts(item.get("updated"))
+    if updated and len(updated) == 3:
+        reference["updated"] = date(*updated)
     accessed = _date_parts(item.get("accessed"))
     if accessed and len(accessed) == 3:
         reference["accessed"] = date(*accessed)

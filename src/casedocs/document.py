@@ -7,9 +7,11 @@ deck cannot disagree).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from .citations import VANCOUVER, citation_marker, format_reference
 from .errors import FieldPath, Problem
@@ -92,6 +94,33 @@ class Document:
     references: tuple[DocReference, ...]
     placements: dict[Anchor, tuple[DocFigure, ...]] = field(default_factory=dict)
     fingerprint: str = ""  # a hash of the inputs (case file, images) this document came from
+    template: Path | None = None  # the case's own PowerPoint template
+    layouts: dict[str, str] = field(default_factory=dict)
+
+    def answer_texts(self) -> Iterator[tuple[str, str]]:
+        """(field, text) for everything that gives the answer away: it must never appear in
+        an unknown part."""
+        yield "title", self.title
+        yield "diagnosis", plain(self.diagnosis)
+        yield from (("keywords", keyword) for keyword in self.keywords)
+        for i, finding in enumerate(self.findings):
+            yield f"findings[{i}]", plain(finding.text)
+        for item in self.differential:
+            yield "differential", plain(item.name)
+            if item.note:
+                yield "differential", plain(item.note)
+        for block in self.discussion + self.management:
+            for text in _block_texts(block):
+                yield "discussion", text
+        yield from (("teaching_points", plain(point)) for point in self.teaching_points)
+        yield from (("references", plain(ref.text)) for ref in self.references)
+        for figure in self.figures:
+            yield f"figures[{figure.id}].caption", plain(figure.caption)
+            if figure.credit:
+                yield f"figures[{figure.id}].credit", plain(figure.credit)
+            for annotation in figure.annotations:
+                if annotation.label:
+                    yield f"figures[{figure.id}].annotations", annotation.label
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""
@@ -185,7 +214,17 @@ def build_document(case: Case, sources: dict[str, SourceImage]) -> Document:
             for r in sorted(case.references, key=lambda r: citation_numbers[r.id])
         ),
         placements=_placements(case, blocks, by_id),
+        template=case.template,
+        layouts=dict(case.layouts),
     )
+
+
+def plain(spans: Spans) -> str:
+    return "".join(span.text for span in spans)
+
+
+def _block_texts(block: DocBlock) -> list[str]:
+    return [plain(item) for item in block.items] if isinstance(block, DocList) else [plain(block)]
 
 
 def _author_line(name: str, degrees: str | None) -> str:
@@ -283,7 +322,8 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
                     problems.append(
                         Problem(
                             block.path,
-                            f"no reference with id '{work.id}' ([@{work.id}])",
+                            f"no reference with id '{work.id}' ([@{work.id}])"
+                            + _did_you_mean(work.id, known),
                             needle=ref.source,
                         )
                     )
@@ -301,6 +341,11 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
             )
             numbers[reference.id] = len(numbers) + 1
     return numbers, problems
+
+
+def _did_you_mean(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _placements(
@@ -340,7 +385,7 @@ class _Resolver:
 
     def __call__(self, paragraph: Paragraph) -> Spans:
         spans: list[Span] = []
-        for item in paragraph:
+        for item in _merged_citations(paragraph):
             if isinstance(item, Span):
                 spans.append(item)
             elif isinstance(item, FigureRef):
@@ -370,6 +415,22 @@ class _Resolver:
             (self.citations[w.id], w.locator) for w in citation.works if w.id in self.citations
         ]
         return citation_marker(numbered, self.style) if numbered else "?"
+
+
+def _merged_citations(paragraph: Paragraph) -> list:
+    """[@a] [@b] reads as one citation: one marker, numbers collapsed (1,2 not 1 2)."""
+    merged: list = []
+    for item in paragraph:
+        if isinstance(item, Citation):
+            between = []
+            while merged and isinstance(merged[-1], Span) and not merged[-1].text.strip():
+                between.append(merged.pop())
+            if merged and isinstance(merged[-1], Citation):
+                merged[-1] = replace(merged[-1], works=merged[-1].works + item.works)
+                continue
+            merged += reversed(between)
+        merged.append(item)
+    return merged
 
 
 def _markers_after_punctuation(spans: list[Span]) -> Spans:

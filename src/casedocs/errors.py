@@ -39,6 +39,10 @@ class Report:
         return f"{where}: {kind}{field}{self.message}"
 
 
+class UserError(Exception):
+    """A problem the user can fix (a missing font, an unusable template); no traceback."""
+
+
 class CaseError(Exception):
     """The input cannot be built; `reports` says every reason at once."""
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from .errors import UserError
 
 DEFAULT_FAMILY = "DejaVu Sans"
 DECK_FONT = "Calibri"  # what the deck names: installed wherever PowerPoint is
@@ -49,8 +52,8 @@ _FONT_FOLDERS = (
 )
 
 
-class FontNotFound(RuntimeError):
-    pass
+class FontNotFound(UserError):
+    """No file for the font family outputs need."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,65 @@ def find_family(family: str | None = None) -> FontFamily:
         )
     regular = faces["regular"]
     return FontFamily(name, regular, *(faces[s] or regular for s in STYLES[1:]))
+
+
+@cache
+def covered_characters(path: Path) -> frozenset[int]:
+    """Code points the TrueType file at `path` maps to a glyph, from its Unicode cmap
+    (formats 4 and 12): read here, so that validating a case loads no PDF library."""
+    data = path.read_bytes()
+    tables = {
+        data[12 + 16 * i : 16 + 16 * i]: struct.unpack_from(">I", data, 20 + 16 * i)[0]
+        for i in range(struct.unpack_from(">H", data, 4)[0])
+    }
+    cmap = tables[b"cmap"]
+    subtables = {}
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        subtables[(platform, encoding)] = cmap + offset
+    for key in ((3, 10), (0, 4), (3, 1), (0, 3)):
+        if key in subtables:
+            return frozenset(_cmap_characters(data, subtables[key]))
+    return frozenset()
+
+
+def _cmap_characters(data: bytes, start: int) -> set[int]:
+    kind = struct.unpack_from(">H", data, start)[0]
+    if kind == 12:
+        groups = struct.unpack_from(">I", data, start + 12)[0]
+        covered: set[int] = set()
+        for i in range(groups):
+            first, last, glyph = struct.unpack_from(">III", data, start + 16 + 12 * i)
+            covered.update(range(first + (glyph == 0), last + 1))
+        return covered
+    if kind != 4:
+        return set()
+    segments = struct.unpack_from(">H", data, start + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, start + 14)
+    starts = struct.unpack_from(f">{segments}H", data, start + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", data, start + 16 + 4 * segments)
+    offsets_at = start + 16 + 6 * segments
+    offsets = struct.unpack_from(f">{segments}H", data, offsets_at)
+    covered = set()
+    for i in range(segments):
+        for char in range(starts[i], ends[i] + 1):
+            if char == 0xFFFF:
+                continue
+            if offsets[i] == 0:
+                glyph = (char + deltas[i]) & 0xFFFF
+            else:
+                at = offsets_at + 2 * i + offsets[i] + 2 * (char - starts[i])
+                glyph = struct.unpack_from(">H", data, at)[0]
+                glyph = (glyph + deltas[i]) & 0xFFFF if glyph else 0
+            if glyph:
+                covered.add(char)
+    return covered
+
+
+def missing_glyphs(text: str, family: FontFamily) -> list[str]:
+    """Characters of `text` the family's regular face cannot draw (white space aside)."""
+    covered = covered_characters(family.regular)
+    return sorted({ch for ch in text if ord(ch) not in covered and not ch.isspace()})
 
 
 def font_fingerprint() -> tuple[str, ...]:

@@ -8,7 +8,8 @@ input (reportlab's invariant mode, which honours SOURCE_DATE_EPOCH).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -27,15 +28,18 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import __version__
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from .conference import ConferenceDocument
 from .document import DocBlock, DocFigure, DocList, Document, Spans
 from .figures import FigureImages, PreparedImage
 from .fonts import FontFamily, find_family
@@ -49,25 +53,97 @@ MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the tex
 GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
+RULE_SPACING = 0.36 * inch
+WORKSHEET_PROMPTS = (("Findings", 7), ("Differential diagnosis", 5), ("Most likely diagnosis", 2))
 
 
-def render_handout(document: Document, images: FigureImages, paper: str = "letter") -> bytes:
-    """The handout as PDF bytes."""
+@dataclass(frozen=True)
+class PdfInfo:
+    """Document properties and the footer's left text, set explicitly on every PDF."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    footer: str
+
+
+def render_handout(
+    document: Document, images: FigureImages, paper: str = "letter", unknown: bool = False
+) -> bytes:
+    """The case handout, or (`unknown`) the pre-conference worksheet, as PDF bytes."""
+    if unknown:
+        info = PdfInfo(
+            f"{document.label}: unknown case worksheet",
+            document.authors,
+            "Unknown case worksheet",
+            "",
+            document.label,
+        )
+    else:
+        copyright_line = f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else ""
+        info = PdfInfo(
+            document.title,
+            document.authors,
+            f"{document.label}: radiology teaching case",
+            ", ".join(document.keywords),
+            document.label + copyright_line,
+        )
+    return _build_pdf(
+        lambda width, height: _Story(document, images, width, height, unknown).flowables(),
+        info,
+        paper,
+    )
+
+
+def render_packet(
+    conference: ConferenceDocument,
+    images: FigureImages,
+    paper: str = "letter",
+    unknown: bool = False,
+) -> bytes:
+    """A conference's cases in one PDF: cover, contents, each case from a new page (a
+    right-hand one when duplex), page numbers running through, and an outline."""
+    kind = "unknown case worksheets" if unknown else "case handouts"
+    info = PdfInfo(
+        f"{conference.title}: {kind}",
+        conference.presenter or "",
+        f"{conference.title}: {kind}",
+        "",
+        conference.title,
+    )
+
+    def story(width: float, height: float) -> list[Flowable]:
+        flowables = _cover(conference, kind)
+        for document in conference.documents:
+            flowables += [_NewCase(conference.duplex), _Bookmark(document.label)]
+            flowables += _Story(document, images, width, height, unknown).flowables()
+        return flowables
+
+    return _build_pdf(story, info, paper, contents=True)
+
+
+def _build_pdf(
+    make_story: Callable[[float, float], list[Flowable]],
+    info: PdfInfo,
+    paper: str,
+    contents: bool = False,
+) -> bytes:
     _register_fonts(find_family())
     rl_config.useA85 = 0  # binary image streams: a quarter smaller, and no slow ASCII85 pass
     page_width, page_height = PAPER_SIZES[paper]
     buffer = io.BytesIO()
-    template = BaseDocTemplate(
+    template = _Template(
         buffer,
         pagesize=(page_width, page_height),
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=document.title,
-        author=document.authors or "casedocs",
-        subject=f"{document.label}: radiology teaching case",
-        keywords=", ".join(document.keywords),
+        title=info.title,
+        author=info.author or "casedocs",
+        subject=info.subject,
+        keywords=info.keywords,
         creator=f"casedocs {__version__}",
         producer=f"casedocs {__version__}",
         invariant=1,
@@ -85,9 +161,86 @@ def render_handout(document: Document, images: FigureImages, paper: str = "lette
         bottomPadding=0,
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _Story(document, images, frame.width, frame.height).flowables()
-    template.build(story, canvasmaker=_footer_canvas(document))
+    story = make_story(frame.width, frame.height)
+    canvas = _footer_canvas(info.footer)
+    if contents:  # page numbers in the contents need a second pass
+        template.multiBuild(story, canvasmaker=canvas)
+    else:
+        template.build(story, canvasmaker=canvas)
     return buffer.getvalue()
+
+
+class _Template(BaseDocTemplate):
+    """Starts cases on new pages and reports them to the table of contents."""
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if isinstance(flowables[0], _NewCase):
+            new_case = flowables.pop(0)
+            # The case begins on page self.page + 1; in duplex it must be odd (right-hand).
+            blank = new_case.duplex and self.page % 2 == 1
+            flowables[0:0] = [PageBreak(), *([_Blank(), PageBreak()] if blank else [])]
+            return
+        super().handle_flowable(flowables)
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, _Bookmark):
+            self.notify("TOCEntry", (0, escape(flowable.title), self.page, flowable.key))
+
+
+class _Bookmark(Flowable):
+    """An invisible mark where a case starts: an outline entry and a contents line."""
+
+    def __init__(self, title: str):
+        super().__init__()
+        self.title = title
+        self.key = "case-" + "".join(ch if ch.isalnum() else "-" for ch in title.lower())
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+class _NewCase(Flowable):
+    """Where a case starts: a new page; in duplex packets, a right-hand (odd) one."""
+
+    def __init__(self, duplex: bool):
+        super().__init__()
+        self.duplex = duplex
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class _Blank(Spacer):
+    """Keeps a deliberately empty page (a back side) from being skipped."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 1)
+
+
+def _cover(conference: ConferenceDocument, kind: str) -> list[Flowable]:
+    lines = [
+        Spacer(1, 1.5 * inch),
+        Paragraph(escape(conference.title), STYLES["title"]),
+        Paragraph(escape(kind.capitalize()), STYLES["byline"]),
+    ]
+    details = [
+        conference.presenter,
+        f"{conference.date:%B} {conference.date.day}, {conference.date.year}"
+        if conference.date
+        else None,
+    ]
+    lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
+    contents = TableOfContents()
+    contents.levelStyles = [STYLES["contents"]]
+    lines += [Spacer(1, 0.4 * inch), Paragraph("Contents", STYLES["heading"]), contents]
+    return lines
 
 
 def _register_fonts(family: FontFamily) -> None:
@@ -135,6 +288,7 @@ STYLES = {
         "reference", fontSize=8.5, leading=11.5, leftIndent=18, bulletIndent=0, spaceAfter=3
     ),
     "footer": _style("footer", fontSize=8, leading=10, textColor=GRAY),
+    "contents": _style("contents", fontSize=11, leading=16),
 }
 
 
@@ -163,13 +317,40 @@ def markup(spans: Spans) -> str:
 class _Story:
     """The flowables of the handout, section by section in canonical order."""
 
-    def __init__(self, document: Document, images: FigureImages, width: float, height: float):
+    def __init__(
+        self,
+        document: Document,
+        images: FigureImages,
+        width: float,
+        height: float,
+        unknown: bool = False,
+    ):
         self.document = document
         self.images = images
         self.width = width
         self.max_figure_height = height * MAX_FIGURE_HEIGHT_SHARE
+        self.unknown = unknown
 
     def flowables(self) -> list[Flowable]:
+        return self._worksheet() if self.unknown else self._answer()
+
+    def _worksheet(self) -> list[Flowable]:
+        """History, clean figures and ruled space: nothing from the answer fields."""
+        doc = self.document
+        story = [
+            Paragraph(escape(doc.label), STYLES["title"]),
+            Paragraph("Unknown case worksheet", STYLES["byline"]),
+            Paragraph("Name: " + "_" * 40, STYLES["byline"]),
+            Spacer(1, 6),
+            HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
+        ]
+        story += self._section("History", [Paragraph(markup(doc.history), STYLES["body"])])
+        story += self._section("Images", self._figure_groups(doc.figures))
+        for heading, lines in WORKSHEET_PROMPTS:
+            story += self._section(heading, [_RuledLines(lines, self.width)])
+        return story
+
+    def _answer(self) -> list[Flowable]:
         doc = self.document
         story = self._title_block()
         story += self._section("History", self._blocks([doc.history], "history"))
@@ -302,14 +483,36 @@ class _Story:
         prepared = self.images.prepare(
             source, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout"
         )
-        return _FigureImage(prepared, width, height, place_marks(figure.annotations, width, height))
+        marks = () if self.unknown else place_marks(figure.annotations, width, height)
+        return _FigureImage(prepared, width, height, marks)
 
     def _caption(self, figure: DocFigure) -> list[Flowable]:
+        if self.unknown:  # the neutral view label only: captions and credits are answers
+            view = "" if figure.view == f"Fig. {figure.number}" else escape(figure.view)
+            return [Paragraph(f"<b>Fig. {figure.number}.</b> {view}", STYLES["caption"])]
         text = f"<b>Fig. {figure.number}.</b> {markup(figure.caption)}"
         caption = [Paragraph(text, STYLES["caption"])]
         if figure.credit:
             caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
         return caption
+
+
+class _RuledLines(Flowable):
+    """Lines to write on."""
+
+    def __init__(self, count: int, width: float):
+        super().__init__()
+        self.count, self.width = count, width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.count * RULE_SPACING
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(colors.HexColor("#9a9a9a"))
+        self.canv.setLineWidth(0.5)
+        for line in range(self.count):
+            y = line * RULE_SPACING
+            self.canv.line(0, y, self.width, y)
 
 
 class _FigureImage(Flowable):
@@ -363,8 +566,7 @@ def _draw_mark(canvas: Canvas, mark: Mark, height: float) -> None:
     canvas.restoreState()
 
 
-def _footer_canvas(document: Document) -> type[Canvas]:
-    left = document.label + (f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else "")
+def _footer_canvas(left: str) -> type[Canvas]:
 
     class FooterCanvas(Canvas):
         """Defers page output until the end so each footer can say "Page X of Y"."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import typing
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,10 +32,18 @@ from pydantic import (
 
 from .errors import Problem
 
+Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CITE_KEY_PATTERN = r"[A-Za-z0-9_]+(?:[:.\-][A-Za-z0-9_]+)*"  # Zotero / Better BibTeX keys
 
-Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+def _composed(text: str) -> str:
+    """NFC: "é" typed as e + combining accent prints (and is matched) as one character."""
+    return unicodedata.normalize("NFC", text)
+
+
+Text = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_composed)
+]
 Slug = Annotated[StrictStr, StringConstraints(pattern=f"^{SLUG_PATTERN}$")]
 CiteKey = Annotated[StrictStr, StringConstraints(pattern=f"^{CITE_KEY_PATTERN}$")]
 
@@ -218,6 +228,7 @@ class Reference(Strict):
     place: Text | None = Field(None, description="Publisher's city (Vancouver style)")
     website: Text | None = Field(None, description="Name of the website (web pages)")
     published: date | None = Field(None, description="Date a web page was published")
+    updated: date | None = Field(None, description="Date a web page was last updated")
     accessed: date | None = Field(None, description="Date a web page was read")
     pmid: Annotated[StrictStr, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     doi: Annotated[StrictStr, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
@@ -254,6 +265,16 @@ class Case(Strict):
         None, description="A CSL-JSON file (Zotero, EndNote export); its items join references"
     )
     citation_style: Literal["ama", "vancouver"] = "ama"
+    template: Path | None = Field(None, description="A .pptx or .potx the deck is built on")
+    layouts: dict[str, StrictStr] = Field(
+        {}, description="Slide role -> layout name in the template (title, history, ...)"
+    )
+    logo: Path | None = Field(None, description="An image for the handout header and title slide")
+
+    @field_validator("template", "logo", mode="before")
+    @classmethod
+    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info)
 
     @field_validator("references_file", mode="before")
     @classmethod
@@ -268,6 +289,34 @@ class Case(Strict):
         if self.series:
             return self.series
         return f"Case {self.number}" if self.number is not None else "Unknown case"
+
+
+class Conference(Strict):
+    """A conference file: several cases shown together (the file with a `cases:` key)."""
+
+    id: Slug
+    title: Text
+    date: Date | None = None  # "Date": a field named date hides the type in this class
+    presenter: Text | None = None
+    order: Literal["unknowns-first", "case-by-case"] = "unknowns-first"
+    cases: list[Path] = Field(min_length=1, description="Case files, relative to this file")
+    template: Path | None = None
+    layouts: dict[StrictStr, StrictStr] = {}
+    logo: Path | None = None
+    duplex: StrictBool = Field(False, description="Each case starts on a right-hand page")
+
+    @field_validator("cases", mode="before")
+    @classmethod
+    def _resolve_cases(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, list):
+            return value
+        base = Path((info.context or {}).get("base_dir", Path.cwd()))
+        return [(base / item).resolve() if isinstance(item, str) else item for item in value]
+
+    @field_validator("template", "logo", mode="before")
+    @classmethod
+    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info)
 
 
 def check_case(case: Case) -> list[Problem]:

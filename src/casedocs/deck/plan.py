@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..annotations import Mark, place_marks
+from ..conference import ConferenceDocument
 from ..document import DocBlock, DocFigure, DocList, Document, Spans
 from ..figures import FigureImages, PreparedImage
 from ..inline import Span
 from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
 
-SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9
-MARGIN = 0.6
+SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
 CAPTION_SIZE = 12  # figure numbers and credits on the black image panel: small print
@@ -81,11 +81,44 @@ class SlidePlan:
     panel: Box | None = None  # a black panel behind answer images on a light slide
     notes: str = ""
     footer: Box | None = None  # where the label and slide number go; none on image slides
+    label: str = ""  # the case's neutral label, for the footer
 
 
-TITLE_BOX = Box(MARGIN, 0.35, SLIDE_WIDTH - 2 * MARGIN, 1.0)
-FOOTER_BOX = Box(MARGIN, SLIDE_HEIGHT - 0.55, SLIDE_WIDTH - 2 * MARGIN, 0.4)
-BODY_BOX = Box(MARGIN, 1.5, SLIDE_WIDTH - 2 * MARGIN, 5.3)
+@dataclass(frozen=True)
+class DeckGeometry:
+    """The slide size and where titles and body text go: from a template, or our defaults.
+    All other positions are computed from these, so 4:3 and 16:10 slides look right too."""
+
+    width: float
+    height: float
+    title: Box
+    body: Box
+    styled: bool = True  # our own colours; False: the template's theme decides them
+
+    @property
+    def margin(self) -> float:
+        return self.title.x
+
+    @property
+    def footer(self) -> Box:
+        return Box(self.margin, self.height - 0.55, self.width - 2 * self.margin, 0.4)
+
+    @property
+    def screen_pixels_per_inch(self) -> float:
+        """A 1920 x 1080 display showing the whole slide."""
+        return min(1920 / self.width, 1080 / self.height)
+
+
+def default_geometry(width: float = SLIDE_WIDTH, height: float = SLIDE_HEIGHT) -> DeckGeometry:
+    margin = 0.045 * width
+    return DeckGeometry(
+        width,
+        height,
+        title=Box(margin, 0.35, width - 2 * margin, 1.0),
+        body=Box(margin, 1.5, width - 2 * margin, height - 2.2),
+    )
+
+
 UNKNOWN_PROMPTS = (
     "Describe the findings.",
     "What is your differential diagnosis?",
@@ -93,29 +126,65 @@ UNKNOWN_PROMPTS = (
 )
 
 
-SCREEN_PIXELS_PER_INCH = 1920 / SLIDE_WIDTH  # a 1920 x 1080 display showing the slide
 SCREEN_OVERSAMPLE = 1.5  # images carry up to 1.5x the pixels the display gives their box
 
 
 def plan_deck(
-    document: Document, images: FigureImages, measure: TextMeasure | None = None
+    document: Document,
+    images: FigureImages,
+    measure: TextMeasure | None = None,
+    geometry: DeckGeometry | None = None,
 ) -> list[SlidePlan]:
     """Unknown part (title, history, clean images, prompt), then the answer part."""
-    planner = _Planner(document, images, measure or TextMeasure())
+    planner = _Planner(document, images, measure or TextMeasure(), geometry or default_geometry())
     return [*planner.unknown_slides(), *planner.answer_slides()]
 
 
+def _labelled(label: str, slides: Iterator[SlidePlan]) -> list[SlidePlan]:
+    return [replace(slide, label=label) for slide in slides]
+
+
+def plan_conference(
+    conference: ConferenceDocument,
+    images: FigureImages,
+    unknown: bool,
+    measure: TextMeasure | None = None,
+    geometry: DeckGeometry | None = None,
+) -> list[SlidePlan]:
+    """A title slide, then every case's unknown part and answer (a divider before each
+    answer): all unknowns first, or case by case."""
+    measure, geometry = measure or TextMeasure(), geometry or default_geometry()
+    planners = [_Planner(d, images, measure, geometry) for d in conference.documents]
+    slides = [planners[0].conference_title(conference)] if planners else []
+    unknowns = [p.unknown_slides() for p in planners]
+    answers = [[p.divider(), *p.answer_slides()] for p in planners]
+    if unknown:
+        return slides + [s for part in unknowns for s in part]
+    if conference.order == "case-by-case":
+        return slides + [s for u, a in zip(unknowns, answers, strict=True) for s in u + a]
+    return slides + [s for part in unknowns + answers for s in part]
+
+
 class _Planner:
-    def __init__(self, document: Document, images: FigureImages, measure: TextMeasure):
+    def __init__(
+        self, document: Document, images: FigureImages, measure: TextMeasure, geometry: DeckGeometry
+    ):
         self.doc = document
         self.images = images
         self.measure = measure
+        self.geo = geometry
         discussion = "\n\n".join(_plain_block(block) for block in document.discussion)
         self.answer_notes = f"Discussion:\n{discussion}" if discussion else ""
 
     # -- unknown part: nothing here may come from answer fields ------------------------------
 
-    def unknown_slides(self) -> Iterator[SlidePlan]:
+    def unknown_slides(self) -> list[SlidePlan]:
+        return _labelled(self.doc.label, self._unknown_slides())
+
+    def answer_slides(self) -> list[SlidePlan]:
+        return _labelled(self.doc.label, self._answer_slides())
+
+    def _unknown_slides(self) -> Iterator[SlidePlan]:
         label = self.doc.label
         title = TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center")
         yield SlidePlan(
@@ -124,7 +193,7 @@ class _Planner:
             False,
             (
                 TextBox(
-                    Box(MARGIN, 2.6, SLIDE_WIDTH - 2 * MARGIN, 2.0),
+                    self._centre_box(),
                     (title,),
                     "Case label",
                     "middle",
@@ -159,12 +228,12 @@ class _Planner:
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
         )
-        area = Box(0.2, 0.6, SLIDE_WIDTH - 0.4, SLIDE_HEIGHT - 0.8)
+        area = Box(0.2, 0.6, self.geo.width - 0.4, self.geo.height - 0.8)
         return SlidePlan(
             "unknown",
             "figure",
             True,
-            (TextBox(Box(0.2, 0.1, SLIDE_WIDTH - 0.4, 0.45), (label,), "Image label"),),
+            (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
             pictures=(self._picture(figure, area, figure.view, answer=False),),
             notes=f"{figure.view}. Ask: what do you see? Describe the abnormality before "
             "naming it.",
@@ -172,7 +241,7 @@ class _Planner:
 
     # -- answer part ---------------------------------------------------------------------------
 
-    def answer_slides(self) -> Iterator[SlidePlan]:
+    def _answer_slides(self) -> Iterator[SlidePlan]:
         doc = self.doc
         shown: set[str] = set()
         loose: list[TextPara] = []
@@ -239,17 +308,22 @@ class _Planner:
     def _diagnosis_slide(self) -> SlidePlan:
         title = self._title("Diagnosis")
         diagnosis = TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center")
-        body = TextBox(BODY_BOX, (diagnosis,), "Diagnosis", "middle")
+        body = TextBox(self.geo.body, (diagnosis,), "Diagnosis", "middle")
         return SlidePlan(
-            "answer", "diagnosis", False, (title, body), notes=self.answer_notes, footer=FOOTER_BOX
+            "answer",
+            "diagnosis",
+            False,
+            (title, body),
+            notes=self.answer_notes,
+            footer=self.geo.footer,
         )
 
     def _finding_slides(self, text: Spans, figures: tuple[DocFigure, ...]) -> Iterator[SlidePlan]:
-        panel = Box(0, 0, SLIDE_WIDTH * PANEL_SHARE, SLIDE_HEIGHT)
+        panel = Box(0, 0, self.geo.width * PANEL_SHARE, self.geo.height)
         pictures, labels = self._panel_pictures(panel, figures)
-        column = Box(panel.width + 0.4, 0, SLIDE_WIDTH - panel.width - 0.4 - MARGIN, 0)
-        title_box = replace(column, y=TITLE_BOX.y, height=TITLE_BOX.height)
-        body_box = replace(column, y=BODY_BOX.y, height=BODY_BOX.height)
+        column = Box(panel.width + 0.4, 0, self.geo.width - panel.width - 0.4 - self.geo.margin, 0)
+        title_box = replace(column, y=self.geo.title.y, height=self.geo.title.height)
+        body_box = replace(column, y=self.geo.body.y, height=self.geo.body.height)
         pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
         for i, page in enumerate(pages):
             title = TextBox(title_box, (self._title_para("Findings", i > 0),), "Title")
@@ -261,7 +335,7 @@ class _Planner:
                 pictures=pictures,
                 panel=panel,
                 notes=self.answer_notes,
-                footer=replace(FOOTER_BOX, x=column.x, width=column.width),
+                footer=replace(self.geo.footer, x=column.x, width=column.width),
             )
 
     def _panel_pictures(
@@ -313,7 +387,7 @@ class _Planner:
     def _picture(self, figure: DocFigure, area: Box, name: str, answer: bool) -> PictureBox:
         """The figure fitted into `area`: clean before the answer, annotated after it."""
         box = _fit(figure.source.aspect, area)
-        pixels = SCREEN_PIXELS_PER_INCH
+        pixels = self.geo.screen_pixels_per_inch
         image = self.images.prepare(
             figure.source, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
         )
@@ -327,17 +401,17 @@ class _Planner:
     ) -> Iterator[SlidePlan]:
         if not paras:
             return
-        for i, page in enumerate(self._paginate(paras, BODY_BOX)):
+        for i, page in enumerate(self._paginate(paras, self.geo.body)):
             yield SlidePlan(
                 part,
                 kind,
                 False,
                 (
-                    TextBox(TITLE_BOX, (self._title_para(title, i > 0),), "Title"),
-                    TextBox(BODY_BOX, tuple(page), title),
+                    TextBox(self.geo.title, (self._title_para(title, i > 0),), "Title"),
+                    TextBox(self.geo.body, tuple(page), title),
                 ),
                 notes=self.answer_notes if notes is None else notes,
-                footer=FOOTER_BOX,
+                footer=self.geo.footer,
             )
 
     def _paginate(
@@ -395,8 +469,55 @@ class _Planner:
         text = f"{title} (cont.)" if continued else title
         return TextPara((Span(text),), TITLE_SIZE, color=TITLE_COLOR, bold=True, space_after=0)
 
+    def _centre_box(self) -> Box:
+        return Box(
+            self.geo.margin,
+            self.geo.height * 0.3,
+            self.geo.width - 2 * self.geo.margin,
+            self.geo.height * 0.3,
+        )
+
+    def conference_title(self, conference: ConferenceDocument) -> SlidePlan:
+        lines = [
+            TextPara((Span(conference.title),), 44, color=TITLE_COLOR, bold=True, align="center")
+        ]
+        details = [
+            conference.presenter,
+            f"{conference.date:%B} {conference.date.day}, {conference.date.year}"
+            if conference.date
+            else None,
+        ]
+        lines += [
+            TextPara((Span(text),), 24, color=MUTED_COLOR, align="center")
+            for text in details
+            if text
+        ]
+        count = len(conference.documents)
+        return SlidePlan(
+            "unknown",
+            "title",
+            False,
+            (TextBox(self._centre_box(), tuple(lines), "Conference", "middle"),),
+            notes=f"{conference.title}: {count} case{'s' if count != 1 else ''}.",
+        )
+
+    def divider(self) -> SlidePlan:
+        """Marks where a case's answer begins (conference decks)."""
+        text = TextPara(
+            (Span(f"{self.doc.label}: answer"),), 44, color=TITLE_COLOR, bold=True, align="center"
+        )
+        return SlidePlan(
+            "answer",
+            "divider",
+            False,
+            (TextBox(self._centre_box(), (text,), "Divider", "middle"),),
+            notes=self.answer_notes,
+            footer=self.geo.footer,
+            label=self.doc.label,
+        )
+
     def _title(self, title: str) -> TextBox:
-        return TextBox(TITLE_BOX, (self._title_para(title, False),), "Title")
+        return TextBox(self.geo.title, (self._title_para(title, False),), "Title")
 
 
 def _sentence_cut(lines: list[list[Word]], room: int) -> int:

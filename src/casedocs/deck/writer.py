@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
@@ -24,24 +25,21 @@ from pptx.util import Emu, Inches, Pt
 
 from .. import __version__
 from ..annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
-from ..document import Document
 from ..inline import Span
 from .plan import (
     BULLET_INDENT,
     INSET_X,
     INSET_Y,
     MUTED_COLOR,
-    SLIDE_HEIGHT,
-    SLIDE_WIDTH,
     Box,
     PictureBox,
     SlidePlan,
     TextBox,
     TextPara,
 )
-from .textfit import DECK_FONT, LINE_SPACING
+from .template import KIND_ROLES, DeckTemplate
+from .textfit import LINE_SPACING
 
-BLANK_LAYOUT = 6
 APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -50,44 +48,91 @@ APP_XML = (
 )
 
 
-def render_plan(plan: list[SlidePlan], document: Document, timestamp: datetime) -> bytes:
+@dataclass(frozen=True)
+class DeckProperties:
+    """What core.xml says: set in full by us, and never naming the answer."""
+
+    title: str
+    author: str
+    identifier: str
+
+
+def render_plan(
+    plan: list[SlidePlan], properties: DeckProperties, timestamp: datetime, template: DeckTemplate
+) -> bytes:
     """The planned deck as PPTX bytes; the same plan and timestamp give the same bytes."""
-    presentation = Presentation()
-    presentation.slide_width = Inches(SLIDE_WIDTH)
-    presentation.slide_height = Inches(SLIDE_HEIGHT)
+    presentation = template.presentation
     _drop_template_extras(presentation)
     for number, slide_plan in enumerate(plan, start=1):
-        _draw_slide(presentation, slide_plan, number, document.label)
-    _set_properties(presentation, document, timestamp)
+        _draw_slide(presentation, template, slide_plan, number)
+    _set_properties(presentation, properties, timestamp)
     buffer = io.BytesIO()
     presentation.save(buffer)
     return _normalized_zip(buffer.getvalue(), timestamp, len(plan))
 
 
 def _drop_template_extras(presentation: Presentation) -> None:
+    """A template's own slides, comments, thumbnail, printer settings and custom properties
+    never reach the output."""
+    slide_ids = presentation.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        presentation.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
     package = presentation.part.package
     for rel_id, rel in list(package._rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
+        if rel.reltype in (RT.THUMBNAIL, RT.CUSTOM_PROPERTIES):
             package._rels.pop(rel_id)
     for rel_id, rel in list(presentation.part.rels.items()):
-        if rel.reltype == RT.PRINTER_SETTINGS:
+        if rel.reltype in (RT.PRINTER_SETTINGS, RT.COMMENT_AUTHORS):
             presentation.part.rels.pop(rel_id)
 
 
-def _draw_slide(presentation: Presentation, plan: SlidePlan, number: int, label: str) -> None:
-    slide = presentation.slides.add_slide(presentation.slide_layouts[BLANK_LAYOUT])
-    fill = slide.background.fill
-    fill.solid()
-    fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
+def _draw_slide(
+    presentation: Presentation, template: DeckTemplate, plan: SlidePlan, number: int
+) -> None:
+    slide = presentation.slides.add_slide(template.layouts[KIND_ROLES[plan.kind]])
+    themed = template.custom and not plan.dark  # the template's theme colours the text
+    if plan.dark or not template.custom:  # figure slides stay black whatever the template
+        fill = slide.background.fill
+        fill.solid()
+        fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
+    texts = _fill_title_placeholder(slide, plan.texts, themed)
     if plan.panel:
         _draw_panel(slide, plan.panel)
     for picture in plan.pictures:
         _draw_picture(slide, picture)
-    for text in plan.texts:
-        _draw_text(slide, text)
+    for text in texts:
+        _draw_text(slide, text, themed)
     if plan.footer:
-        _draw_footer(slide, plan.footer, label, number)
+        _draw_footer(slide, plan.footer, plan.label, number, themed)
     slide.notes_slide.notes_text_frame.text = plan.notes
+
+
+def _fill_title_placeholder(
+    slide,
+    texts: tuple[TextBox, ...],
+    themed: bool,  # noqa: ANN001
+) -> tuple[TextBox, ...]:
+    """The slide title goes into the layout's title placeholder (so the template styles it
+    and it is the slide's title for screen readers); other placeholders are removed, since
+    empty ones would show their prompt text. Returns the text boxes still to draw."""
+    title = next((t for t in texts if t.name == "Title"), None)
+    used = None
+    for placeholder in list(slide.placeholders):
+        kind = placeholder.placeholder_format.type
+        if (
+            title is not None
+            and used is None
+            and kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+        ):
+            used = placeholder
+            placeholder.left, placeholder.top, placeholder.width, placeholder.height = _box_args(
+                title.box
+            )
+            _fill_frame(placeholder.text_frame, title, themed)
+        else:
+            placeholder._element.getparent().remove(placeholder._element)
+    return tuple(t for t in texts if not (used is not None and t is title))
 
 
 def _box_args(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
@@ -164,7 +209,6 @@ def _draw_label(shapes, mark: LabelMark, position: tuple[int, int], number: int)
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
     run = frame.paragraphs[0].add_run()
     run.text = mark.text
-    run.font.name = DECK_FONT
     run.font.bold = True
     run.font.size = Pt(mark.size)
     run.font.color.rgb = RGBColor.from_string(FILL)
@@ -174,10 +218,13 @@ def _draw_label(shapes, mark: LabelMark, position: tuple[int, int], number: int)
     run._r.get_or_add_rPr().insert(0, outline)  # a:ln comes before the fill in rPr
 
 
-def _draw_text(slide, text: TextBox) -> None:  # noqa: ANN001
+def _draw_text(slide, text: TextBox, themed: bool = False) -> None:  # noqa: ANN001
     shape = slide.shapes.add_textbox(*_box_args(text.box))
     shape.name = text.name
-    frame = shape.text_frame
+    _fill_frame(shape.text_frame, text, themed)
+
+
+def _fill_frame(frame, text: TextBox, themed: bool) -> None:  # noqa: ANN001
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = Inches(INSET_X)
@@ -185,10 +232,10 @@ def _draw_text(slide, text: TextBox) -> None:  # noqa: ANN001
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE if text.anchor == "middle" else MSO_ANCHOR.TOP
     for i, para in enumerate(text.paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        _fill_paragraph(paragraph, para)
+        _fill_paragraph(paragraph, para, themed)
 
 
-def _fill_paragraph(paragraph, para: TextPara) -> None:  # noqa: ANN001
+def _fill_paragraph(paragraph, para: TextPara, themed: bool) -> None:  # noqa: ANN001
     paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
     paragraph.line_spacing = Pt(para.size * LINE_SPACING)
     paragraph.space_after = Pt(para.space_after)
@@ -196,12 +243,12 @@ def _fill_paragraph(paragraph, para: TextPara) -> None:  # noqa: ANN001
     for span in para.spans:
         run = paragraph.add_run()
         run.text = "\v" if span.text == "\n" else span.text  # \v becomes a line break
-        font = run.font
-        font.name = DECK_FONT
+        font = run.font  # the family is the theme's: what the text was measured in
         font.size = Pt(para.size)
         font.bold = para.bold or span.bold
         font.italic = span.italic
-        font.color.rgb = RGBColor.from_string(para.color)
+        if not themed:
+            font.color.rgb = RGBColor.from_string(para.color)
         if span.superscript or span.subscript:
             run._r.get_or_add_rPr().set("baseline", "30000" if span.superscript else "-25000")
         if span.href:
@@ -225,23 +272,25 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
         etree.SubElement(properties, qn("a:buChar"), char=para.bullet)
 
 
-def _draw_footer(slide, box: Box, label: str, number: int) -> None:  # noqa: ANN001
+def _draw_footer(slide, box: Box, label: str, number: int, themed: bool) -> None:  # noqa: ANN001
     text = TextPara((Span(f"{label}  \u00b7  {number}"),), 12, color=MUTED_COLOR, space_after=0)
-    _draw_text(slide, TextBox(box, (text,), "Footer"))
+    _draw_text(slide, TextBox(box, (text,), "Footer"), themed)
 
 
-def _set_properties(presentation: Presentation, document: Document, timestamp: datetime) -> None:
+def _set_properties(
+    presentation: Presentation, properties: DeckProperties, timestamp: datetime
+) -> None:
     """Every core property set by us; none names the answer (the deck opens on the unknown)."""
     core = presentation.core_properties
-    core.title = document.label
+    core.title = properties.title
     core.subject = "Unknown case conference"
-    core.author = document.authors or "casedocs"
+    core.author = properties.author or "casedocs"
     core.last_modified_by = "casedocs"
     core.keywords = ""
     core.comments = ""
     core.category = ""
     core.content_status = ""
-    core.identifier = document.id
+    core.identifier = properties.identifier
     core.language = "en-US"
     core.version = ""
     core.revision = 1
