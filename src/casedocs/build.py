@@ -20,8 +20,8 @@ from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report
 from .figures import FigureImages, ImageProblem, SourceImage
 from .fonts import find_family, font_fingerprint, missing_glyphs
-from .loader import LoadedCase, display_path, load_case
-from .model import check_case
+from .loader import LoadedCase, SourceMap, display_path, load_case
+from .model import Figure, check_case
 from .stamps import Stamp, current_stamp, record_stamp, stamp_key
 
 if TYPE_CHECKING:
@@ -50,11 +50,39 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
     if errors:
         raise CaseError(sorted(errors, key=lambda report: report.line or 0))
     document = build_document(loaded.case, sources)
+    logo, logo_problems = inspect_logo(loaded.case.logo, images or FigureImages(), loaded.source)
+    if logo_problems:
+        raise CaseError(logo_problems)
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
+    inputs += [logo.digest] if logo else []
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     return LoadedDocument(
-        replace(document, fingerprint=fingerprint), [r for r in reports if r.warning]
+        replace(document, fingerprint=fingerprint, logo=logo), [r for r in reports if r.warning]
     )
+
+
+def inspect_logo(
+    path: Path | None, images: FigureImages, source: SourceMap
+) -> tuple[SourceImage | None, list[Report]]:
+    """A logo goes through the figure pipeline too: only its pixels reach an output."""
+    if path is None:
+        return None, []
+    origin = source.report(Problem(("logo",), ""))
+    figure = Figure.model_construct(
+        id="logo",
+        file=path,
+        caption="Logo",
+        redact=[],
+        annotations=[],
+        frame=None,
+        window=None,
+        crop=None,
+        phi_reviewed=False,
+    )
+    try:
+        return images.inspect(figure, origin), []
+    except ImageProblem as problem:
+        return None, [replace(origin, message=f"{path.name}: {problem}")]
 
 
 def _inspect_images(

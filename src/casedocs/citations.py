@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
-from .inline import Span
+from .inline import Span, parse_inline
 from .model import Reference
 
 AMA, VANCOUVER = "ama", "vancouver"
@@ -72,7 +73,20 @@ def format_reference(reference: Reference, style: str = AMA) -> tuple[Span, ...]
             spans.append(Span("."))
     if reference.url and not reference.doi and reference.type != "web":
         spans += [Span(" "), Span(reference.url, href=reference.url)]
-    return tuple(spans)
+    return tuple(styled for span in spans for styled in _with_markup(span))
+
+
+def _with_markup(span: Span) -> list[Span]:
+    """Titles may carry inline markup (^99m^Tc, H~2~O, *in vivo*) like any other text."""
+    if span.href or not any(mark in span.text for mark in "^~*_\\"):
+        return [span]
+    styled = []
+    for item in parse_inline(span.text):
+        if isinstance(item, Span):
+            styled.append(replace(item, italic=item.italic or span.italic))
+        else:  # a citation or figure reference inside a title is just text there
+            styled.append(replace(span, text=item.source))
+    return [piece for piece in styled if piece.text]
 
 
 # -- AMA, 11th edition ----------------------------------------------------------------------------
@@ -212,8 +226,9 @@ def _edition(ref: Reference) -> str:
     edition = ref.edition
     if edition.isdigit():  # CSL-JSON gives "3"; references print "3rd ed."
         number = int(edition)
-        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
-            number % 10, "th")
+        suffix = (
+            "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        )
         edition = f"{number}{suffix}"
     return f" {edition} ed."
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .build import load_document
+from .build import inspect_logo, load_document
 from .document import Document
 from .errors import CaseError, Problem, Report
-from .figures import FigureImages
+from .figures import FigureImages, SourceImage
 from .loader import SourceMap, display_path, read_yaml, translate_errors
 from .model import Conference
 
@@ -34,7 +34,7 @@ class ConferenceDocument:
     duplex: bool
     template: Path | None
     layouts: dict[str, str]
-    logo: Path | None
+    logo: SourceImage | None
     documents: tuple[Document, ...]
     fingerprint: str
 
@@ -65,6 +65,9 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
     if reports:
         raise CaseError(reports)
     documents, warnings = _load_cases(conference, source, images)
+    logo, problems = inspect_logo(conference.logo, images, source)
+    if problems:
+        raise CaseError(problems)
     fingerprint = hashlib.sha256(
         "\x00".join([source.text, *(d.fingerprint for d in documents)]).encode()
     ).hexdigest()
@@ -78,7 +81,7 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
         conference.duplex,
         conference.template,
         dict(conference.layouts),
-        conference.logo,
+        logo,
         relabelled,
         fingerprint,
     ), warnings

@@ -66,7 +66,9 @@ def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Re
 
 def _reference(item: dict[str, Any]) -> dict[str, Any]:
     kind = TYPES.get(str(item.get("type", "")), "article")
-    reference: dict[str, Any] = {"id": str(item["id"]), "type": kind}
+    # Better BibTeX exports the key authors cite with; Zotero's own ids are URLs.
+    key = item.get("citation-key") or item.get("citationKey") or item["id"]
+    reference: dict[str, Any] = {"id": str(key), "type": kind}
     for source, target in SIMPLE_FIELDS.items():
         if item.get(source) not in (None, ""):
             reference[target] = str(item[source]).replace("\u2013", "-")

@@ -96,6 +96,7 @@ class Document:
     fingerprint: str = ""  # a hash of the inputs (case file, images) this document came from
     template: Path | None = None  # the case's own PowerPoint template
     layouts: dict[str, str] = field(default_factory=dict)
+    logo: SourceImage | None = None  # brands the handout header and the title slide
 
     def answer_texts(self) -> Iterator[tuple[str, str]]:
         """(field, text) for everything that gives the answer away: it must never appear in

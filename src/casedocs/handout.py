@@ -41,7 +41,7 @@ from . import __version__
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from .conference import ConferenceDocument
 from .document import DocBlock, DocFigure, DocList, Document, Spans
-from .figures import FigureImages, PreparedImage
+from .figures import FigureImages, PreparedImage, SourceImage
 from .fonts import FontFamily, find_family
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
@@ -54,6 +54,7 @@ GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 RULE_SPACING = 0.36 * inch
+LOGO_HEIGHT = 0.6 * inch
 WORKSHEET_PROMPTS = (("Findings", 7), ("Differential diagnosis", 5), ("Most likely diagnosis", 2))
 
 
@@ -114,7 +115,7 @@ def render_packet(
     )
 
     def story(width: float, height: float) -> list[Flowable]:
-        flowables = _cover(conference, kind)
+        flowables = _cover(conference, kind, images)
         for document in conference.documents:
             flowables += [_NewCase(conference.duplex), _Bookmark(document.label)]
             flowables += _Story(document, images, width, height, unknown).flowables()
@@ -224,8 +225,18 @@ class _Blank(Spacer):
         super().__init__(1, 1)
 
 
-def _cover(conference: ConferenceDocument, kind: str) -> list[Flowable]:
+def _logo_image(images: FigureImages, logo: SourceImage) -> _FigureImage:
+    height = LOGO_HEIGHT
+    width = min(height * logo.aspect, 2.5 * inch)
+    height = width / logo.aspect
+    nominal = PRINT_DPI / 72
+    prepared = images.prepare(logo, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout")
+    return _FigureImage(prepared, width, height, ())
+
+
+def _cover(conference: ConferenceDocument, kind: str, images: FigureImages) -> list[Flowable]:
     lines = [
+        *([_logo_image(images, conference.logo)] if conference.logo else []),
         Spacer(1, 1.5 * inch),
         Paragraph(escape(conference.title), STYLES["title"]),
         Paragraph(escape(kind.capitalize()), STYLES["byline"]),
@@ -337,10 +348,13 @@ class _Story:
     def _worksheet(self) -> list[Flowable]:
         """History, clean figures and ruled space: nothing from the answer fields."""
         doc = self.document
-        story = [
+        heading = [
             Paragraph(escape(doc.label), STYLES["title"]),
             Paragraph("Unknown case worksheet", STYLES["byline"]),
             Paragraph("Name: " + "_" * 40, STYLES["byline"]),
+        ]
+        story = [
+            *self._with_logo(heading, doc.logo),
             Spacer(1, 6),
             HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
         ]
@@ -401,11 +415,31 @@ class _Story:
             else None,
         ]
         lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
-        lines += [
+        return [
+            *self._with_logo(lines, doc.logo),
             Spacer(1, 6),
             HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceBefore=0, spaceAfter=4),
         ]
-        return lines
+
+    def _with_logo(self, lines: list[Flowable], logo: SourceImage | None) -> list[Flowable]:
+        """The title block with the logo at its right, when there is one."""
+        if logo is None:
+            return lines
+        image = _logo_image(self.images, logo)
+        table = Table(
+            [[lines, image]], colWidths=[self.width - image.drawWidth - 12, image.drawWidth + 12]
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return [table]
 
     def _section(self, heading: str, content: list[Flowable]) -> list[Flowable]:
         if not content:

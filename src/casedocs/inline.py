@@ -227,6 +227,8 @@ def _spans(tokens: list[Token]) -> Paragraph:
 def _merge_spans(items: list[Inline]) -> Paragraph:
     merged: list[Inline] = []
     for item in items:
+        if isinstance(item, Span) and not item.text:
+            continue
         previous = merged[-1] if merged else None
         if (
             isinstance(item, Span)

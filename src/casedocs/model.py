@@ -36,6 +36,7 @@ Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CITE_KEY_PATTERN = r"[A-Za-z0-9_]+(?:[:.\-][A-Za-z0-9_]+)*"  # Zotero / Better BibTeX keys
 
+
 def _composed(text: str) -> str:
     """NFC: "é" typed as e + combining accent prints (and is matched) as one character."""
     return unicodedata.normalize("NFC", text)

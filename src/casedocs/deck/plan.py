@@ -14,7 +14,7 @@ from typing import Literal
 from ..annotations import Mark, place_marks
 from ..conference import ConferenceDocument
 from ..document import DocBlock, DocFigure, DocList, Document, Spans
-from ..figures import FigureImages, PreparedImage
+from ..figures import FigureImages, PreparedImage, SourceImage
 from ..inline import Span
 from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
 
@@ -26,6 +26,7 @@ MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
 MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
 FINDING_SIZE = 24
 BULLET_INDENT = 0.4
+LOGO_HEIGHT = 0.9  # inches, on title slides
 PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
 TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
 LABEL_COLOR_ON_DARK = "A0A0A0"
@@ -199,6 +200,7 @@ class _Planner:
                     "middle",
                 ),
             ),
+            pictures=self._logo(self.doc.logo),
             notes=f"{label}: unknown case. Read the history aloud, then show the "
             "images without comment.",
         )
@@ -469,6 +471,19 @@ class _Planner:
         text = f"{title} (cont.)" if continued else title
         return TextPara((Span(text),), TITLE_SIZE, color=TITLE_COLOR, bold=True, space_after=0)
 
+    def _logo(self, logo: SourceImage | None) -> tuple[PictureBox, ...]:
+        """The department's logo in the title slide's top right corner."""
+        if logo is None:
+            return ()
+        height = LOGO_HEIGHT
+        width = min(height * logo.aspect, self.geo.width / 4)
+        box = Box(self.geo.width - self.geo.margin - width, 0.3, width, width / logo.aspect)
+        pixels = self.geo.screen_pixels_per_inch
+        image = self.images.prepare(
+            logo, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
+        )
+        return (PictureBox(box, image, "Logo", "Logo"),)
+
     def _centre_box(self) -> Box:
         return Box(
             self.geo.margin,
@@ -498,6 +513,7 @@ class _Planner:
             "title",
             False,
             (TextBox(self._centre_box(), tuple(lines), "Conference", "middle"),),
+            pictures=self._logo(conference.logo),
             notes=f"{conference.title}: {count} case{'s' if count != 1 else ''}.",
         )
 

@@ -1,8 +1,9 @@
 """Measuring and wrapping slide text with real font metrics, so nothing overflows its box.
 
-PowerPoint draws slides with the viewer's copy of the named font (Calibri); we measure with a
-metric-compatible file (Carlito) when fontconfig finds one, else with DejaVu Sans, which is wider
-than Calibri and so errs on the side of an extra "(cont.)" slide, never an overflow.
+PowerPoint draws slides with the viewer's copy of the theme font (Calibri by default, or the
+template's); we measure with that font's file, or a metric-compatible one (Carlito for Calibri,
+Liberation Sans for Arial), else with DejaVu Sans and a margin, which errs on the side of an
+extra "(cont.)" slide, never an overflow.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from ..inline import Span
 
 LINE_SPACING = 1.2  # line height as a multiple of the font size, set explicitly on every line
 REFERENCE_SIZE = 100  # fonts are loaded once at this size and measurements scaled
-SAFETY = {"twin": 1.03, "fallback": 1.0}  # extra width allowed for rounding and kerning
+# Extra width allowed: a little for rounding and kerning when the font (or its metric twin)
+# is at hand; a conservative margin when measuring an unknown font with DejaVu Sans.
+SAFETY = {"twin": 1.03, "fallback": 1.1}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class TextMeasure:
         }
         if faces["regular"]:
             self.safety = SAFETY["twin"]
-        else:  # no metric twin: measure with the embedded handout family, which is wider
+        else:  # neither the font nor a twin: DejaVu Sans (wider than most) with a margin
             fallback = find_family()
             faces = {
                 "regular": fallback.regular,
