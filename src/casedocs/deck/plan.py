@@ -21,6 +21,7 @@ from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
+TITLE_SIZES = (TITLE_SIZE, 32, 28)  # titles shrink a step rather than wrap in a narrow column
 CAPTION_SIZE = 12  # figure numbers and credits on the black image panel: small print
 MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
 MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
@@ -328,7 +329,7 @@ class _Planner:
         body_box = replace(column, y=self.geo.body.y, height=self.geo.body.height)
         pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
         for i, page in enumerate(pages):
-            title = TextBox(title_box, (self._title_para("Findings", i > 0),), "Title")
+            title = TextBox(title_box, (self._title_para("Findings", i > 0, title_box),), "Title")
             yield SlidePlan(
                 "answer",
                 "finding",
@@ -409,7 +410,9 @@ class _Planner:
                 kind,
                 False,
                 (
-                    TextBox(self.geo.title, (self._title_para(title, i > 0),), "Title"),
+                    TextBox(
+                        self.geo.title, (self._title_para(title, i > 0, self.geo.title),), "Title"
+                    ),
                     TextBox(self.geo.body, tuple(page), title),
                 ),
                 notes=self.answer_notes if notes is None else notes,
@@ -467,9 +470,15 @@ class _Planner:
     def _para(self, spans: Spans, size: float = BODY_SIZE, **options: object) -> TextPara:
         return TextPara(spans, size, **options)  # type: ignore[arg-type]
 
-    def _title_para(self, title: str, continued: bool) -> TextPara:
+    def _title_para(self, title: str, continued: bool, box: Box) -> TextPara:
+        """The slide title at the largest of the title sizes that keeps it on one line."""
         text = f"{title} (cont.)" if continued else title
-        return TextPara((Span(text),), TITLE_SIZE, color=TITLE_COLOR, bold=True, space_after=0)
+        width = (box.width - 2 * INSET_X) * 72
+        size = next(
+            (size for size in TITLE_SIZES if self.measure.width(text, size, bold=True) <= width),
+            TITLE_SIZES[-1],
+        )
+        return TextPara((Span(text),), size, color=TITLE_COLOR, bold=True, space_after=0)
 
     def _logo(self, logo: SourceImage | None) -> tuple[PictureBox, ...]:
         """The department's logo in the title slide's top right corner."""
@@ -533,7 +542,10 @@ class _Planner:
         )
 
     def _title(self, title: str) -> TextBox:
-        return TextBox(self.geo.title, (self._title_para(title, False),), "Title")
+        return TextBox(self.geo.title, (self._title_para(title, False, self.geo.title),), "Title")
+
+
+SENTENCE_ENDS = (".", "?", "!", ";", ":")
 
 
 def _sentence_cut(lines: list[list[Word]], room: int) -> int:
@@ -541,7 +553,15 @@ def _sentence_cut(lines: list[list[Word]], room: int) -> int:
     sentence that ends there, unless that would leave the slide less than half full."""
     words = [word for line in lines[:room] for word in line]
     for count in range(len(words), len(words) // 2, -1):
-        if words[count - 1].text.endswith((".", "?", "!", ";", ":")):
+        word = words[count - 1]
+        # "disease." glued to its citation marker ends the sentence after the marker.
+        ends = word.text.endswith(SENTENCE_ENDS) or (
+            word.span.superscript
+            and count >= 2
+            and not words[count - 2].space
+            and words[count - 2].text.endswith(SENTENCE_ENDS)
+        )
+        if ends and (word.space or count == len(words)):
             return count
     return len(words)
 
