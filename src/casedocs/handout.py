@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -254,7 +255,9 @@ def _cover(conference: ConferenceDocument, kind: str, images: FigureImages) -> l
     return lines
 
 
+@cache
 def _register_fonts(family: FontFamily) -> None:
+    """Once per process and family: parsing four TrueType files is most of a small PDF's time."""
     faces = {
         FONT: family.regular,
         f"{FONT}-Bold": family.bold,
