@@ -402,7 +402,8 @@ def test_packet_contents_give_the_page_each_case_starts_on(site: Path) -> None:
     contents = dict(
         (int(n), int(p)) for n, p in re.findall(r"Case (\d+)\W+(\d+)\s*$", pages[0], re.MULTILINE)
     )
-    starts = {1: start_page(pages, 1, TITLES["case-17"]), 2: start_page(pages, 2, TITLES["case-21"])}
+    starts = {1: start_page(pages, 1, TITLES["case-17"]),
+              2: start_page(pages, 2, TITLES["case-21"])}
     assert contents == starts
 
 
@@ -428,11 +429,33 @@ def test_packet_pages_are_numbered_continuously(site: Path) -> None:
             assert f"Page {number} of {total}" in page, (name, number)
 
 
-def test_packet_outline_has_one_entry_per_case_at_its_first_page(site: Path) -> None:
+@pytest.mark.parametrize("name, marker", [
+    pytest.param("chest-day.pdf", TITLES, id="packet"),
+    pytest.param("chest-day-unknown.pdf", HISTORIES, id="worksheets"),
+    pytest.param("chest-duplex.pdf", TITLES, id="duplex"),
+    pytest.param("chest-reversed.pdf", TITLES, id="reversed"),
+])
+def test_packet_outline_has_one_entry_per_case_at_its_first_page(
+        site: Path, name: str, marker: dict) -> None:
+    path = site / "build" / "handouts" / name
+    pages = pdf_pages(path)
+    order = ["case-21", "case-17"] if "reversed" in name else ["case-17", "case-21"]
+    assert outline(path) == [("Case 1", start_page(pages, 1, marker[order[0]])),
+                             ("Case 2", start_page(pages, 2, marker[order[1]]))]
+
+
+def test_contents_entries_link_to_the_page_each_case_starts_on(site: Path) -> None:
     path = site / "build" / "handouts" / "chest-day.pdf"
     pages = pdf_pages(path)
-    assert outline(path) == [("Case 1", start_page(pages, 1, TITLES["case-17"])),
-                             ("Case 2", start_page(pages, 2, TITLES["case-21"]))]
+    starts = {start_page(pages, 1, TITLES["case-17"]), start_page(pages, 2, TITLES["case-21"])}
+    reader = PdfReader(path)
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    targets = set()
+    for annotation in reader.pages[0].get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+            targets.add(numbers[annotation["/Dest"][0].idnum])
+    assert targets == starts
 
 
 def test_worksheet_packet_has_cover_contents_outline_and_new_pages(site: Path) -> None:
@@ -442,7 +465,7 @@ def test_worksheet_packet_has_cover_contents_outline_and_new_pages(site: Path) -
     first = start_page(pages, 1, HISTORIES["case-17"])
     second = start_page(pages, 2, HISTORIES["case-21"])
     assert 1 < first < second
-    assert outline(path) == [("Case 1", first), ("Case 2", second)]
+    assert [title for title, _ in outline(path)] == ["Case 1", "Case 2"]
 
 
 def test_cases_are_labelled_in_presentation_order_in_the_packet(site: Path) -> None:
@@ -464,7 +487,6 @@ def test_duplex_starts_each_case_on_a_right_hand_page(site: Path) -> None:
         pages = pdf_pages(path)
         starts = [start_page(pages, 1, marker["case-17"]), start_page(pages, 2, marker["case-21"])]
         assert all(page % 2 == 1 for page in starts), (name, starts)
-        assert [page for _, page in outline(path)] == starts
         # The cover is page 1, so the first case needs a blank back page before it.
         assert starts[0] == 3
         assert not re.sub(r"Page 2 of \d+|" + re.escape(CONFERENCE_TITLE), "", pages[1]).strip()
@@ -649,18 +671,14 @@ def pdf_haystacks(path: Path) -> list[str]:
     return texts
 
 
-def test_the_full_packet_contains_every_answer_text(site: Path) -> None:
-    """The searches below work: every answer text is found where the answer is shown."""
-    pages = pdf_pages(site / "build" / "handouts" / "chest-day.pdf")
-    text = " | ".join(pages)
-    missing = []
-    for case_id in ANSWERS:
-        for field, texts in ANSWERS[case_id].items():
-            if field == "file names":
-                continue
-            missing += [f"{case_id}: {field}: {t}" for t in texts
-                        if f" {normalise(t)} " not in f" {normalise(text)} "]
-    assert missing == []
+@pytest.mark.parametrize("case_id", ["case-17", "case-21"])
+def test_the_search_finds_every_answer_text_in_the_full_handout(site: Path, case_id: str) -> None:
+    """A control for the tests below: the same search finds every answer text (but the source
+    file names) where the answer is shown."""
+    found = leaks(pdf_haystacks(site / "build" / "handouts" / f"{case_id}.pdf"), [case_id])
+    expected = [f"{case_id}: {field}: {text}" for field, texts in ANSWERS[case_id].items()
+                if field != "file names" for text in texts]
+    assert sorted(found) == sorted(expected)
 
 
 @pytest.mark.parametrize("name, cases", [("case-17-unknown.pptx", ["case-17"]),

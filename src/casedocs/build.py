@@ -57,7 +57,10 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
     inputs += [logo.digest] if logo else []
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     return LoadedDocument(
-        replace(document, fingerprint=fingerprint, logo=logo), [r for r in reports if r.warning]
+        replace(
+            document, fingerprint=fingerprint, logo=logo, id_line=loaded.source.line_of(("id",))
+        ),
+        [r for r in reports if r.warning],
     )
 
 

@@ -108,23 +108,24 @@ def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
     owners: dict[str, Path] = {}
     reports = []
     for path, publication in loaded.items():
+        where = (display_path(path), publication.id_line, "id")
         if publication.id.endswith(UNKNOWN_SUFFIX):
             reports.append(
                 Report(
-                    display_path(path),
-                    None,
-                    "id",
-                    f"'{publication.id}' ends in "
-                    f"{UNKNOWN_SUFFIX}, which names the unknown variants of "
-                    "outputs; choose another id",
+                    *where,
+                    f"'{publication.id}' ends in {UNKNOWN_SUFFIX}, which "
+                    "names the unknown variants of outputs; choose another id",
                 )
             )
         if publication.id in owners:
-            message = (
-                f"'{publication.id}' is also the id of {display_path(owners[publication.id])}; "
-                "both would write the same files"
+            reports.append(
+                Report(
+                    *where,
+                    f"'{publication.id}' is also the id of "
+                    f"{display_path(owners[publication.id])}; both would write "
+                    "the same files",
+                )
             )
-            reports.append(Report(display_path(path), None, "id", message))
         owners.setdefault(publication.id, path)
     return reports
 

@@ -37,6 +37,7 @@ class ConferenceDocument:
     logo: SourceImage | None
     documents: tuple[Document, ...]
     fingerprint: str
+    id_line: int | None = None
 
     @property
     def label(self) -> str:
@@ -84,6 +85,7 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
         logo,
         relabelled,
         fingerprint,
+        source.line_of(("id",)),
     ), warnings
 
 

@@ -97,6 +97,7 @@ class Document:
     template: Path | None = None  # the case's own PowerPoint template
     layouts: dict[str, str] = field(default_factory=dict)
     logo: SourceImage | None = None  # brands the handout header and the title slide
+    id_line: int | None = None  # where the id is written, for errors about output names
 
     def answer_texts(self) -> Iterator[tuple[str, str]]:
         """(field, text) for everything that gives the answer away: it must never appear in

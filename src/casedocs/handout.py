@@ -613,14 +613,22 @@ def _footer_canvas(left: str) -> type[Canvas]:
             kwargs.update(initialFontName=FONT, initialFontSize=10)
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            self._bookmarks: list[str] = []
+
+        def bookmarkPage(self, key: str, **options: object) -> None:  # noqa: N802
+            # A bookmark points at the page being emitted; pages are emitted at save().
+            self._bookmarks.append(key)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self._bookmarks = []
 
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
+                for key in state["_bookmarks"]:
+                    super().bookmarkPage(key)
                 self._draw_footer(number, len(self._pages))
                 super().showPage()
             super().save()
