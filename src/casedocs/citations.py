@@ -110,11 +110,7 @@ def _ama_book(ref: Reference) -> list[Span]:
 
 
 def _ama_chapter(ref: Reference) -> list[Span]:
-    editors = (
-        f"{', '.join(ref.editors)}, {'eds' if len(ref.editors) > 1 else 'ed'}. "
-        if ref.editors
-        else ""
-    )
+    editors = _editors(ref, "ed", "eds")
     pages = f":{ref.pages}" if ref.pages else ""
     return [
         *_authors(ref, AMA),
@@ -160,11 +156,7 @@ def _nlm_book(ref: Reference) -> list[Span]:
 
 
 def _nlm_chapter(ref: Reference) -> list[Span]:
-    editors = (
-        f"{', '.join(ref.editors)}, {'editors' if len(ref.editors) > 1 else 'editor'}. "
-        if ref.editors
-        else ""
-    )
+    editors = _editors(ref, "editor", "editors")
     pages = f" p. {_nlm_pages(ref.pages)}." if ref.pages else ""
     return [
         *_authors(ref, VANCOUVER),
@@ -218,6 +210,13 @@ def _issue_details(ref: Reference, pages: str | None, month: str | None = None) 
     details += f";{ref.volume}" if ref.volume else ""
     details += f"({ref.issue})" if ref.issue else ""
     return details + (f":{pages}" if pages else "")
+
+
+def _editors(ref: Reference, one: str, several: str) -> str:
+    """ "Lockey RF, Bukantz SC, eds. " (AMA) or "..., editors. " (NLM); empty without editors."""
+    if not ref.editors:
+        return ""
+    return f"{', '.join(ref.editors)}, {several if len(ref.editors) > 1 else one}. "
 
 
 def _edition(ref: Reference) -> str:
