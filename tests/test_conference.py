@@ -412,12 +412,11 @@ def test_each_case_starts_on_a_new_page(site: Path) -> None:
     first = start_page(pages, 1, TITLES["case-17"])
     second = start_page(pages, 2, TITLES["case-21"])
     assert 1 < first < second <= len(pages)
-    # The page before the second case holds only the first case's end (no text of case 2).
+    # The page before the second case ends the first (its last reference) and holds nothing
+    # of the second.
     before = " ".join(pages[second - 2].split())
+    assert "Congenital lung lesions" in before
     assert TITLES["case-21"] not in before and HISTORIES["case-21"] not in before
-    for case_id in ("case-17", "case-21"):
-        whole = " ".join(" ".join(page.split()) for page in pages)
-        assert whole.count(TITLES[case_id]) >= 1
 
 
 def test_packet_pages_are_numbered_continuously(site: Path) -> None:
@@ -587,11 +586,13 @@ def test_a_case_whose_id_is_another_ones_unknown_name_is_an_error(tmp_path: Path
     assert not (tmp_path / "build" / "slides").exists()
 
 
-def test_validate_accepts_a_conference_file(site: Path) -> None:
+def test_validate_accepts_a_conference_file(site: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     code, out, err = run("validate", site / "conferences" / "chest.yaml")
     assert code == 0, err
     assert "chest-day" in out and "2 cases" in out
-    assert not (Path.cwd() / "build" / "slides" / "chest-day.pptx").exists()
+    assert list(tmp_path.iterdir()) == []  # validating writes nothing
 
 
 def test_validate_reports_a_broken_conference(tmp_path: Path) -> None:

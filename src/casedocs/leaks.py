@@ -19,6 +19,7 @@ from .document import Document, plain
 
 MIN_TERM_LENGTH = 4  # shorter strings ("CT") are everywhere and name nothing
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+PROSE_FIELDS = ("discussion", "teaching_points", "findings")  # looked for sentence by sentence
 
 
 def normalise(text: str) -> str:
@@ -27,16 +28,27 @@ def normalise(text: str) -> str:
 
 
 def answer_terms(documents: Iterable[Document]) -> list[tuple[str, str]]:
-    """(field, normalised text) pairs to look for; long texts are split into sentences."""
+    """(field, normalised text) pairs to look for; long texts are split into sentences. Text
+    that a history or a label shown in the same unknown part says is not an answer."""
+    documents = list(documents)
+    allowed = " | ".join(normalise(plain(d.history)) + " | " + normalise(d.label)
+                         for d in documents)
     terms = []
     for document in documents:
-        allowed = normalise(plain(document.history)) + " | " + normalise(document.label)
         for field, text in document.answer_texts():
-            for piece in [text, *SENTENCE_END.split(text)]:
+            # Prose is also looked for sentence by sentence; short fields only whole.
+            prose = field.startswith(PROSE_FIELDS)
+            pieces = [text, *SENTENCE_END.split(text)] if prose else [text]
+            for piece in pieces:
                 term = normalise(piece)
-                if len(term) >= MIN_TERM_LENGTH and term not in allowed:
+                if _meaningful(term) and term not in allowed:
                     terms.append((field, term))
     return terms
+
+
+def _meaningful(term: str) -> bool:
+    """Long enough to name something, and not just numbers ("2001")."""
+    return len(term) >= MIN_TERM_LENGTH and any(ch.isalpha() for ch in term)
 
 
 def leaks_in_pptx(
@@ -76,7 +88,9 @@ def _found(terms: list[tuple[str, str]], texts: list[str]) -> list[str]:
 
 
 def _xml_text(xml: str) -> str:
-    return re.sub(r"<[^>]+>", " ", xml)
+    """Element text and attribute values (alt text, shape names and link targets live there)."""
+    texts = re.findall(r">([^<]+)<", xml) + re.findall(r'="([^"]*)"', xml)
+    return " | ".join(texts)
 
 
 def _flatten(outline: list) -> Iterable:

@@ -368,6 +368,10 @@ def answer_terms(case: Case) -> list[tuple[str, str]]:
     """(field, text) pairs that give the answer away, less any the history itself says."""
     terms = [("title", case.title), ("diagnosis", case.diagnosis)]
     terms += [("keywords", keyword) for keyword in case.keywords]
+    terms += [("differential", item.name) for item in case.differential]
+    for figure in case.figures:
+        terms += [(f"figures[{figure.id}].caption", figure.caption)]
+        terms += [(f"figures[{figure.id}].credit", figure.credit)] if figure.credit else []
     history = _folded(case.history)
     return [(field, text) for field, text in terms if _folded(text) not in history]
 
