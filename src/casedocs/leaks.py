@@ -31,8 +31,9 @@ def answer_terms(documents: Iterable[Document]) -> list[tuple[str, str]]:
     """(field, normalised text) pairs to look for; long texts are split into sentences. Text
     that a history or a label shown in the same unknown part says is not an answer."""
     documents = list(documents)
-    allowed = " | ".join(normalise(plain(d.history)) + " | " + normalise(d.label)
-                         for d in documents)
+    allowed = " | ".join(
+        normalise(plain(d.history)) + " | " + normalise(d.label) for d in documents
+    )
     terms = []
     for document in documents:
         for field, text in document.answer_texts():

@@ -60,7 +60,9 @@ def render_conference_deck(
     template: Path | None = None,
 ) -> DeckFile:
     """All the conference's cases in one deck, in its order; `unknown`: unknowns only."""
-    deck = load_template(template or conference.template, conference.layouts)
+    # --template, else the conference's, else the one its cases name (the first that does).
+    case_template = next((d.template for d in conference.documents if d.template), None)
+    deck = load_template(template or conference.template or case_template, conference.layouts)
     plan = plan_conference(conference, images, unknown, TextMeasure(deck.font), deck.geometry)
     identifier = conference.id + ("-unknown" if unknown else "")
     properties = DeckProperties(conference.title, conference.presenter or "", identifier)

@@ -208,8 +208,8 @@ def _geometry(presentation: Presentation, layout: object) -> DeckGeometry:
     width = presentation.slide_width / 914400
     height = presentation.slide_height / 914400
     default = default_geometry(width, height)
-    title = _placeholder_box(layout, TITLES) or default.title
-    body = _placeholder_box(layout, BODIES) or default.body
+    title = _on_slide(_placeholder_box(layout, TITLES), width, height) or default.title
+    body = _on_slide(_placeholder_box(layout, BODIES), width, height) or default.body
     if body.height < 0.3 * height or body.width < 0.4 * width:
         body = default.body
     return DeckGeometry(width, height, title, body, styled=False)
@@ -225,6 +225,15 @@ def _placeholder_box(layout: object, kinds: tuple) -> Box | None:
                 placeholder.height / 914400,
             )
     return None
+
+
+def _on_slide(box: Box | None, width: float, height: float) -> Box | None:
+    """A placeholder box clipped to the slide (templates are not always tidy)."""
+    if box is None:
+        return None
+    left, top = max(box.x, 0.0), max(box.y, 0.0)
+    right, bottom = min(box.x + box.width, width), min(box.y + box.height, height)
+    return Box(left, top, right - left, bottom - top) if right > left and bottom > top else None
 
 
 def _theme_font(presentation: Presentation) -> str:
