@@ -8,6 +8,7 @@ with one id) are reported at the conference file's lines.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -44,13 +45,16 @@ class ConferenceDocument:
         return self.title
 
 
+TOP_LEVEL_CASES = re.compile(rb"^cases\s*:", re.MULTILINE)
+
+
 def is_conference_file(path: Path) -> bool:
-    """A conference file is the one with a `cases:` key."""
+    """A conference file is the one with a top-level `cases:` key (read as text: the file is
+    parsed once, by whichever loader it is for)."""
     try:
-        source, _ = read_yaml(path)
-    except CaseError:
+        return TOP_LEVEL_CASES.search(path.read_bytes()) is not None
+    except OSError:
         return False
-    return isinstance(source.data, dict) and "cases" in source.data
 
 
 def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocument, list[Report]]:

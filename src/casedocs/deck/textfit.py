@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
@@ -57,8 +57,8 @@ class TextMeasure:
 
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
         style = ("bold_" if bold else "") + ("italic" if italic else "")
-        font = _load(self._faces[style.rstrip("_") or "regular"])
-        return font.getlength(text) * size / REFERENCE_SIZE * self.safety
+        face = self._faces[style.rstrip("_") or "regular"]
+        return _length(face, text) * size / REFERENCE_SIZE * self.safety
 
     def wrap(self, spans: tuple[Span, ...], size: float, width: float) -> list[list[Word]]:
         """Greedy line breaking of styled spans into lines no wider than `width` points.
@@ -103,6 +103,12 @@ def _units(words: list[Word]) -> list[list[Word]]:
 @cache
 def _load(path: Path) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), REFERENCE_SIZE)
+
+
+@lru_cache(maxsize=65536)
+def _length(face: Path, text: str) -> float:
+    """Width of `text` at REFERENCE_SIZE; words recur (a deck and its unknown variant)."""
+    return _load(face).getlength(text)
 
 
 def _words(spans: tuple[Span, ...]) -> list[Word]:
