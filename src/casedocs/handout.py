@@ -56,7 +56,8 @@ LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 RULE_SPACING = 0.36 * inch
 LOGO_HEIGHT = 0.6 * inch
-WORKSHEET_PROMPTS = (("Findings", 7), ("Differential diagnosis", 5), ("Most likely diagnosis", 2))
+WORKSHEET_PROMPTS = (("Findings", 6), ("Differential diagnosis", 4), ("Most likely diagnosis", 2))
+WORKSHEET_FIGURE_HEIGHT_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,9 @@ class _Story:
         self.document = document
         self.images = images
         self.width = width
-        self.max_figure_height = height * MAX_FIGURE_HEIGHT_SHARE
+        # The worksheet keeps figures smaller: it has to leave room to write.
+        share = WORKSHEET_FIGURE_HEIGHT_SHARE if unknown else MAX_FIGURE_HEIGHT_SHARE
+        self.max_figure_height = height * share
         self.unknown = unknown
 
     def flowables(self) -> list[Flowable]:
