@@ -45,7 +45,7 @@ class ConferenceDocument:
         return self.title
 
 
-TOP_LEVEL_CASES = re.compile(rb"^cases\s*:", re.MULTILINE)
+TOP_LEVEL_CASES = re.compile(rb"""^["']?cases["']?\s*:""", re.MULTILINE)
 
 
 def is_conference_file(path: Path) -> bool:

@@ -207,7 +207,9 @@ class _DataBuilder:
             return self._scalars.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             self._problem(node, path, f"cannot read this value: {getattr(error, 'problem', error)}")
-            return None
+        except ValueError as error:  # a date-like value that is no date: 2009-13-45
+            self._problem(node, path, f"'{node.value}' is not a valid date ({error})")
+        return None
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         label = field_label(None, path)
@@ -298,8 +300,22 @@ def _translate(detail: dict[str, Any], model: type[BaseModel]) -> Problem:
         )
         hint = " (put it in quotes)" if kind == "string_type" and given is not None else ""
         return Problem(path, f"expected {_EXPECTED[kind]}, got {type_name} {given!r}{hint}")
+    if kind in _LIMITS:
+        return Problem(path, _LIMITS[kind].format(**(detail.get("ctx") or {})))
     message = detail["msg"].removeprefix("Value error, ")
     return Problem(path, message)
+
+
+_LIMITS = {
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "may have at most {max_length} item(s)",
+    "less_than_equal": "must be at most {le}",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than": "must be less than {lt}",
+    "path_type": "expected a file path (text)",
+    "string_pattern_mismatch": "has characters that are not allowed here (expected {pattern})",
+}
 
 
 def _unknown_key_message(key: str, known: list[str]) -> str:

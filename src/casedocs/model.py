@@ -7,6 +7,7 @@ forbids unknown keys, and scalar fields are strict (YAML 1.1 turns `no` into Fal
 
 from __future__ import annotations
 
+import difflib
 import re
 import typing
 import unicodedata
@@ -52,6 +53,18 @@ CiteKey = Annotated[StrictStr, StringConstraints(pattern=f"^{CITE_KEY_PATTERN}$"
 Fraction = Annotated[StrictFloat, Field(ge=0, le=1)]
 Point = tuple[Fraction, Fraction]  # x, y as fractions of the image's width and height
 Box = tuple[Fraction, Fraction, Fraction, Fraction]  # left, top, right, bottom
+SLIDE_ROLES = (
+    "title",
+    "history",
+    "figure",
+    "prompt",
+    "divider",
+    "findings",
+    "differential",
+    "diagnosis",
+    "discussion",
+    "references",
+)
 WINDOWS = {  # name: (center, width) in Hounsfield units
     "lung": (-600.0, 1500.0),
     "mediastinum": (50.0, 350.0),
@@ -246,7 +259,7 @@ class Reference(Strict):
 class Case(Strict):
     id: Slug
     series: Text | None = None
-    number: StrictInt | None = None
+    number: Annotated[StrictInt, Field(ge=0, le=99999)] | None = None
     title: Text
     authors: list[Author] = []
     institution: Text | None = None
@@ -272,15 +285,15 @@ class Case(Strict):
     )
     logo: Path | None = Field(None, description="An image for the handout header and title slide")
 
-    @field_validator("template", "logo", mode="before")
+    @field_validator("template", "logo", "references_file", mode="before")
     @classmethod
     def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
         return None if value is None else _existing_file(value, info)
 
-    @field_validator("references_file", mode="before")
+    @field_validator("layouts")
     @classmethod
-    def _resolve_references_file(cls, value: Any, info: ValidationInfo) -> Path | None:
-        return None if value is None else _existing_file(value, info)
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_roles(value)
 
     @property
     def label(self) -> str:
@@ -319,6 +332,21 @@ class Conference(Strict):
     def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
         return None if value is None else _existing_file(value, info)
 
+    @field_validator("layouts")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_roles(value)
+
+
+def check_roles(layouts: dict[str, str]) -> dict[str, str]:
+    """`layouts:` keys must be slide roles."""
+    for role in layouts:
+        if role not in SLIDE_ROLES:
+            close = difflib.get_close_matches(role, SLIDE_ROLES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"unknown slide role '{role}'{hint}; roles: {', '.join(SLIDE_ROLES)}")
+    return layouts
+
 
 def check_case(case: Case) -> list[Problem]:
     """Rules that span several fields: unique ids, known figure ids, a neutral case id."""
@@ -352,16 +380,23 @@ def _words(text: str) -> set[str]:
 
 
 def _revealing_id_words(case: Case) -> list[Problem]:
-    shared = _words(case.id) & (_words(case.title) | _words(case.diagnosis))
-    if not shared:
-        return []
-    return [
-        Problem(
-            ("id",),
-            f"the id names output files that residents see before the answer; "
-            f"it must not contain '{sorted(shared)[0]}' from the title or diagnosis",
-        )
-    ]
+    """The id names the files residents get before the conference: no answer word in it."""
+    sources = [("title", case.title), ("diagnosis", case.diagnosis)]
+    sources += [("keywords", keyword) for keyword in case.keywords]
+    sources += [("differential", item.name) for item in case.differential]
+    neutral = _words(case.label) | _words(case.history)  # shown before the answer anyway
+    for source, text in sources:
+        shared = (_words(case.id) & _words(text)) - neutral
+        if shared:
+            return [
+                Problem(
+                    ("id",),
+                    "the id names output files that residents see before "
+                    f"the answer; it must not contain '{sorted(shared)[0]}' from the "
+                    f"{source}",
+                )
+            ]
+    return []
 
 
 def answer_terms(case: Case) -> list[tuple[str, str]]:

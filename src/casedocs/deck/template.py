@@ -20,20 +20,10 @@ from pptx.util import Emu
 
 from ..errors import UserError
 from ..fonts import DECK_FONT
+from ..model import SLIDE_ROLES
 from .plan import Box, DeckGeometry, default_geometry
 
-ROLES = (
-    "title",
-    "history",
-    "figure",
-    "prompt",
-    "divider",
-    "findings",
-    "differential",
-    "diagnosis",
-    "discussion",
-    "references",
-)
+ROLES = SLIDE_ROLES
 KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use
     "title": "title",
     "history": "history",
