@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .document import Document, build_document, check_references
-from .errors import CaseError, Problem, Report
+from .errors import CaseError, Problem, Report, UserError
 from .figures import FigureImages, ImageProblem, SourceImage
 from .fonts import find_family, font_fingerprint, missing_glyphs
 from .loader import LoadedCase, SourceMap, display_path, load_case
@@ -55,6 +55,7 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
         raise CaseError(logo_problems)
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
     inputs += [logo.digest] if logo else []
+    inputs += [file_digest(p) for p in (loaded.case.references_file, loaded.case.template) if p]
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     return LoadedDocument(
         replace(
@@ -150,10 +151,17 @@ def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
     return reports
 
 
+def file_digest(path: Path) -> str:
+    """What an output depends on in a file it reads (a template, a reference list)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def build_timestamp() -> datetime:
     """The time written into outputs: SOURCE_DATE_EPOCH when set, else a fixed date, so the
     same input always gives the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not epoch.isdigit():
+        raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")
     return datetime.fromtimestamp(int(epoch) if epoch else INVARIANT_EPOCH, tz=UTC)
 
 
@@ -256,7 +264,9 @@ def render_outputs(
     have rendered. Warnings of skipped outputs are added to `images.warnings` again."""
     rendered = Rendered()
     timestamp = build_timestamp().isoformat()
-    template_hash = hashlib.sha256(template.read_bytes()).hexdigest() if template else ""
+    if template is not None and not template.is_file():
+        raise UserError(f"--template: no such file '{template}'")
+    template_hash = file_digest(template) if template else ""
     for kind in kinds:
         render = None
         for publication in publications:

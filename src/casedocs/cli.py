@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:  # a missing font, a template that cannot serve
         print(f"casedocs: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # an output folder that cannot be written, a full disk
+        print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

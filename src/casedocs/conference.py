@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .build import inspect_logo, load_document
+from .build import file_digest, inspect_logo, load_document
 from .document import Document
 from .errors import CaseError, Problem, Report
 from .figures import FigureImages, SourceImage
@@ -73,9 +73,10 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
     logo, problems = inspect_logo(conference.logo, images, source)
     if problems:
         raise CaseError(problems)
-    fingerprint = hashlib.sha256(
-        "\x00".join([source.text, *(d.fingerprint for d in documents)]).encode()
-    ).hexdigest()
+    inputs = [source.text, *(d.fingerprint for d in documents)]
+    inputs += [logo.digest] if logo else []
+    inputs += [file_digest(conference.template)] if conference.template else []
+    fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     relabelled = tuple(replace(d, label=f"Case {i}") for i, d in enumerate(documents, start=1))
     return ConferenceDocument(
         conference.id,

@@ -60,7 +60,17 @@ def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Re
         if not isinstance(item, dict) or "id" not in item:
             problems.append(Report(shown, None, f"[{index}]", "an item needs an id"))
             continue
-        references.append(_reference(item))
+        try:
+            references.append(_reference(item))
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+            problems.append(
+                Report(
+                    shown,
+                    None,
+                    f"[{item['id']}]",
+                    f"cannot read this item: {error} (check its names and dates)",
+                )
+            )
     return references, problems
 
 
