@@ -144,13 +144,21 @@ def test_circle_radius_is_a_fraction_of_the_shorter_side(size: tuple[float, floa
 
 
 def test_label_is_placed_at_its_point_and_sized_to_the_image() -> None:
-    (label,) = _marks(400, 300, {"label": "paraspinal mass", "at": [0.7, 0.2]})
+    (label,) = _marks(400, 300, {"label": "paraspinal mass", "at": [0.4, 0.2]})
     assert isinstance(label, LabelMark)
     assert label.text == "paraspinal mass"
-    assert label.origin == pytest.approx((280, 60))
-    (larger,) = _marks(800, 600, {"label": "paraspinal mass", "at": [0.7, 0.2]})
+    assert label.origin == pytest.approx((160, 60))
+    (larger,) = _marks(800, 600, {"label": "paraspinal mass", "at": [0.4, 0.2]})
     assert larger.size == pytest.approx(2 * label.size)
     assert 0.02 * 300 < label.size < 0.15 * 300
+
+
+def test_a_label_near_the_edge_is_moved_to_stay_on_the_image() -> None:
+    (label,) = _marks(400, 300, {"label": "paraspinal mass", "at": [0.9, 0.97]})
+    estimated_width = 0.62 * label.size * len(label.text)
+    assert label.origin[0] + estimated_width <= 400
+    assert label.origin[1] + label.size <= 300
+    assert label.origin[0] < 0.9 * 400 and label.origin[1] < 0.97 * 300
 
 
 def test_marks_keep_their_order_and_kinds() -> None:

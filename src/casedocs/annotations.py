@@ -64,8 +64,26 @@ def place_marks(
                 CircleMark(at(annotation.circle), (annotation.radius or 0.05) * unit, stroke * 1.5)
             )
         elif annotation.label and annotation.at:
-            marks.append(LabelMark(annotation.label, at(annotation.at), LABEL_SIZE * unit, stroke))
+            size = LABEL_SIZE * unit
+            marks.append(
+                LabelMark(
+                    annotation.label,
+                    _inside(at(annotation.at), annotation.label, size, width, height),
+                    size,
+                    stroke,
+                )
+            )
     return tuple(marks)
+
+
+def _inside(origin: Point, text: str, size: float, width: float, height: float) -> Point:
+    """A label moved left or up as far as needed to stay on the image (its width estimated
+    generously, at 0.62 em a character in bold)."""
+    text_width = 0.62 * size * len(text)
+    return (
+        max(0.0, min(origin[0], width - text_width)),
+        max(0.0, min(origin[1], height - 1.3 * size)),
+    )
 
 
 def _arrow(target: Point, tail: Point | None, width: float, height: float) -> tuple[Point, ...]:

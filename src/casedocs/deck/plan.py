@@ -22,7 +22,8 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says 
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
 TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
 TITLE_SIZES = (TITLE_SIZE, 32, 28)  # titles shrink a step rather than wrap in a narrow column
-CAPTION_SIZE = 12  # figure numbers and credits on the black image panel: small print
+CAPTION_SIZE = 16  # figure numbers and credits on the black image panel: small print
+LABEL_SIZE = 16  # the neutral label on image slides
 MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
 MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
 FINDING_SIZE = 24
@@ -30,7 +31,7 @@ BULLET_INDENT = 0.4
 LOGO_HEIGHT = 0.9  # inches, on title slides
 PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
 TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
-LABEL_COLOR_ON_DARK = "A0A0A0"
+LABEL_COLOR_ON_DARK = "C8C8C8"
 
 Part = Literal["unknown", "answer"]
 
@@ -188,7 +189,10 @@ class _Planner:
 
     def _unknown_slides(self) -> Iterator[SlidePlan]:
         label = self.doc.label
-        title = TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center")
+        title = self._fitted(
+            TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center"),
+            self._centre_box(),
+        )
         yield SlidePlan(
             "unknown",
             "title",
@@ -227,7 +231,7 @@ class _Planner:
     def _unknown_figure_slide(self, figure: DocFigure) -> SlidePlan:
         label = TextPara(
             (Span(f"{self.doc.label}  \u00b7  {figure.view}"),),
-            14,
+            LABEL_SIZE,
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
         )
@@ -310,7 +314,10 @@ class _Planner:
 
     def _diagnosis_slide(self) -> SlidePlan:
         title = self._title("Diagnosis")
-        diagnosis = TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center")
+        diagnosis = self._fitted(
+            TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center"),
+            self.geo.body,
+        )
         body = TextBox(self.geo.body, (diagnosis,), "Diagnosis", "middle")
         return SlidePlan(
             "answer",
@@ -455,10 +462,17 @@ class _Planner:
                 continue
             words = [word for line in lines for word in line]
             cut = _sentence_cut(lines, max(room, 1))
-            pages[-1].append(replace(para, spans=spans_of(words[:cut])))
+            head = replace(para, spans=spans_of(words[:cut]))
+            if pages[-1] and len(self._lines(head, box)) > room:  # a long word's extra line
+                pages.append([])
+                used, lines_used = 0.0, 0
+                queue.insert(0, para)
+                continue
+            pages[-1].append(head)
             rest = spans_of(words[cut:])
             indent = para.indent + (BULLET_INDENT if para.bullet else 0)
-            queue.insert(0, replace(para, spans=rest, bullet=None, indent=indent))
+            if rest:  # nothing left when only a long word's second line did not fit
+                queue.insert(0, replace(para, spans=rest, bullet=None, indent=indent))
             pages.append([])
             used, lines_used = 0.0, 0
         return [page for page in pages if page]
@@ -493,6 +507,16 @@ class _Planner:
         )
         return (PictureBox(box, image, "Logo", "Logo"),)
 
+    def _fitted(self, para: TextPara, box: Box, share: float = 1.0) -> TextPara:
+        """`para` at the largest size, stepping down to 28 pt, whose lines fit in `share` of
+        `box` (big one-off texts: the case label, the diagnosis, a conference title)."""
+        for size in range(int(para.size), 27, -4):
+            candidate = replace(para, size=size)
+            lines = len(self._lines(candidate, box))
+            if lines * size * LINE_SPACING <= (box.height - 2 * INSET_Y) * 72 * share:
+                return candidate
+        return replace(para, size=28)
+
     def _centre_box(self) -> Box:
         return Box(
             self.geo.margin,
@@ -503,7 +527,13 @@ class _Planner:
 
     def conference_title(self, conference: ConferenceDocument) -> SlidePlan:
         lines = [
-            TextPara((Span(conference.title),), 44, color=TITLE_COLOR, bold=True, align="center")
+            self._fitted(
+                TextPara(
+                    (Span(conference.title),), 44, color=TITLE_COLOR, bold=True, align="center"
+                ),
+                self._centre_box(),
+                share=0.6,
+            )
         ]
         details = [
             conference.presenter,
@@ -529,7 +559,11 @@ class _Planner:
     def divider(self) -> SlidePlan:
         """Marks where a case's answer begins (conference decks)."""
         text = TextPara(
-            (Span(f"{self.doc.label}: answer"),), 44, color=TITLE_COLOR, bold=True, align="center"
+            (Span(f"{self.doc.label}: answer"),),
+            44,
+            color=TITLE_COLOR,
+            bold=True,
+            align="center",
         )
         return SlidePlan(
             "answer",

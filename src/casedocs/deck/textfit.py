@@ -8,6 +8,7 @@ extra "(cont.)" slide, never an overflow.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -78,6 +79,9 @@ class TextMeasure:
                 lines.append([])
                 used = 0.0
             lines[-1] += unit
+            if unit_width > width:  # a word longer than the line (a URL) breaks anywhere
+                lines += [[] for _ in range(math.ceil(unit_width / width) - 1)]
+                unit_width %= width
             last = unit[-1]
             used += unit_width + self.width(last.space, size, last.span.bold, last.span.italic)
         return lines

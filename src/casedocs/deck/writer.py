@@ -40,6 +40,7 @@ from .plan import (
 from .template import KIND_ROLES, DeckTemplate
 from .textfit import LINE_SPACING
 
+FOOTER_SIZE = 14
 APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -273,7 +274,9 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
 
 
 def _draw_footer(slide, box: Box, label: str, number: int, themed: bool) -> None:  # noqa: ANN001
-    text = TextPara((Span(f"{label}  \u00b7  {number}"),), 12, color=MUTED_COLOR, space_after=0)
+    text = TextPara(
+        (Span(f"{label}  \u00b7  {number}"),), FOOTER_SIZE, color=MUTED_COLOR, space_after=0
+    )
     _draw_text(slide, TextBox(box, (text,), "Footer"), themed)
 
 
