@@ -111,9 +111,8 @@ class Document:
             yield "differential", plain(item.name)
             if item.note:
                 yield "differential", plain(item.note)
-        for block in self.discussion + self.management:
-            for text in _block_texts(block):
-                yield "discussion", text
+        for name, blocks in (("discussion", self.discussion), ("management", self.management)):
+            yield from ((name, text) for block in blocks for text in _block_texts(block))
         yield from (("teaching_points", plain(point)) for point in self.teaching_points)
         yield from (("references", plain(ref.text)) for ref in self.references)
         for figure in self.figures:

@@ -300,7 +300,13 @@ STYLES = {
     "caption": _style("caption", fontSize=9, leading=12, spaceAfter=0),
     "credit": _style("credit", fontSize=8, leading=10, textColor=GRAY, spaceAfter=0),
     "reference": _style(
-        "reference", fontSize=8.5, leading=11.5, leftIndent=18, bulletIndent=0, spaceAfter=3
+        "reference",
+        bulletFontSize=8.5,
+        fontSize=8.5,
+        leading=11.5,
+        leftIndent=18,
+        bulletIndent=0,
+        spaceAfter=3,
     ),
     "footer": _style("footer", fontSize=8, leading=10, textColor=GRAY),
     "contents": _style("contents", fontSize=11, leading=16),
@@ -494,7 +500,8 @@ class _Story:
         captions = [self._caption(figure) for figure in row]
         table = Table(
             [images, captions],
-            colWidths=[cell_width] * len(row),
+            # The gap between figures is the left padding of every column but the first.
+            colWidths=[cell_width + (FIGURE_GAP if i else 0) for i in range(len(row))],
             hAlign="CENTER",
             spaceBefore=6,
             spaceAfter=10,
@@ -506,7 +513,8 @@ class _Story:
                     ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                     ("ALIGN", (0, 0), (-1, 0), "CENTER"),
                     ("VALIGN", (0, 1), (-1, 1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (0, 0), (0, -1), 0),
+                    ("LEFTPADDING", (1, 0), (-1, -1), FIGURE_GAP),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 1), (-1, 1), 4),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -606,6 +614,15 @@ def _draw_mark(canvas: Canvas, mark: Mark, height: float) -> None:
     canvas.restoreState()
 
 
+def _shortened(canvas: Canvas, text: str, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` points in the canvas's current font."""
+    if canvas.stringWidth(text) <= width:
+        return text
+    while text and canvas.stringWidth(text + "\u2026") > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
 def _footer_canvas(left: str) -> type[Canvas]:
 
     class FooterCanvas(Canvas):
@@ -641,7 +658,9 @@ def _footer_canvas(left: str) -> type[Canvas]:
             style = STYLES["footer"]
             self.setFont(style.fontName, style.fontSize)
             self.setFillColor(style.textColor)
-            self.drawString(MARGIN, MARGIN / 2, left)
-            self.drawRightString(width - MARGIN, MARGIN / 2, f"Page {number} of {total}")
+            page = f"Page {number} of {total}"
+            room = width - 2 * MARGIN - self.stringWidth(page) - 18
+            self.drawString(MARGIN, MARGIN / 2, _shortened(self, left, room))
+            self.drawRightString(width - MARGIN, MARGIN / 2, page)
 
     return FooterCanvas

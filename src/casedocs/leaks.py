@@ -19,7 +19,12 @@ from .document import Document, plain
 
 MIN_TERM_LENGTH = 4  # shorter strings ("CT") are everywhere and name nothing
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-PROSE_FIELDS = ("discussion", "teaching_points", "findings")  # looked for sentence by sentence
+PROSE_FIELDS = (
+    "discussion",
+    "management",
+    "teaching_points",
+    "findings",
+)  # looked for sentence by sentence
 
 
 def normalise(text: str) -> str:
