@@ -25,6 +25,7 @@ TITLE_SIZES = (TITLE_SIZE, 32, 28)  # titles shrink a step rather than wrap in a
 CAPTION_SIZE = 16  # figure numbers and credits on the black image panel: small print
 LABEL_SIZE = 16  # the neutral label on image slides
 MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
+ORPHAN_LINES = 2  # a paragraph may run this far past the line limit to avoid a tiny slide
 MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
 FINDING_SIZE = 24
 BULLET_INDENT = 0.4
@@ -446,7 +447,10 @@ class _Planner:
                 if used + both > capacity or lines_used + len(lines) + follower_lines > max_lines:
                     pages.append([])
                     used, lines_used = 0.0, 0
-            if used + height <= capacity and lines_used + len(lines) <= max_lines:
+            # A line or two over the style limit beats an orphan "(cont.)" slide.
+            if used + height <= capacity and lines_used + len(lines) <= max_lines + (
+                ORPHAN_LINES if len(lines) > ORPHAN_LINES else 0
+            ):
                 pages[-1].append(para)
                 used, lines_used = used + height, lines_used + len(lines)
                 continue
