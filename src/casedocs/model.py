@@ -256,7 +256,27 @@ class Reference(Strict):
         return self
 
 
-class Case(Strict):
+class Branded(Strict):
+    """What cases and conferences both say about their look: template, layouts, logo."""
+
+    template: Path | None = Field(None, description="A .pptx or .potx the deck is built on")
+    layouts: dict[str, StrictStr] = Field(
+        {}, description="Slide role -> layout name in the template (title, history, ...)"
+    )
+    logo: Path | None = Field(None, description="An image for the handout header and title slide")
+
+    @field_validator("template", "logo", mode="before")
+    @classmethod
+    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info)
+
+    @field_validator("layouts")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_roles(value)
+
+
+class Case(Branded):
     id: Slug
     series: Text | None = None
     number: Annotated[StrictInt, Field(ge=0, le=99999)] | None = None
@@ -279,21 +299,11 @@ class Case(Strict):
         None, description="A CSL-JSON file (Zotero, EndNote export); its items join references"
     )
     citation_style: Literal["ama", "vancouver"] = "ama"
-    template: Path | None = Field(None, description="A .pptx or .potx the deck is built on")
-    layouts: dict[str, StrictStr] = Field(
-        {}, description="Slide role -> layout name in the template (title, history, ...)"
-    )
-    logo: Path | None = Field(None, description="An image for the handout header and title slide")
 
-    @field_validator("template", "logo", "references_file", mode="before")
+    @field_validator("references_file", mode="before")
     @classmethod
-    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+    def _resolve_references_file(cls, value: Any, info: ValidationInfo) -> Path | None:
         return None if value is None else _existing_file(value, info)
-
-    @field_validator("layouts")
-    @classmethod
-    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
-        return check_roles(value)
 
     @property
     def label(self) -> str:
@@ -305,7 +315,7 @@ class Case(Strict):
         return f"Case {self.number}" if self.number is not None else "Unknown case"
 
 
-class Conference(Strict):
+class Conference(Branded):
     """A conference file: several cases shown together (the file with a `cases:` key)."""
 
     id: Slug
@@ -314,9 +324,6 @@ class Conference(Strict):
     presenter: Text | None = None
     order: Literal["unknowns-first", "case-by-case"] = "unknowns-first"
     cases: list[Path] = Field(min_length=1, description="Case files, relative to this file")
-    template: Path | None = None
-    layouts: dict[StrictStr, StrictStr] = {}
-    logo: Path | None = None
     duplex: StrictBool = Field(False, description="Each case starts on a right-hand page")
 
     @field_validator("cases", mode="before")
@@ -326,16 +333,6 @@ class Conference(Strict):
             return value
         base = Path((info.context or {}).get("base_dir", Path.cwd()))
         return [(base / item).resolve() if isinstance(item, str) else item for item in value]
-
-    @field_validator("template", "logo", mode="before")
-    @classmethod
-    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
-        return None if value is None else _existing_file(value, info)
-
-    @field_validator("layouts")
-    @classmethod
-    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
-        return check_roles(value)
 
 
 def check_roles(layouts: dict[str, str]) -> dict[str, str]:
