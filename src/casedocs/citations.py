@@ -125,11 +125,11 @@ def _ama_web(ref: Reference) -> list[Span]:
     if ref.website:
         spans.append(Span(_sentence(ref.website) + " "))
     if ref.published:
-        spans.append(Span(f"Published {_ama_date(ref.published)}. "))
+        spans.append(Span(f"Published {long_date(ref.published)}. "))
     if ref.updated:
-        spans.append(Span(f"Updated {_ama_date(ref.updated)}. "))
+        spans.append(Span(f"Updated {long_date(ref.updated)}. "))
     if ref.accessed:
-        spans.append(Span(f"Accessed {_ama_date(ref.accessed)}. "))
+        spans.append(Span(f"Accessed {long_date(ref.accessed)}. "))
     spans.append(Span(ref.url or "", href=ref.url))
     return spans
 
@@ -248,7 +248,8 @@ def _nlm_pages(pages: str) -> str:
     return f"{first}-{last[shared:]}"
 
 
-def _ama_date(day: date) -> str:
+def long_date(day: date) -> str:
+    """ "May 18, 2009": how AMA and our title blocks write a date."""
     return f"{day:%B} {day.day}, {day.year}"
 
 

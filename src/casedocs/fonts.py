@@ -64,11 +64,6 @@ class FontFamily:
     italic: Path
     bold_italic: Path
 
-    @property
-    def missing_faces(self) -> list[str]:
-        """Styles that fell back to the regular face because the system lacks them."""
-        return [s for s in STYLES[1:] if getattr(self, s) == self.regular]
-
 
 @cache
 def find_family(family: str | None = None) -> FontFamily:

@@ -40,6 +40,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import __version__
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from .citations import long_date
 from .conference import ConferenceDocument
 from .document import DocBlock, DocFigure, DocList, Document, Spans
 from .figures import FigureImages, PreparedImage, SourceImage
@@ -245,9 +246,7 @@ def _cover(conference: ConferenceDocument, kind: str, images: FigureImages) -> l
     ]
     details = [
         conference.presenter,
-        f"{conference.date:%B} {conference.date.day}, {conference.date.year}"
-        if conference.date
-        else None,
+        long_date(conference.date) if conference.date else None,
     ]
     lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
     contents = TableOfContents()
@@ -422,9 +421,7 @@ class _Story:
         details = [
             doc.authors,
             doc.institution,
-            f"Published {doc.published:%B} {doc.published.day}, {doc.published.year}"
-            if doc.published
-            else None,
+            f"Published {long_date(doc.published)}" if doc.published else None,
         ]
         lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
         return [

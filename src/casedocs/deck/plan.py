@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..annotations import Mark, place_marks
+from ..citations import long_date
 from ..conference import ConferenceDocument
-from ..document import DocBlock, DocFigure, DocList, Document, Spans
+from ..document import DocBlock, DocFigure, DocList, Document, Spans, plain
 from ..figures import FigureImages, PreparedImage, SourceImage
 from ..inline import Span
 from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
@@ -541,9 +542,7 @@ class _Planner:
         ]
         details = [
             conference.presenter,
-            f"{conference.date:%B} {conference.date.day}, {conference.date.year}"
-            if conference.date
-            else None,
+            long_date(conference.date) if conference.date else None,
         ]
         lines += [
             TextPara((Span(text),), 24, color=MUTED_COLOR, align="center")
@@ -613,14 +612,10 @@ def _fit(aspect: float, area: Box) -> Box:
     )
 
 
-def _plain(spans: Spans) -> str:
-    return "".join(span.text for span in spans)
-
-
 def _plain_block(block: DocBlock) -> str:
     if not isinstance(block, DocList):
-        return _plain(block)
+        return plain(block)
     markers = [f"{block.start + j}." if block.ordered else "-" for j in range(len(block.items))]
     return "\n".join(
-        f"{marker} {_plain(item)}" for marker, item in zip(markers, block.items, strict=True)
+        f"{marker} {plain(item)}" for marker, item in zip(markers, block.items, strict=True)
     )

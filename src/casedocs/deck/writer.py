@@ -269,7 +269,6 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
             properties, qn("a:buAutoNum"), type="arabicPeriod", startAt=para.bullet[:-1]
         )
     else:
-        etree.SubElement(properties, qn("a:buFont"), typeface="Arial")
         etree.SubElement(properties, qn("a:buChar"), char=para.bullet)
 
 
