@@ -175,9 +175,33 @@ def _build_pdf(
 
 
 class _Template(BaseDocTemplate):
-    """Starts cases on new pages and reports them to the table of contents."""
+    """Starts cases on new pages, floats figures that do not fit to the top of the next page
+    (the text after them fills the gap, as in a journal), and reports cases to the table of
+    contents."""
+
+    def __init__(self, *args: object, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self._floats: list[_Float] = []  # figures waiting for the next page
+        self._floats_page = 0
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if self._floats and (
+            self.page > self._floats_page or isinstance(flowables[0], (_NewCase, _EndOfFloats))
+        ):
+            # Placed now, whatever room there is: a figure floats once. The flowable they go
+            # before may have been moved here already; it may be moved on once more.
+            flowables[0].__dict__.pop("_postponed", None)
+            flowables[0:0] = [KeepTogether(waiting._content) for waiting in self._floats]
+            self._floats = []
+        first = flowables[0]
+        # A figure that does not fit waits; so does any after it, to keep their order.
+        if isinstance(first, _Float) and (self._floats or not self._fits(first)):
+            self._floats.append(flowables.pop(0))
+            self._floats_page = self.page
+            return
+        if isinstance(flowables[0], _EndOfFloats):
+            flowables.pop(0)
+            return
         if isinstance(flowables[0], _NewCase):
             new_case = flowables.pop(0)
             # The case begins on page self.page + 1; in duplex it must be odd (right-hand).
@@ -186,9 +210,34 @@ class _Template(BaseDocTemplate):
             return
         super().handle_flowable(flowables)
 
+    def _fits(self, flowable: Flowable) -> bool:
+        frame = getattr(self, "frame", None)
+        if frame is None:  # no page begun yet
+            return True
+        room = frame._y - frame._y1p  # reportlab keeps the space left in the frame here
+        height = sum(
+            part.wrapOn(self.canv, frame._aW, room)[1] + part.getSpaceBefore()
+            for part in flowable._content
+        )
+        return height <= room
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
         if isinstance(flowable, _Bookmark):
             self.notify("TOCEntry", (0, escape(flowable.title), self.page, flowable.key))
+
+
+class _Float(KeepTogether):
+    """A figure that may move to the top of the next page when it does not fit here."""
+
+
+class _EndOfFloats(Flowable):
+    """Where figures still waiting are placed at the latest: before the next section."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
 
 
 class _Bookmark(Flowable):
@@ -354,7 +403,8 @@ class _Story:
         self.unknown = unknown
 
     def flowables(self) -> list[Flowable]:
-        return self._worksheet() if self.unknown else self._answer()
+        story = self._worksheet() if self.unknown else self._answer()
+        return [*story, _EndOfFloats()]
 
     def _worksheet(self) -> list[Flowable]:
         """History, clean figures and ruled space: nothing from the answer fields."""
@@ -454,7 +504,13 @@ class _Story:
         if not content:
             return []
         # A heading never sits alone at the foot of a page: ask for room for a few lines.
-        return [CondPageBreak(1.2 * inch), Paragraph(escape(heading), STYLES["heading"]), *content]
+        # Figures waiting for room stay in the section that mentions them.
+        return [
+            _EndOfFloats(),
+            CondPageBreak(1.2 * inch),
+            Paragraph(escape(heading), STYLES["heading"]),
+            *content,
+        ]
 
     def _blocks(self, blocks: Iterable[DocBlock], anchor_name: str) -> list[Flowable]:
         """Body paragraphs and lists, each followed by the figures it mentions first."""
@@ -518,7 +574,7 @@ class _Story:
                 ]
             )
         )
-        return KeepTogether([table])
+        return _Float([table])
 
     def _image(self, figure: DocFigure, max_width: float) -> _FigureImage:
         source = figure.source
