@@ -317,3 +317,13 @@ def test_a_glyph_the_font_lacks_in_the_file_is_an_error_naming_the_item(
     write_library(case_dir, with_item(title="Thoracic hematopoiesis \u8840\u6db2"))  # 血液
     errors = document_errors(write_case(replace=CITING_EDITS))
     assert any("gumbs1987" in r.field or "gumbs1987" in r.message for r in errors), errors
+
+
+def test_an_item_error_gives_the_line_of_the_item_in_the_file(write_case, case_dir: Path) -> None:
+    library = write_library(case_dir, with_item(DOI="ajr.149.5.889"))
+    (report,) = [r for r in document_errors(write_case(replace=CITING_EDITS))
+                 if r.field.endswith(".doi")]
+    item_id = ZOTERO_ITEMS[0]["id"]
+    lines = library.read_text(encoding="utf-8").splitlines()
+    expected = next(n for n, line in enumerate(lines, 1) if f'"id": "{item_id}"' in line)
+    assert report.file.endswith("library.json") and report.line == expected

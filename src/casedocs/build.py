@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .csljson import item_line
 from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report, UserError
 from .figures import FigureImages, ImageProblem, SourceImage
@@ -147,7 +148,8 @@ def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
         data = reference.model_dump(mode="json", exclude_none=True)
         for problem in _glyph_problems(data, ()):
             field = f"[{reference.id}].{'.'.join(map(str, problem.path))}"
-            reports.append(Report(shown, None, field, problem.message))
+            line = item_line(case.references_file, reference.id)
+            reports.append(Report(shown, line, field, problem.message))
     return reports
 
 

@@ -66,12 +66,20 @@ def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Re
             problems.append(
                 Report(
                     shown,
-                    None,
+                    item_line(path, str(item["id"])),
                     f"[{item['id']}]",
                     f"cannot read this item: {error} (check its names and dates)",
                 )
             )
     return references, problems
+
+
+def item_line(path: Path, key: str) -> int | None:
+    """The line of the item whose id (or Better BibTeX key) is `key`, for error reports."""
+    pattern = rf'"(?:id|citation-key|citationKey)"\s*:\s*"{re.escape(key)}"'
+    text = path.read_text(encoding="utf-8", errors="replace")
+    match = re.search(pattern, text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _reference(item: dict[str, Any]) -> dict[str, Any]:

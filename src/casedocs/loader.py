@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .csljson import read_csl_json
+from .csljson import item_line, read_csl_json
 from .errors import CaseError, FieldPath, Problem, Report, file_error
 from .model import Case, Reference, model_fields_at
 
@@ -249,7 +249,7 @@ def _with_file_references(case: Case) -> tuple[Case, list[Report]]:
                 problems.append(
                     Report(
                         shown,
-                        None,
+                        item_line(case.references_file, item["id"]),
                         f"[{item['id']}]" + (f".{label}" if label else ""),
                         problem.message,
                     )
