@@ -23,15 +23,10 @@ class DeckFile:
 
 
 def render_deck(
-    document: Document,
-    images: FigureImages,
-    timestamp: datetime,
-    unknown: bool = False,
-    template: Path | None = None,
-    layouts: dict[str, str] | None = None,
+    document: Document, images: FigureImages, timestamp: datetime, **options: object
 ) -> bytes:
-    """The case's deck as PPTX bytes; `unknown`: only the part before the answer."""
-    return render_deck_file(document, images, timestamp, unknown, template, layouts).data
+    """The case's deck as PPTX bytes (`options` as for render_deck_file)."""
+    return render_deck_file(document, images, timestamp, **options).data  # type: ignore[arg-type]
 
 
 def render_deck_file(
@@ -42,6 +37,8 @@ def render_deck_file(
     template: Path | None = None,
     layouts: dict[str, str] | None = None,
 ) -> DeckFile:
+    """The case's deck; `unknown`: only the part before the answer; `template` and `layouts`
+    choose the department's design."""
     deck = load_template(template, layouts or {})
     plan = plan_deck(document, images, TextMeasure(deck.font), deck.geometry)
     if unknown:
