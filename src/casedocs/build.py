@@ -24,6 +24,7 @@ from .fonts import find_family, font_fingerprint, missing_glyphs
 from .loader import LoadedCase, SourceMap, display_path, load_case
 from .model import Figure, check_case
 from .stamps import Stamp, current_stamp, record_stamp, stamp_key
+from .workers import run_both
 
 if TYPE_CHECKING:
     from .conference import ConferenceDocument
@@ -192,24 +193,20 @@ def kinds_for(only: str | None) -> list[str]:
 
 @dataclass(frozen=True)
 class RenderedFile:
+    """One rendered output, as it crosses from a worker process: plain data."""
+
     data: bytes
-    check: Callable[[bytes], list[str]] | None = None  # answer fields found in the file
+    unknown_parts: frozenset[str] | None = None  # a full deck's slides before the answer
+    warnings: tuple[Report, ...] = ()
 
 
 def renderer(
     kind: str, paper: str, images: FigureImages, template: Path | None = None
 ) -> Callable[[Publication], RenderedFile]:
-    """Renders one kind of output for a case or a conference, with the check that keeps
-    answers out of its unknown part."""
+    """Renders one kind of output for a case or a conference."""
     from .conference import ConferenceDocument
-    from .leaks import answer_terms, leaks_in_pdf, leaks_in_pptx
 
     unknown = kind.endswith("-unknown")
-
-    def documents(publication: Publication) -> tuple[Document, ...]:
-        if isinstance(publication, ConferenceDocument):
-            return publication.documents
-        return (publication,)
 
     def handout(publication: Publication) -> RenderedFile:
         from .handout import render_handout, render_packet
@@ -218,8 +215,7 @@ def renderer(
             data = render_packet(publication, images, paper, unknown)
         else:
             data = render_handout(publication, images, paper, unknown)
-        terms = answer_terms(documents(publication))
-        return RenderedFile(data, (lambda pdf: leaks_in_pdf(pdf, terms)) if unknown else None)
+        return RenderedFile(data)
 
     def slides(publication: Publication) -> RenderedFile:
         from .deck import render_conference_deck, render_deck_file
@@ -236,11 +232,30 @@ def renderer(
                 template or publication.template,
                 publication.layouts,
             )
-        terms = answer_terms(documents(publication))
-        parts = None if unknown else set(deck.unknown_parts)
-        return RenderedFile(deck.data, lambda pptx: leaks_in_pptx(pptx, terms, parts))
+        return RenderedFile(deck.data, deck.unknown_parts)
 
     return handout if kind.startswith("handout") else slides
+
+
+def leak_check(
+    kind: str, publication: Publication, result: RenderedFile
+) -> Callable[[bytes], list[str]] | None:
+    """What reads a finished file back for answer text: every unknown output, and the slides
+    before the answer in a full deck (a full handout is all answer)."""
+    from .conference import ConferenceDocument
+    from .leaks import answer_terms, leaks_in_pdf, leaks_in_pptx
+
+    unknown = kind.endswith("-unknown")
+    if kind.startswith("handout") and not unknown:
+        return None
+    documents = (
+        publication.documents if isinstance(publication, ConferenceDocument) else (publication,)
+    )
+    terms = answer_terms(documents)
+    if kind.startswith("handout"):
+        return lambda pdf: leaks_in_pdf(pdf, terms)
+    parts = None if unknown else set(result.unknown_parts or ())
+    return lambda pptx: leaks_in_pptx(pptx, terms, parts)
 
 
 @dataclass
@@ -269,8 +284,8 @@ def render_outputs(
     if template is not None and not template.is_file():
         raise UserError(f"--template: no such file '{template}'")
     template_hash = file_digest(template) if template else ""
+    todo: list[tuple[str, Publication, Path, str]] = []
     for kind in kinds:
-        render = None
         for publication in publications:
             path = output_path(out_dir, kind, publication.id)
             key = stamp_key(
@@ -280,15 +295,46 @@ def render_outputs(
             if stamp is not None:
                 images.warnings += [w for w in stamp.warnings if w not in images.warnings]
                 rendered.current.append(path)
-                continue
-            render = render or renderer(kind, paper, images, template)
-            before = len(images.warnings)
-            result = render(publication)
-            rendered.outputs[path] = result.data
-            if result.check:
-                rendered.checks[path] = result.check
-            rendered.stamps[path] = Stamp(key, tuple(images.warnings[before:]))
+            else:
+                todo.append((kind, publication, path, key))
+    results = _render_on_two_cores(todo, paper, images, template)
+    for (kind, publication, path, key), result in zip(todo, results, strict=True):
+        rendered.outputs[path] = result.data
+        check = leak_check(kind, publication, result)
+        if check:
+            rendered.checks[path] = check
+        rendered.stamps[path] = Stamp(key, result.warnings)
+        images.warnings += [w for w in result.warnings if w not in images.warnings]
     return rendered
+
+
+def _render_on_two_cores(
+    todo: list[tuple[str, Publication, Path, str]],
+    paper: str,
+    images: FigureImages,
+    template: Path | None,
+) -> list[RenderedFile]:
+    """Handouts here and decks in a second process when both are wanted; in `todo`'s order."""
+
+    def render(items: list[int]) -> list[RenderedFile]:
+        renderers: dict[str, Callable[[Publication], RenderedFile]] = {}
+        results = []
+        for index in items:
+            kind, publication = todo[index][:2]
+            render_one = renderers.setdefault(kind, renderer(kind, paper, images, template))
+            before = len(images.warnings)
+            result = render_one(publication)
+            results.append(replace(result, warnings=tuple(images.warnings[before:])))
+        return results
+
+    handouts = [i for i, item in enumerate(todo) if item[0].startswith("handout")]
+    decks = [i for i, item in enumerate(todo) if not item[0].startswith("handout")]
+    if handouts and decks:
+        first, second = run_both(lambda: render(handouts), lambda: render(decks))
+    else:
+        first, second = render(handouts), render(decks)
+    by_index = dict(zip(handouts + decks, first + second, strict=True))
+    return [by_index[i] for i in range(len(todo))]
 
 
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:

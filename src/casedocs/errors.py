@@ -50,6 +50,9 @@ class CaseError(Exception):
         self.reports = reports
         super().__init__("\n".join(str(report) for report in reports))
 
+    def __reduce__(self) -> tuple:  # rebuilt from its reports when it crosses processes
+        return (CaseError, (self.reports,))
+
 
 def file_error(file: str, message: str, line: int | None = None) -> CaseError:
     """A single problem that belongs to a whole file (unreadable, not YAML, ...)."""
