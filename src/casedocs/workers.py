@@ -44,6 +44,9 @@ def run_both(first: Callable[[], First], second: Callable[[], Second]) -> tuple[
         with os.fdopen(read, "rb") as stream:
             payload = stream.read()
         os.waitpid(pid, 0)
+    if not payload:  # the child died without a word (killed, out of memory)
+        raise RuntimeError("the second build process ended without a result; "
+                           "try again with CASEDOCS_JOBS=1")
     failed, value = pickle.loads(payload)
     if failed:
         raise value
