@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from casedocs.build import load_document
 from casedocs.errors import CaseError
 from casedocs.loader import load_case
 from casedocs.model import Case, DifferentialItem, Finding
@@ -16,24 +15,6 @@ def case_with(**changes: object) -> Case:
                                "history": "A cough.", "diagnosis": "Sequestration"}
     data.update(changes)
     return Case.model_validate({k: v for k, v in data.items() if v is not None})
-
-
-@pytest.mark.parametrize("case_id, word", [
-    ("sequestration-17", "sequestration"),  # a word of the title
-    ("intralobar-17", "intralobar"),  # a word of the diagnosis only
-    ("case-pulmonary", "pulmonary"),
-])
-def test_id_revealing_the_answer_is_refused(write_case, case_id: str, word: str) -> None:
-    path = write_case(replace=(("id: case-17", f"id: {case_id}"),))
-    (report,) = document_errors(path)
-    assert report.field == "id"
-    assert report.line == 1
-    assert f"'{word}'" in report.message
-
-
-def test_neutral_id_is_accepted(write_case) -> None:
-    path = write_case(replace=(("id: case-17", "id: chest-unknown-17"),))
-    assert load_document(path).document.id == "chest-unknown-17"
 
 
 def test_duplicate_figure_ids_are_refused(write_case) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .answers import answer_key, public_field_problems
 from .csljson import item_line
 from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report, UserError
@@ -45,13 +46,15 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
     """Validate one case completely (model, cross-references, images) or raise CaseError."""
     loaded = load_case(path)
     sources, problems = _inspect_images(loaded, images or FigureImages())
+    answers = answer_key(loaded.case)
     problems += check_case(loaded.case) + check_references(loaded.case)
+    problems += public_field_problems(loaded.case, answers)
     problems += _glyph_problems(loaded.source.data, ())
     reports = [loaded.source.report(p) for p in problems] + _file_glyph_reports(loaded)
     errors = [r for r in reports if not r.warning]
     if errors:
         raise CaseError(sorted(errors, key=lambda report: report.line or 0))
-    document = build_document(loaded.case, sources)
+    document = build_document(loaded.case, sources, answers)
     logo, logo_problems = inspect_logo(loaded.case.logo, images or FigureImages(), loaded.source)
     if logo_problems:
         raise CaseError(logo_problems)
@@ -243,7 +246,7 @@ def leak_check(
     """What reads a finished file back for answer text: every unknown output, and the slides
     before the answer in a full deck (a full handout is all answer)."""
     from .conference import ConferenceDocument
-    from .leaks import answer_terms, leaks_in_pdf, leaks_in_pptx
+    from .leaks import leaks_in_pdf, leaks_in_pptx, unknown_part_key
 
     unknown = kind.endswith("-unknown")
     if kind.startswith("handout") and not unknown:
@@ -251,11 +254,11 @@ def leak_check(
     documents = (
         publication.documents if isinstance(publication, ConferenceDocument) else (publication,)
     )
-    terms = answer_terms(documents)
+    key = unknown_part_key(documents)
     if kind.startswith("handout"):
-        return lambda pdf: leaks_in_pdf(pdf, terms)
+        return lambda pdf: leaks_in_pdf(pdf, key)
     parts = None if unknown else set(result.unknown_parts or ())
-    return lambda pptx: leaks_in_pptx(pptx, terms, parts)
+    return lambda pptx: leaks_in_pptx(pptx, key, parts)
 
 
 @dataclass

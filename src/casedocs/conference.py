@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .answers import AnswerKey, leak_problems
 from .build import file_digest, inspect_logo, load_document
 from .document import Document
 from .errors import CaseError, Problem, Report
@@ -70,9 +71,11 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
     if reports:
         raise CaseError(reports)
     documents, warnings = _load_cases(conference, source, images)
-    logo, problems = inspect_logo(conference.logo, images, source)
-    if problems:
-        raise CaseError(problems)
+    answers = AnswerKey.merged(d.answers for d in documents)
+    problems = [source.report(p) for p in leak_problems(("title",), conference.title, answers)]
+    logo, logo_problems = inspect_logo(conference.logo, images, source)
+    if problems + logo_problems:
+        raise CaseError(problems + logo_problems)
     inputs = [source.text, *(d.fingerprint for d in documents)]
     inputs += [logo.digest] if logo else []
     inputs += [file_digest(conference.template)] if conference.template else []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from .answers import AnswerKey, answer_key
 from .citations import VANCOUVER, citation_marker, format_reference
 from .errors import FieldPath, Problem
 from .figures import SourceImage
@@ -98,30 +99,7 @@ class Document:
     layouts: dict[str, str] = field(default_factory=dict)
     logo: SourceImage | None = None  # brands the handout header and the title slide
     id_line: int | None = None  # where the id is written, for errors about output names
-
-    def answer_texts(self) -> Iterator[tuple[str, str]]:
-        """(field, text) for everything that gives the answer away: it must never appear in
-        an unknown part."""
-        yield "title", self.title
-        yield "diagnosis", plain(self.diagnosis)
-        yield from (("keywords", keyword) for keyword in self.keywords)
-        for i, finding in enumerate(self.findings):
-            yield f"findings[{i}]", plain(finding.text)
-        for item in self.differential:
-            yield "differential", plain(item.name)
-            if item.note:
-                yield "differential", plain(item.note)
-        for name, blocks in (("discussion", self.discussion), ("management", self.management)):
-            yield from ((name, text) for block in blocks for text in _block_texts(block))
-        yield from (("teaching_points", plain(point)) for point in self.teaching_points)
-        yield from (("references", plain(ref.text)) for ref in self.references)
-        for figure in self.figures:
-            yield f"figures[{figure.id}].caption", plain(figure.caption)
-            if figure.credit:
-                yield f"figures[{figure.id}].credit", plain(figure.credit)
-            for annotation in figure.annotations:
-                if annotation.label:
-                    yield f"figures[{figure.id}].annotations", annotation.label
+    answers: AnswerKey = field(default_factory=AnswerKey)  # what may not show before the answer
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""
@@ -157,9 +135,12 @@ def _figure_numbers(case: Case) -> dict[str, int]:
     return {figure.id: i + 1 for i, figure in enumerate(case.figures)}
 
 
-def build_document(case: Case, sources: dict[str, SourceImage]) -> Document:
+def build_document(
+    case: Case, sources: dict[str, SourceImage], answers: AnswerKey | None = None
+) -> Document:
     """Number figures and citations and resolve references (in a case that check_references
-    passed); `sources` holds each figure's checked source image by figure id."""
+    passed); `sources` holds each figure's checked source image by figure id, `answers` the
+    case's answer key when the caller has made it already."""
     blocks = list(_canonical_blocks(case))
     figure_numbers = _figure_numbers(case)
     citation_numbers, _ = _number_citations(case, blocks)
@@ -217,15 +198,12 @@ def build_document(case: Case, sources: dict[str, SourceImage]) -> Document:
         placements=_placements(case, blocks, by_id),
         template=case.template,
         layouts=dict(case.layouts),
+        answers=answers or answer_key(case),
     )
 
 
 def plain(spans: Spans) -> str:
     return "".join(span.text for span in spans)
-
-
-def _block_texts(block: DocBlock) -> list[str]:
-    return [plain(item) for item in block.items] if isinstance(block, DocList) else [plain(block)]
 
 
 def _author_line(name: str, degrees: str | None) -> str:

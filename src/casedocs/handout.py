@@ -38,7 +38,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from . import __version__
+from . import __version__, wording
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from .citations import long_date
 from .conference import ConferenceDocument
@@ -57,7 +57,7 @@ LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 RULE_SPACING = 0.36 * inch
 LOGO_HEIGHT = 0.6 * inch
-WORKSHEET_PROMPTS = (("Findings", 6), ("Differential diagnosis", 4), ("Most likely diagnosis", 2))
+WORKSHEET_RULED_LINES = (6, 4, 2)  # for each of wording.WORKSHEET_PROMPTS
 WORKSHEET_FIGURE_HEIGHT_SHARE = 0.3
 
 
@@ -411,17 +411,20 @@ class _Story:
         doc = self.document
         heading = [
             Paragraph(escape(doc.label), STYLES["title"]),
-            Paragraph("Unknown case worksheet", STYLES["byline"]),
-            Paragraph("Name: " + "_" * 40, STYLES["byline"]),
+            Paragraph(wording.WORKSHEET_TITLE, STYLES["byline"]),
+            Paragraph(wording.WORKSHEET_NAME + "_" * 40, STYLES["byline"]),
         ]
         story = [
             *self._with_logo(heading, doc.logo),
             Spacer(1, 6),
             HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
         ]
-        story += self._section("History", [Paragraph(markup(doc.history), STYLES["body"])])
-        story += self._section("Images", self._figure_groups(doc.figures))
-        for heading, lines in WORKSHEET_PROMPTS:
+        history = [Paragraph(markup(doc.history), STYLES["body"])]
+        story += self._section(wording.HISTORY, history)
+        story += self._section(wording.IMAGES, self._figure_groups(doc.figures))
+        for heading, lines in zip(
+            wording.WORKSHEET_PROMPTS, WORKSHEET_RULED_LINES, strict=True
+        ):
             story += self._section(heading, [_RuledLines(lines, self.width)])
         return story
 

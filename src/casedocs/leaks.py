@@ -1,9 +1,11 @@
-"""The build check that keeps answers out of unknown parts.
+"""The read-back check that keeps answers out of unknown parts.
 
-Every finished unknown output is read back before it is moved into place: every XML part of a
-PPTX and the names of its parts; a PDF's text, properties, outline and links. Any answer field
-(normalised) found there fails the build with the field's name. A string that also occurs in the
-history or the neutral label is not an answer (a differential item the history names).
+Every finished unknown output is read back, in memory, before it is written: every XML part of
+a PPTX (paragraph text, other element text, attribute values such as alt text and link
+targets) and the names of its parts; a PDF's text, properties, outline and links. Each piece
+is judged by the case's answer key (answers.py), the same definition validation uses, so a
+file that passes validation and renders correctly passes here; what a renderer slips in does
+not.
 """
 
 from __future__ import annotations
@@ -11,69 +13,42 @@ from __future__ import annotations
 import html
 import io
 import re
-import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from .document import Document, plain
+from .answers import AnswerKey
+from .document import Document
+from .wording import UNKNOWN_WORDING
 
-MIN_TERM_LENGTH = 4  # shorter strings ("CT") are everywhere and name nothing
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-PROSE_FIELDS = (
-    "discussion",
-    "management",
-    "teaching_points",
-    "findings",
-)  # looked for sentence by sentence
-
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
-    return " ".join(re.split(r"[\W_]+", text)).strip()
+_PARAGRAPH = re.compile(r"<a:p>.*?</a:p>|<a:p .*?</a:p>", re.DOTALL)
+_RUN_TEXT = re.compile(r"<a:t>([^<]*)</a:t>")
+_LINE_BREAK = re.compile(r"<a:br\b[^>]*?(?:/>|>.*?</a:br>)", re.DOTALL)
+_ELEMENT_TEXT = re.compile(r">([^<]+)<")
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
 
 
-def answer_terms(documents: Iterable[Document]) -> list[tuple[str, str]]:
-    """(field, normalised text) pairs to look for; long texts are split into sentences. Text
-    that a history or a label shown in the same unknown part says is not an answer."""
-    documents = list(documents)
-    allowed = " | ".join(
-        normalise(plain(d.history)) + " | " + normalise(d.label) for d in documents
-    )
-    terms = []
-    for document in documents:
-        for field, text in document.answer_texts():
-            # Prose is also looked for sentence by sentence; short fields only whole.
-            prose = field.startswith(PROSE_FIELDS)
-            pieces = [text, *SENTENCE_END.split(text)] if prose else [text]
-            for piece in pieces:
-                term = normalise(piece)
-                if _meaningful(term) and term not in allowed:
-                    terms.append((field, term))
-    return terms
+def unknown_part_key(documents: Iterable[Document]) -> AnswerKey:
+    """The answers of the cases an unknown part shows; their histories and the wording
+    casedocs adds are public."""
+    return AnswerKey.merged(d.answers for d in documents).allowing(*UNKNOWN_WORDING)
 
 
-def _meaningful(term: str) -> bool:
-    """Long enough to name something, and not just numbers ("2001")."""
-    return len(term) >= MIN_TERM_LENGTH and any(ch.isalpha() for ch in term)
-
-
-def leaks_in_pptx(
-    data: bytes, terms: list[tuple[str, str]], parts: set[str] | None = None
-) -> list[str]:
-    """Fields whose text appears in the deck's XML parts (or only in `parts`, when given:
-    the unknown slides of a full deck and the document properties)."""
+def leaks_in_pptx(data: bytes, key: AnswerKey, parts: set[str] | None = None) -> list[str]:
+    """Answer fields found in the deck's XML parts (or only in `parts`, when given: the
+    unknown slides of a full deck and the document properties)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = [n for n in package.namelist() if parts is None or n in parts]
         texts = [
-            _xml_text(package.read(n).decode("utf-8", "replace"))
-            for n in names
-            if n.endswith((".xml", ".rels"))
+            text
+            for name in names
+            if name.endswith((".xml", ".rels"))
+            for text in xml_texts(package.read(name).decode("utf-8", "replace"))
         ]
-    return _found(terms, [*texts, *(names if parts is None else [])])
+    return key.fields_in([*texts, *(names if parts is None else [])])
 
 
-def leaks_in_pdf(data: bytes, terms: list[tuple[str, str]]) -> list[str]:
-    """Fields whose text appears in the PDF's text, properties, outline or links."""
+def leaks_in_pdf(data: bytes, key: AnswerKey) -> list[str]:
+    """Answer fields found in the PDF's text, properties, outline or links."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -84,19 +59,19 @@ def leaks_in_pdf(data: bytes, terms: list[tuple[str, str]]) -> list[str]:
         for annotation in page.get("/Annots") or []:
             action = annotation.get_object().get("/A") or {}
             texts.append(str(action.get("/URI", "")))
-    return _found(terms, texts)
+    return key.fields_in(texts)
 
 
-def _found(terms: list[tuple[str, str]], texts: list[str]) -> list[str]:
-    haystack = " | ".join(normalise(text) for text in texts)
-    padded = f" {haystack} "
-    return sorted({field for field, term in terms if f" {term} " in padded})
-
-
-def _xml_text(xml: str) -> str:
-    """Element text and attribute values (alt text, shape names and link targets live there)."""
-    texts = re.findall(r">([^<]+)<", xml) + re.findall(r'="([^"]*)"', xml)
-    return " | ".join(texts)
+def xml_texts(xml: str) -> Iterator[str]:
+    """The pieces of text an XML part shows or carries: each DrawingML paragraph whole (its
+    runs joined, so a phrase split over runs is whole again), then other element text and
+    attribute values (alt text, shape names and link targets live there), each unescaped."""
+    for paragraph in _PARAGRAPH.findall(xml):
+        paragraph = _LINE_BREAK.sub("<a:t>\n</a:t>", paragraph)
+        yield html.unescape("".join(_RUN_TEXT.findall(paragraph)))
+    rest = _PARAGRAPH.sub("<a:p/>", xml)
+    for text in [*_ELEMENT_TEXT.findall(rest), *_ATTRIBUTE.findall(rest)]:
+        yield html.unescape(text)
 
 
 def _flatten(outline: list) -> Iterable:

@@ -8,7 +8,6 @@ forbids unknown keys, and scalar fields are strict (YAML 1.1 turns `no` into Fal
 from __future__ import annotations
 
 import difflib
-import re
 import typing
 import unicodedata
 from datetime import date
@@ -346,7 +345,7 @@ def check_roles(layouts: dict[str, str]) -> dict[str, str]:
 
 
 def check_case(case: Case) -> list[Problem]:
-    """Rules that span several fields: unique ids, known figure ids, a neutral case id."""
+    """Rules that span several fields: unique ids, known figure ids."""
     problems = _duplicate_ids("figures", [f.id for f in case.figures])
     problems += _duplicate_ids("references", [r.id for r in case.references])
     known = {figure.id for figure in case.figures}
@@ -356,8 +355,6 @@ def check_case(case: Case) -> list[Problem]:
                 problems.append(
                     Problem(("findings", i, "figures", j), f"no figure with id '{figure_id}'")
                 )
-    problems += _revealing_id_words(case)
-    problems += _revealing_figure_labels(case)
     return problems
 
 
@@ -368,66 +365,6 @@ def _duplicate_ids(field: str, ids: list[str]) -> list[Problem]:
         if item_id in seen:
             problems.append(Problem((field, i, "id"), f"duplicate id '{item_id}'"))
         seen.add(item_id)
-    return problems
-
-
-def _words(text: str) -> set[str]:
-    # Words under three letters ("is", "of", "4") say nothing about the answer.
-    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) >= 3}
-
-
-def _revealing_id_words(case: Case) -> list[Problem]:
-    """The id names the files residents get before the conference: no answer word in it."""
-    sources = [("title", case.title), ("diagnosis", case.diagnosis)]
-    sources += [("keywords", keyword) for keyword in case.keywords]
-    sources += [("differential", item.name) for item in case.differential]
-    neutral = _words(case.label) | _words(case.history)  # shown before the answer anyway
-    for source, text in sources:
-        shared = (_words(case.id) & _words(text)) - neutral
-        if shared:
-            return [
-                Problem(
-                    ("id",),
-                    "the id names output files that residents see before "
-                    f"the answer; it must not contain '{sorted(shared)[0]}' from the "
-                    f"{source}",
-                )
-            ]
-    return []
-
-
-def answer_terms(case: Case) -> list[tuple[str, str]]:
-    """(field, text) pairs that give the answer away, less any the history itself says."""
-    terms = [("title", case.title), ("diagnosis", case.diagnosis)]
-    terms += [("keywords", keyword) for keyword in case.keywords]
-    terms += [("differential", item.name) for item in case.differential]
-    for figure in case.figures:
-        terms += [(f"figures[{figure.id}].caption", figure.caption)]
-        terms += [(f"figures[{figure.id}].credit", figure.credit)] if figure.credit else []
-    history = _folded(case.history)
-    return [(field, text) for field, text in terms if _folded(text) not in history]
-
-
-def _folded(text: str) -> str:
-    return " ".join(re.split(r"\W+", text.casefold())).strip()
-
-
-def _revealing_figure_labels(case: Case) -> list[Problem]:
-    """`view` and `alt` are shown on the unknown slides: they must not name the answer."""
-    problems = []
-    terms = answer_terms(case)
-    for i, figure in enumerate(case.figures):
-        for field in ("view", "alt"):
-            text = getattr(figure, field)
-            for source, term in terms:
-                if text and f" {_folded(term)} " in f" {_folded(text)} ":
-                    problems.append(
-                        Problem(
-                            ("figures", i, field),
-                            f"shown before the answer, but names the {source} ('{term}')",
-                        )
-                    )
-                    break
     return problems
 
 

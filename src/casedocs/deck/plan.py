@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from .. import wording
 from ..annotations import Mark, place_marks
 from ..citations import long_date
 from ..conference import ConferenceDocument
@@ -124,11 +125,6 @@ def default_geometry(width: float = SLIDE_WIDTH, height: float = SLIDE_HEIGHT) -
     )
 
 
-UNKNOWN_PROMPTS = (
-    "Describe the findings.",
-    "What is your differential diagnosis?",
-    "What is the most likely diagnosis, and what would you do next?",
-)
 
 
 SCREEN_OVERSAMPLE = 1.5  # images carry up to 1.5x the pixels the display gives their box
@@ -208,26 +204,24 @@ class _Planner:
                 ),
             ),
             pictures=self._logo(self.doc.logo),
-            notes=f"{label}: unknown case. Read the history aloud, then show the "
-            "images without comment.",
+            notes=wording.TITLE_NOTES.format(label=label),
         )
         yield from self._text_slides(
             "unknown",
             "history",
-            "History",
+            wording.HISTORY,
             [self._para(self.doc.history)],
-            "Read the history. Ask what the clinical question is.",
+            wording.HISTORY_NOTES,
         )
         for figure in self.doc.figures:
             yield self._unknown_figure_slide(figure)
-        prompts = [self._para((Span(p),), bullet="\u2022") for p in UNKNOWN_PROMPTS]
+        prompts = [self._para((Span(p),), bullet="\u2022") for p in wording.UNKNOWN_PROMPTS]
         yield from self._text_slides(
             "unknown",
             "prompt",
-            "Your interpretation",
+            wording.PROMPT_TITLE,
             prompts,
-            "Give the audience time. Ask for the findings first, then "
-            "a differential, then a single best diagnosis.",
+            wording.PROMPT_NOTES,
         )
 
     def _unknown_figure_slide(self, figure: DocFigure) -> SlidePlan:
@@ -244,8 +238,7 @@ class _Planner:
             True,
             (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
             pictures=(self._picture(figure, area, figure.view, answer=False),),
-            notes=f"{figure.view}. Ask: what do you see? Describe the abnormality before "
-            "naming it.",
+            notes=wording.FIGURE_NOTES.format(view=figure.view),
         )
 
     # -- answer part ---------------------------------------------------------------------------

@@ -1,0 +1,288 @@
+"""What is answer and what is public: one definition for validation, renderers and the
+read-back check of finished files.
+
+Public, shown before the answer: the history, the case label (series and number, or
+"Case n"), each figure's view and alt text, a conference's title, and the words casedocs adds
+itself (prompts, headings, figure labels, citation numbers).
+
+Answer: the title, diagnosis, keywords, differential, findings, captions (beyond the view they
+start with), discussion, teaching points, management, annotation labels and references.
+
+Public text carries answer content when it holds
+- a whole answer unit that says something: a field, or a sentence of a longer one, with a
+  distinctive word (one that is not ordinary image vocabulary; see vocabulary.py); or
+- a distinctive phrase of the title, diagnosis, keywords, differential, findings or captions:
+  two or more words in a row, one of them distinctive ("crescentic extra-axial collection"),
+unless the history says the same (a differential item the history names is public).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from .errors import Problem
+from .inline import ListBlock, parse_blocks, parse_inline, plain_text
+from .model import Case
+from .words import Word, content_words, split_sentences
+
+PUBLIC_FIELDS = ("history", "series", "number", "figures[].view", "figures[].alt")
+ANSWER_FIELDS = (
+    "title",
+    "diagnosis",
+    "keywords",
+    "differential",
+    "findings",
+    "figures[].caption",
+    "discussion",
+    "teaching_points",
+    "management",
+    "figures[].annotations",
+    "references",
+)
+MIN_SENTENCE_WORDS = 2  # a sentence cut from a longer text counts from two content words
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An answer text that may not appear whole in public text."""
+
+    field: str  # as the user reads it: "findings[1]", "figures[cxr].caption"
+    words: tuple[str, ...]
+
+    @property
+    def pattern(self) -> str:
+        return f" {' '.join(self.words)} "
+
+
+@dataclass(frozen=True)
+class Leak:
+    field: str  # the answer field the public text repeats
+    quote: str  # the public text's words that repeat it, as written
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """Everything of one or more cases that must not appear before the answer."""
+
+    units: tuple[Unit, ...] = ()
+    phrases: tuple[tuple[tuple[str, str], str], ...] = ()  # distinctive word pairs, field
+    public: tuple[str, ...] = ()  # texts shown anyway (histories, generated wording)
+
+    @staticmethod
+    def merged(keys: Iterable[AnswerKey]) -> AnswerKey:
+        """One key for the cases shown together: any history shown may say what it says."""
+        keys = list(keys)
+        return AnswerKey(
+            tuple(u for k in keys for u in k.units),
+            tuple(p for k in keys for p in k.phrases),
+            tuple(t for k in keys for t in k.public),
+        )
+
+    def allowing(self, *texts: str) -> AnswerKey:
+        """The key with `texts` (wording the outputs add themselves) counted as public."""
+        return AnswerKey(self.units, self.phrases, (*self.public, *texts))
+
+    def leaks_in(self, text: str) -> list[Leak]:
+        """Answer content in one public text, a leak per answer field."""
+        words = content_words(text)
+        found: dict[str, Leak] = {}
+        for leak in [*self._whole_units_in(text, words), *self._phrases_in(text, words)]:
+            found.setdefault(leak.field, leak)
+        return list(found.values())
+
+    def fields_in(self, texts: Iterable[str]) -> list[str]:
+        """The answer fields any of `texts` (the pieces of a finished file) repeats."""
+        return sorted({leak.field for text in texts for leak in self.leaks_in(text)})
+
+    def says_publicly(self, words: Iterable[str]) -> bool:
+        """Whether a public text (a history) says these compared words, in this order."""
+        return f" {' '.join(words)} " in self._history[0]
+
+    def _whole_units_in(self, text: str, words: list[Word]) -> Iterator[Leak]:
+        keys = [word.key for word in words]
+        joined = f" {' '.join(keys)} "
+        candidates = {id(u): u for key in set(keys) for u in self._units_by_word.get(key, ())}
+        for unit in candidates.values():
+            at = joined.find(unit.pattern)
+            if at >= 0:
+                first = joined.count(" ", 0, at)
+                yield Leak(unit.field, _quote(text, words[first : first + len(unit.words)]))
+
+    def _phrases_in(self, text: str, words: list[Word]) -> Iterator[Leak]:
+        phrases = self._live_phrases
+        index = 0
+        while index < len(words) - 1:
+            end = index
+            answer_field = None
+            while end + 1 < len(words) and words[end + 1].clause == words[end].clause:
+                pair_field = phrases.get((words[end].key, words[end + 1].key))
+                if pair_field is None or answer_field not in (None, pair_field):
+                    break
+                answer_field, end = pair_field, end + 1
+            if answer_field is not None:
+                yield Leak(answer_field, _quote(text, words[index : end + 1]))
+            index = max(end, index + 1)  # a run for another field may start where this ends
+
+    @cached_property
+    def _history(self) -> tuple[str, frozenset[tuple[str, str]]]:
+        keyed = [[w.key for w in content_words(text)] for text in self.public]
+        joined = " | ".join(" ".join(keys) for keys in keyed)
+        pairs = frozenset(pair for keys in keyed for pair in zip(keys, keys[1:], strict=False))
+        return f" {joined} ", pairs
+
+    @cached_property
+    def _units_by_word(self) -> dict[str, list[Unit]]:
+        said, _ = self._history
+        index: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            if unit.pattern not in said:
+                index.setdefault(unit.words[0], []).append(unit)
+        return index
+
+    @cached_property
+    def _live_phrases(self) -> dict[tuple[str, str], str]:
+        _, said = self._history
+        live: dict[tuple[str, str], str] = {}
+        for pair, answer_field in self.phrases:
+            if pair not in said:
+                live.setdefault(pair, answer_field)
+        return live
+
+
+def _quote(text: str, words: list[Word]) -> str:
+    return text[words[0].start : words[-1].end]
+
+
+def answer_key(case: Case) -> AnswerKey:
+    """The answer of one case, from its fields as written (citations and figure references
+    dropped: generated text is never an answer)."""
+    collector = _Collector()
+    collector.whole("title", case.title, phrases=True)
+    collector.whole("diagnosis", _plain(case.diagnosis), phrases=True)
+    for keyword in case.keywords:
+        collector.whole("keywords", _plain(keyword), phrases=True)
+    for item in case.differential:
+        collector.whole("differential", _plain(item.name), phrases=True)
+        if item.note:
+            collector.whole("differential", _plain(item.note), phrases=True)
+    for i, finding in enumerate(case.findings):
+        collector.whole(f"findings[{i}]", _plain(finding.text), phrases=True)
+    for figure in case.figures:
+        caption = caption_answer(_plain(figure.caption), figure.view)
+        collector.whole(f"figures[{figure.id}].caption", caption, phrases=True)
+        for annotation in figure.annotations:
+            if annotation.label:
+                collector.whole(f"figures[{figure.id}].annotations", annotation.label)
+    for name, text in (("discussion", case.discussion), ("management", case.management)):
+        for block_text in _block_texts(text):
+            collector.whole(name, block_text)
+    for point in case.teaching_points:
+        collector.whole("teaching_points", _plain(point))
+    for reference in case.references:
+        collector.whole(f"references[{reference.id}]", reference.title)
+    return AnswerKey(tuple(collector.units), tuple(collector.phrases), (_plain(case.history),))
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.phrases: list[tuple[tuple[str, str], str]] = []
+
+    def whole(self, answer_field: str, text: str, phrases: bool = False) -> None:
+        """`text` whole, and each of its sentences when it has several."""
+        self._unit(answer_field, content_words(text), 1)
+        sentences = split_sentences(text)
+        if len(sentences) > 1:
+            for sentence in sentences:
+                self._unit(answer_field, content_words(sentence), MIN_SENTENCE_WORDS)
+        if phrases:
+            self._phrases(answer_field, content_words(text))
+
+    def _unit(self, answer_field: str, words: list[Word], minimum: int) -> None:
+        if len(words) >= minimum and any(word.distinctive for word in words):
+            self.units.append(Unit(answer_field, tuple(word.key for word in words)))
+
+    def _phrases(self, answer_field: str, words: list[Word]) -> None:
+        for first, second in zip(words, words[1:], strict=False):
+            if first.clause == second.clause and (first.distinctive or second.distinctive):
+                self.phrases.append(((first.key, second.key), answer_field))
+
+
+def caption_answer(caption: str, view: str | None) -> str:
+    """What a caption says beyond naming the image: after a "view:" opening that names
+    nothing distinctive ("Coronal reformat: the collection ..."), or after the figure's view
+    when the caption starts with it. "Frontal chest radiograph." says nothing beyond."""
+    opening, colon, rest = caption.partition(":")
+    if colon and not any(word.distinctive for word in content_words(opening)):
+        return rest.strip()
+    if view:
+        view_keys = [word.key for word in content_words(view)]
+        words = content_words(caption)
+        if view_keys and [word.key for word in words[: len(view_keys)]] == view_keys:
+            after = words[len(view_keys) - 1].end
+            return caption[after:].strip(" .,;:-")
+    return caption
+
+
+def _plain(text: str) -> str:
+    return plain_text(parse_inline(text))
+
+
+def _block_texts(text: str | None) -> Iterator[str]:
+    for block in parse_blocks(text) if text else ():
+        if isinstance(block, ListBlock):
+            yield from (plain_text(item) for item in block.items)
+        else:
+            yield plain_text(block)
+
+
+# -- validation: public fields of a case -------------------------------------------------------
+
+
+def public_field_problems(case: Case, key: AnswerKey) -> list[Problem]:
+    """Public fields that carry answer content, each named with the answer field it repeats."""
+    fields: list[tuple[tuple[str | int, ...], str | None]] = [(("series",), case.series)]
+    for i, figure in enumerate(case.figures):
+        fields += [(("figures", i, "view"), figure.view), (("figures", i, "alt"), figure.alt)]
+    problems = [
+        problem for path, text in fields if text for problem in leak_problems(path, text, key)
+    ]
+    return problems + _id_problems(case, key)
+
+
+def leak_problems(path: tuple[str | int, ...], text: str, key: AnswerKey) -> list[Problem]:
+    leaks = key.leaks_in(text)
+    if not leaks:
+        return []
+    repeated = "; ".join(f"the {leak.field} ('{leak.quote}')" for leak in leaks[:3])
+    return [Problem(path, f"shown before the answer, but repeats {repeated}", needle=None)]
+
+
+def _id_problems(case: Case, key: AnswerKey) -> list[Problem]:
+    """The id names the files residents get before the conference: not one distinctive word
+    of the title, diagnosis, keywords or differential may be in it (unless the history or the
+    label says it)."""
+    label = {w.key for w in content_words(case.label)}
+    id_words = {w.key: w for w in content_words(case.id.replace("-", " "))}
+    sources = [("title", case.title), ("diagnosis", case.diagnosis)]
+    sources += [("keywords", keyword) for keyword in case.keywords]
+    sources += [("differential", item.name) for item in case.differential]
+    for source, text in sources:
+        for word in content_words(_plain(text)):
+            if (
+                word.distinctive
+                and word.key in id_words
+                and word.key not in label
+                and not key.says_publicly([word.key])
+            ):
+                shown = case.id.replace("-", " ")[id_words[word.key].start : id_words[word.key].end]
+                return [
+                    Problem(
+                        ("id",),
+                        "the id names output files that residents see before the answer; it "
+                        f"must not contain '{shown}' from the {source}",
+                    )
+                ]
+    return []

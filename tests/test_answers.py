@@ -1,0 +1,229 @@
+"""What is answer and what is public (issue 8): one definition, precise and sensitive.
+
+Public: history, the case label, view, alt, the conference title, generated wording. Answer:
+title, diagnosis, keywords, differential, findings, captions beyond the view, discussion,
+teaching points, management, annotation labels, references. Public text may not carry a whole
+answer field, nor a distinctive phrase of one; what the history says is public.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from casedocs.answers import AnswerKey, answer_key, caption_answer
+from casedocs.build import load_document
+from casedocs.cli import main
+from casedocs.loader import load_case
+from conftest import document_errors, line_of, make_image
+
+PE_CASE = """\
+id: chest-pe
+series: Chest Case
+number: 3
+title: Acute pulmonary embolism
+keywords: [pulmonary embolism, CT pulmonary angiography]
+history: A 54-year-old woman with sudden dyspnoea and pleuritic chest pain after a long flight.
+figures:
+  - id: cxr
+    file: images/cxr.png
+    caption: Frontal chest radiograph.
+    view: Frontal chest radiograph
+    alt: Frontal chest radiograph.
+  - id: ctpa
+    file: images/ctpa.png
+    caption: "Axial CT pulmonary angiogram: filling defects in both main pulmonary arteries."
+    view: Axial CT pulmonary angiogram
+    alt: Axial CT pulmonary angiogram.
+  - id: cor
+    file: images/cor.png
+    caption: "Coronal reformat: the thrombus straddles the bifurcation (saddle embolus)."
+    view: Coronal reformat
+    alt: Coronal reformat of the CT pulmonary angiogram.
+findings:
+  - figures: [cxr]
+    text: The radiograph is normal (@fig-cxr), as is usual, e.g. in the first hours.
+  - figures: [ctpa, cor]
+    text: >-
+      Filling defects in both main pulmonary arteries (@fig-ctpa, @fig-cor), i.e. a saddle
+      embolus (Fig. 2, Fig. 3). The RV/LV ratio is approx. 1.4 vs. 0.9 normally.
+diagnosis: Acute pulmonary embolism with right heart strain
+differential:
+  - Chronic thromboembolic disease
+  - {name: Pulmonary artery sarcoma, note: Expands the artery and enhances.}
+  - Mixing artefact
+discussion: |
+  Dr. Westermark described oligaemia distal to an embolus. CTPA is the test of choice [@pe].
+teaching_points:
+  - An RV/LV ratio above 1 signals right heart strain.
+references:
+  - id: pe
+    authors: [Stein PD]
+    title: Multidetector computed tomography for acute pulmonary embolism
+    journal: N Engl J Med
+    year: 2006
+"""
+
+
+def write(folder: Path, text: str = PE_CASE, edits: tuple[tuple[str, str], ...] = ()) -> Path:
+    for name in ("cxr", "ctpa", "cor"):
+        make_image(folder / "images" / f"{name}.png", (300, 300))
+    for old, new in edits:
+        assert old in text, f"edit does not apply: {old!r}"
+        text = text.replace(old, new)
+    path = folder / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main([str(arg) for arg in args])
+    return code, err.getvalue()
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> AnswerKey:
+    return answer_key(load_case(write(tmp_path)).case)
+
+
+# -- false alarms that refused correct cases ----------------------------------------------------
+
+
+def test_a_case_written_as_radiologists_write_builds(tmp_path: Path) -> None:
+    """Neutral captions repeated as view and alt, captions opening with the view, several
+    figures per sentence, abbreviations: every output builds, read-back check included."""
+    code, err = run("build", write(tmp_path), "--out", tmp_path / "out")
+    assert code == 0, err
+    out = tmp_path / "out"
+    written = {p.name for folder in ("handouts", "slides") for p in (out / folder).iterdir()}
+    assert written == {"chest-pe.pdf", "chest-pe-unknown.pdf", "chest-pe.pptx",
+                       "chest-pe-unknown.pptx"}
+
+
+def test_a_neutral_caption_is_no_answer(key: AnswerKey) -> None:
+    assert key.leaks_in("Frontal chest radiograph.") == []
+    assert key.leaks_in("Axial CT pulmonary angiogram.") == []  # another figure's caption
+
+
+@pytest.mark.parametrize("caption, view, answer", [
+    ("Frontal chest radiograph.", "Frontal chest radiograph", ""),
+    ("Coronal reformat: the collection crosses sutures.", None, "the collection crosses sutures."),
+    ("Axial T1-weighted MRI: a dark rim.", "Axial T1 MRI", "a dark rim."),
+    ("Axial CT of the head shows a crescentic collection", "Axial CT of the head",
+     "shows a crescentic collection"),
+    ("Subdural haematoma: axial CT.", None, "Subdural haematoma: axial CT."),
+])
+def test_a_caption_is_answer_beyond_the_view_it_opens_with(caption, view, answer) -> None:
+    assert caption_answer(caption, view) == answer
+
+
+def test_figure_labels_and_citation_numbers_are_never_answers(key: AnswerKey) -> None:
+    assert key.leaks_in("Fig. 1  ·  Fig. 2, Fig. 3 (1, 2)") == []
+
+
+def test_a_differential_item_the_history_names_is_public(tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(
+        ("after a long flight.", "after a long flight; known pulmonary artery sarcoma."),
+        ("    alt: Frontal chest radiograph.\n",
+         "    alt: Frontal chest radiograph, known pulmonary artery sarcoma.\n")))
+    assert load_document(case).document.id == "chest-pe"
+
+
+def test_the_case_format_example_is_accepted(tmp_path: Path) -> None:
+    """docs/case-format.md: caption "Frontal chest radiograph.", view "PA chest radiograph",
+    alt "Frontal chest radiograph." was refused as a caption leak."""
+    case = write(tmp_path, edits=(("    view: Frontal chest radiograph\n",
+                                   "    view: PA chest radiograph\n"),))
+    assert load_document(case).document.figures[0].view == "PA chest radiograph"
+
+
+# -- real leaks are caught ----------------------------------------------------------------------
+
+
+def test_a_series_naming_the_diagnosis_is_refused(tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(("series: Chest Case",
+                                   "series: Pulmonary embolism teaching case"),))
+    (report,) = document_errors(case)
+    assert report.field == "series"
+    assert report.line == line_of(case, "series:")
+    assert "repeats the keywords ('Pulmonary embolism')" in report.message
+
+
+def test_a_view_paraphrasing_the_findings_is_refused(tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(("    view: Coronal reformat\n",
+                                   "    view: Coronal reformat with a saddle embolus\n"),))
+    (report,) = document_errors(case)
+    assert report.field == "figures[cor].view"
+    assert report.line == line_of(case, "with a saddle embolus")
+    assert "findings[1] ('saddle embolus')" in report.message
+
+
+def test_an_alt_describing_the_finding_in_other_words_is_refused(tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(
+        ("    alt: Axial CT pulmonary angiogram.\n",
+         "    alt: Axial CT angiogram, filling defects in the main pulmonary arteries.\n"),))
+    (report,) = document_errors(case)
+    assert report.field == "figures[ctpa].alt"
+    assert "filling defects" in report.message and "findings[1]" in report.message
+
+
+@pytest.mark.parametrize("planted, field", [
+    ("Acute pulmonary embolism", "title"),
+    ("acute PULMONARY-embolism with right heart strain", "diagnosis"),
+    ("Chronic thromboembolic disease", "differential"),
+    ("Pulmonary artery sarcomas", "differential"),  # a plural is the same words
+    ("Expands the artery and enhances", "differential"),  # a note
+    ("Straddles the bifurcation", "figures[cor].caption"),
+    ("Westermark described oligaemia distal to an embolus", "discussion"),
+    ("RV/LV ratio above 1 signals right heart strain", "teaching_points"),
+    ("Multidetector computed tomography for acute pulmonary embolism", "references[pe]"),
+])
+def test_every_answer_field_is_caught_whole(key: AnswerKey, planted: str, field: str) -> None:
+    assert field in {leak.field for leak in key.leaks_in(f"Axial CT. {planted}.")}
+
+
+def test_image_vocabulary_alone_is_no_phrase(key: AnswerKey) -> None:
+    """The findings say "both main pulmonary arteries": a view may name the anatomy."""
+    assert key.leaks_in("Axial CT of both main pulmonary arteries, mediastinal window") == []
+
+
+def test_a_conference_title_is_checked_like_a_view(tmp_path: Path) -> None:
+    write(tmp_path / "a")
+    conference = tmp_path / "conference.yaml"
+    conference.write_text("id: day\ntitle: Pulmonary embolism morning\ncases: [a/case.yaml]\n",
+                          encoding="utf-8")
+    code, err = run("validate", conference)
+    assert code == 1
+    assert f"{conference}:2: title: shown before the answer" in err or ":2: title:" in err
+    assert "Pulmonary embolism" in err
+
+
+# -- the id names files residents receive: stricter, a single distinctive word --------------
+
+
+@pytest.mark.parametrize("case_id, word", [
+    ("sequestration-17", "sequestration"),  # a word of the title
+    ("intralobar-17", "intralobar"),  # a word of the diagnosis only
+    ("case-malformation", "malformation"),  # a word of a differential item
+])
+def test_id_revealing_the_answer_is_refused(write_case, case_id: str, word: str) -> None:
+    path = write_case(replace=(("id: case-17", f"id: {case_id}"),))
+    (report,) = document_errors(path)
+    assert report.field == "id"
+    assert report.line == 1
+    assert f"'{word}'" in report.message
+
+
+def test_neutral_id_is_accepted(write_case) -> None:
+    path = write_case(replace=(("id: case-17", "id: chest-unknown-17"),))
+    assert load_document(path).document.id == "chest-unknown-17"
+
+
+def test_an_id_naming_anatomy_or_the_series_is_accepted(tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(("id: chest-pe", "id: chest-pulmonary-3"),))
+    assert load_document(case).document.id == "chest-pulmonary-3"
