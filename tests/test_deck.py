@@ -564,3 +564,15 @@ def test_finding_citing_two_figures_shows_them_side_by_side(tmp_path: Path) -> N
         for picture in (left, right):
             assert picture.box.x >= slide.panel.x
             assert picture.box.x + picture.box.width <= slide.panel.x + slide.panel.width + 1e-6
+
+
+def test_nine_authors_with_degrees_fit_the_property_limit(tmp_path: Path) -> None:
+    """Issue 8: python-pptx refuses core properties over 255 characters."""
+    authors = "".join(f"  - name: Author{i} Longsurname-Doublebarrel{i}\n"
+                      f"    degrees: MD, PhD, FRCR\n" for i in range(9))
+    case = write_case_file(tmp_path, (("  - name: Ana Lima\n    degrees: MD\n", authors),))
+    assert main(["build", str(case), "--out", str(tmp_path / "out"), "--only", "slides"]) == 0
+    author = Presentation(tmp_path / "out" / "slides" / "case-17.pptx").core_properties.author
+    assert len(author) <= 255
+    assert author.startswith("Author0 Longsurname-Doublebarrel0, MD, PhD, FRCR; Author1")
+    assert author.endswith("FRCR et al.")

@@ -226,6 +226,25 @@ def test_output_folder_and_case_folder_do_not_change_bytes(case: Path, pdf: byte
     assert _build(moved, tmp_path / "third").read_bytes() == pdf
 
 
+def test_the_default_date_and_its_explicit_value_give_the_same_bytes(
+        case: Path, pdf: bytes, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Issue 8: unset, the /ID differed from SOURCE_DATE_EPOCH=946684800 (the documented
+    default) while the stamps called the file up to date."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
+    assert _build(case, tmp_path / "explicit").read_bytes() == pdf
+
+
+def test_a_caption_longer_than_a_page_builds(tmp_path: Path) -> None:
+    """Issue 8: a 3,000-character caption raised reportlab's LayoutError; now it follows its
+    figure and breaks across pages, every word printed."""
+    words = " ".join(f"w{i}" for i in range(700))
+    case = write_case_file(tmp_path, (
+        ("caption: CT angiogram showing a systemic feeding artery from the aorta.",
+         f"caption: CT angiogram. {words}"),))
+    text = " ".join(p.extract_text() for p in PdfReader(_build(case, tmp_path / "out")).pages)
+    assert "w0" in text and "w699" in text
+
+
 def test_source_date_epoch_sets_the_dates(case: Path, pdf: bytes,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC

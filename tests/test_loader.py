@@ -157,3 +157,40 @@ def test_case_error_text_lists_every_report(write_case) -> None:
     lines = str(caught.value).splitlines()
     assert lines == [str(r) for r in caught.value.reports]
     assert len(lines) == 2
+
+
+# -- inputs that once gave tracebacks (issue 8) ------------------------------------------------
+
+
+def test_an_escaped_control_character_is_refused_with_its_field(write_case) -> None:
+    path = write_case(replace=(("    alt: Frontal chest radiograph.",
+                                '    alt: "Frontal chest \\x1c radiograph."'),))
+    report = only(problems(path), "figures[cxr].alt")
+    assert report.line == line_of(path, "Frontal chest \\x1c")
+    assert "control character U+001C" in report.message
+
+
+def test_a_raw_control_character_is_refused_at_its_line_and_column(write_case) -> None:
+    path = write_case(replace=(("    alt: Frontal chest radiograph.",
+                                "    alt: Frontal \x1c chest radiograph."),))
+    (report,) = problems(path)
+    lines = path.read_text(encoding="utf-8").split("\n")  # splitlines() breaks at U+001C too
+    assert report.line == next(n for n, line in enumerate(lines, 1) if "\x1c" in line)
+    assert "control character U+001C at column 18" in report.message
+
+
+def test_values_nested_hundreds_deep_are_an_error_not_a_crash(write_case) -> None:
+    for depth in (30, 500):
+        path = write_case(replace=(("title: Pulmonary sequestration",
+                                    "title: " + "[" * depth + "x" + "]" * depth),))
+        reports = problems(path)
+        assert any("nested more than 20 levels deep" in r.message and r.line == 4
+                   for r in reports), [str(r) for r in reports]
+
+
+def test_an_unquoted_colon_says_to_quote_the_text(write_case) -> None:
+    path = write_case(replace=(("    alt: Axial CT angiogram.", "    alt: Axial CT: angiogram."),))
+    (report,) = problems(path)
+    assert report.line == line_of(path, "Axial CT: angiogram")
+    assert "must be quoted" in report.message
+    assert 'caption: "Axial CT: a mass"' in report.message

@@ -12,12 +12,12 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .answers import answer_key, public_field_problems
 from .csljson import item_line
+from .dates import build_timestamp
 from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report, UserError
 from .figures import FigureImages, ImageProblem, SourceImage
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     Publication = Document | ConferenceDocument  # what one output is made from
 
 OUTPUT_KINDS = ("handout", "slides")  # what --only accepts
-INVARIANT_EPOCH = 946684800  # 2000-01-01, reportlab's own invariant date
 
 
 @dataclass(frozen=True)
@@ -162,15 +161,6 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_timestamp() -> datetime:
-    """The time written into outputs: SOURCE_DATE_EPOCH when set, else a fixed date, so the
-    same input always gives the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch and not epoch.isdigit():
-        raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")
-    return datetime.fromtimestamp(int(epoch) if epoch else INVARIANT_EPOCH, tz=UTC)
-
-
 def cache_dir(out_dir: Path) -> Path:
     """Prepared images live beside the outputs they were made for."""
     return out_dir / ".cache"
@@ -214,10 +204,8 @@ def renderer(
     def handout(publication: Publication) -> RenderedFile:
         from .handout import render_handout, render_packet
 
-        if isinstance(publication, ConferenceDocument):
-            data = render_packet(publication, images, paper, unknown)
-        else:
-            data = render_handout(publication, images, paper, unknown)
+        render = render_packet if isinstance(publication, ConferenceDocument) else render_handout
+        data = render(publication, images, paper, unknown, build_timestamp())  # type: ignore[arg-type]
         return RenderedFile(data)
 
     def slides(publication: Publication) -> RenderedFile:

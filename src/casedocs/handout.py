@@ -7,9 +7,12 @@ input (reportlab's invariant mode, which honours SOURCE_DATE_EPOCH).
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
@@ -42,6 +45,7 @@ from . import __version__, wording
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from .citations import long_date
 from .conference import ConferenceDocument
+from .dates import build_timestamp
 from .document import DocBlock, DocFigure, DocList, Document, Spans
 from .figures import FigureImages, PreparedImage, SourceImage
 from .fonts import FontFamily, find_family
@@ -73,7 +77,11 @@ class PdfInfo:
 
 
 def render_handout(
-    document: Document, images: FigureImages, paper: str = "letter", unknown: bool = False
+    document: Document,
+    images: FigureImages,
+    paper: str = "letter",
+    unknown: bool = False,
+    timestamp: datetime | None = None,
 ) -> bytes:
     """The case handout, or (`unknown`) the pre-conference worksheet, as PDF bytes."""
     if unknown:
@@ -97,6 +105,7 @@ def render_handout(
         lambda width, height: _Story(document, images, width, height, unknown).flowables(),
         info,
         paper,
+        timestamp,
     )
 
 
@@ -105,6 +114,7 @@ def render_packet(
     images: FigureImages,
     paper: str = "letter",
     unknown: bool = False,
+    timestamp: datetime | None = None,
 ) -> bytes:
     """A conference's cases in one PDF: cover, contents, each case from a new page (a
     right-hand one when duplex), page numbers running through, and an outline."""
@@ -124,13 +134,14 @@ def render_packet(
             flowables += _Story(document, images, width, height, unknown).flowables()
         return flowables
 
-    return _build_pdf(story, info, paper, contents=True)
+    return _build_pdf(story, info, paper, timestamp, contents=True)
 
 
 def _build_pdf(
     make_story: Callable[[float, float], list[Flowable]],
     info: PdfInfo,
     paper: str,
+    timestamp: datetime | None,
     contents: bool = False,
 ) -> bytes:
     _register_fonts(find_family())
@@ -167,11 +178,28 @@ def _build_pdf(
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story = make_story(frame.width, frame.height)
     canvas = _footer_canvas(info.footer)
-    if contents:  # page numbers in the contents need a second pass
-        template.multiBuild(story, canvasmaker=canvas)
-    else:
-        template.build(story, canvasmaker=canvas)
+    with _source_date(timestamp or build_timestamp()):
+        if contents:  # page numbers in the contents need a second pass
+            template.multiBuild(story, canvasmaker=canvas)
+        else:
+            template.build(story, canvasmaker=canvas)
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _source_date(timestamp: datetime) -> Iterator[None]:
+    """reportlab dates the file, and seeds its /ID, from SOURCE_DATE_EPOCH (read as an int
+    when set, else its invariant date as a float): always set it, so the same time gives the
+    same bytes however it was chosen."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(timestamp.timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 class _Template(BaseDocTemplate):
@@ -400,6 +428,7 @@ class _Story:
         # The worksheet keeps figures smaller: it has to leave room to write.
         share = WORKSHEET_FIGURE_HEIGHT_SHARE if unknown else MAX_FIGURE_HEIGHT_SHARE
         self.max_figure_height = height * share
+        self.frame_height = height
         self.unknown = unknown
 
     def flowables(self) -> list[Flowable]:
@@ -546,18 +575,29 @@ class _Story:
                 rows[-1].append(figure)
             else:
                 rows.append([figure])
-        return [self._figure_row(row) for row in rows]
+        return [flowable for row in rows for flowable in self._figure_row(row)]
 
-    def _figure_row(self, row: list[DocFigure]) -> Flowable:
+    def _figure_row(self, row: list[DocFigure]) -> list[Flowable]:
+        """The figures side by side with their captions below, kept together; a caption too
+        long for one page with its figure follows it as text that may break across pages."""
         cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
         images = [self._image(figure, cell_width) for figure in row]
         if len(row) == 1:  # a lone figure's caption is as wide as the image, within reason
             cell_width = max(images[0].drawWidth, MIN_CAPTION_WIDTH_SHARE * self.width)
         captions = [self._caption(figure) for figure in row]
+        tallest = max(
+            sum(part.wrap(cell_width, self.frame_height)[1] for part in caption)
+            for caption in captions
+        )
+        if max(image.drawHeight for image in images) + tallest > self.frame_height * 0.9:
+            return [_Float([self._figure_table([images], cell_width), *sum(captions, [])])]
+        return [_Float([self._figure_table([images, captions], cell_width)])]
+
+    def _figure_table(self, rows: list[list], cell_width: float) -> Table:
         table = Table(
-            [images, captions],
+            rows,
             # The gap between figures is the left padding of every column but the first.
-            colWidths=[cell_width + (FIGURE_GAP if i else 0) for i in range(len(row))],
+            colWidths=[cell_width + (FIGURE_GAP if i else 0) for i in range(len(rows[0]))],
             hAlign="CENTER",
             spaceBefore=6,
             spaceAfter=10,
@@ -577,7 +617,7 @@ class _Story:
                 ]
             )
         )
-        return _Float([table])
+        return table
 
     def _image(self, figure: DocFigure, max_width: float) -> _FigureImage:
         source = figure.source

@@ -21,6 +21,7 @@ from .errors import CaseError, FieldPath, Problem, Report, file_error
 from .model import Case, Reference, model_fields_at
 
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
+MAX_DEPTH = 20  # a case nests four levels (figures, annotations, points); more is a mistake
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,9 @@ def read_yaml(path: Path) -> tuple[SourceMap, list[Report]]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise _yaml_syntax_error(shown, error) from None
+        raise _yaml_syntax_error(shown, text, error) from None
+    except RecursionError:
+        raise file_error(shown, _TOO_DEEP, _deepest_line(text)) from None
     if root is None:
         raise file_error(shown, "the file is empty")
     builder = _DataBuilder(shown, _alias_lines(text))
@@ -146,14 +149,50 @@ def _read_text(path: Path, shown: str) -> str:
         ) from None
 
 
-def _yaml_syntax_error(shown: str, error: yaml.YAMLError) -> CaseError:
+_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep; a case file needs a few"
+
+
+def _yaml_syntax_error(shown: str, text: str, error: yaml.YAMLError) -> CaseError:
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = (
+            f"the control character U+{error.character:04X} at column {column} is not "
+            "allowed in a case file; remove it"
+        )
+        return file_error(shown, message, line)
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     if mark is None:
         return file_error(shown, f"YAML syntax error: {problem}")
-    return file_error(
-        shown, f"YAML syntax error at column {mark.column + 1}: {problem}", mark.line + 1
+    message = f"YAML syntax error at column {mark.column + 1}: {problem}"
+    if _is_unquoted_colon(error, text, mark):
+        message += (
+            "; a text with ': ' in it must be quoted, e.g. caption: \"Axial CT: a mass\", "
+            "or written as a block (caption: >-, then the text indented on the next line)"
+        )
+    return file_error(shown, message, mark.line + 1)
+
+
+def _is_unquoted_colon(error: yaml.YAMLError, text: str, mark: yaml.Mark) -> bool:
+    """PyYAML's "mapping values are not allowed here": a second ': ' on a plain text line."""
+    lines = text.split("\n")  # not splitlines(): it also breaks at U+001C and the like
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    value = line.split(": ", 1)[1] if ": " in line else ""
+    return "mapping values are not allowed" in str(getattr(error, "problem", "")) and (
+        ": " in value or value.endswith(":")
     )
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets first nest too deeply (quoted text is not skipped: rough)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_DEPTH:
+                return number
+    return 1
 
 
 class _DataBuilder:
@@ -168,6 +207,10 @@ class _DataBuilder:
         self._scalars = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        if len(path) > MAX_DEPTH:
+            if not any(p.message == _TOO_DEEP for p in self.problems):
+                self._problem(node, path[:2], _TOO_DEEP)
+            return None
         if id(node) in self._seen:
             line = next(self.alias_lines, node.start_mark.line + 1)
             label = field_label(None, path)

@@ -8,6 +8,7 @@ forbids unknown keys, and scalar fields are strict (YAML 1.1 turns `no` into Fal
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 import unicodedata
 from datetime import date
@@ -37,8 +38,19 @@ SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CITE_KEY_PATTERN = r"[A-Za-z0-9_]+(?:[:.\-][A-Za-z0-9_]+)*"  # Zotero / Better BibTeX keys
 
 
+# XML 1.0, and so every PPTX, forbids these; reportlab would draw them as boxes.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _composed(text: str) -> str:
-    """NFC: "é" typed as e + combining accent prints (and is matched) as one character."""
+    """NFC ("é" typed as e + combining accent prints, and is matched, as one character), and
+    no control characters."""
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X} (at character "
+            f"{bad.start() + 1}), which no handout or deck can hold; remove it"
+        )
     return unicodedata.normalize("NFC", text)
 
 

@@ -284,9 +284,9 @@ def _set_properties(
 ) -> None:
     """Every core property set by us; none names the answer (the deck opens on the unknown)."""
     core = presentation.core_properties
-    core.title = properties.title
+    core.title = _fitted_property(properties.title)
     core.subject = "Unknown case conference"
-    core.author = properties.author or "casedocs"
+    core.author = _fitted_property(properties.author or "casedocs")
     core.last_modified_by = "casedocs"
     core.keywords = ""
     core.comments = ""
@@ -297,6 +297,18 @@ def _set_properties(
     core.version = ""
     core.revision = 1
     core.created = core.modified = core.last_printed = timestamp.replace(tzinfo=None)
+
+
+PROPERTY_LIMIT = 255  # python-pptx refuses longer core properties
+
+
+def _fitted_property(text: str) -> str:
+    """`text` within the limit, cut after a whole name ("A, MD; B, PhD; ...") or word."""
+    if len(text) <= PROPERTY_LIMIT:
+        return text
+    room = text[: PROPERTY_LIMIT - len(" et al.")]
+    cut = room.rfind("; ") if "; " in room else room.rfind(" ")
+    return (room[:cut] if cut > 0 else room).rstrip(";, ") + " et al."
 
 
 def _normalized_zip(data: bytes, timestamp: datetime, slides: int) -> bytes:
