@@ -8,8 +8,10 @@ leaves earlier outputs untouched and no temporary files behind.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from casedocs.build import (
     render_outputs,
     write_atomically,
 )
+from casedocs.cli import main
 from casedocs.errors import CaseError
 from casedocs.figures import FigureImages
 
@@ -190,3 +193,78 @@ def test_write_atomically_is_all_or_nothing_when_a_later_move_fails(
         write_atomically({first: b"new pdf", second: b"new pptx"})
     monkeypatch.undo()
     assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
+
+
+# -- nothing left behind (issue 8) ------------------------------------------------------------
+
+
+def _hidden(out: Path) -> list[str]:
+    return sorted(p.name for p in out.rglob(".*") if p.is_file())
+
+
+def test_a_refused_file_is_never_written_to_disk(write_case, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The leak check reads the finished bytes in memory, before any temporary file."""
+    from test_leaks import leaky_properties
+
+    written: list[str] = []
+    real_write = build._write_temporary
+
+    def spy(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
+        written.append(path.name)
+        return real_write(path, data, made, suffix)
+
+    monkeypatch.setattr(build, "_write_temporary", spy)
+    leaky_properties(monkeypatch)
+    out = tmp_path / "out"
+    assert main(["build", str(write_case()), "--out", str(out)]) == 1
+    assert written == []
+    assert not (out / "slides").exists() and not (out / "handouts").exists()
+
+
+def test_a_terminated_build_removes_its_temporary_files(write_case, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM (a killed `make`, a closed terminal) unwinds the build like Ctrl-C."""
+    real_write = build._write_temporary
+
+    def terminated_after_two(path: Path, data: bytes, made: list[Path],
+                             suffix: str = ".tmp") -> Path:
+        temporary = real_write(path, data, made, suffix)
+        if len(_hidden(tmp_path / "out")) >= 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return temporary
+
+    monkeypatch.setattr(build, "_write_temporary", terminated_after_two)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            main(["build", str(write_case()), "--out", str(tmp_path / "out")])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert [p for p in _hidden(tmp_path / "out") if not p.endswith(".json")] == []
+    assert not list((tmp_path / "out").glob("*/case-17*"))
+
+
+def test_a_build_sweeps_what_killed_builds_left(write_case, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stale = [out / "handouts" / ".case-17.pdf.ab12cd34.tmp",
+             out / "slides" / ".case-17-unknown.pptx.zz_9yx87.old",
+             out / ".cache" / ".tmp-k2j3h4g5"]
+    kept = [out / "handouts" / ".notes.txt", out / "handouts" / "case-17.pdf.bak"]
+    for path in stale + kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"leftover with Intralobar pulmonary sequestration")
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert main(["build", str(write_case()), "--out", str(out)]) == 0
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in kept)
+
+
+def test_a_temporary_file_newer_than_the_build_is_left_alone(tmp_path: Path) -> None:
+    """Another build running in the same folder may be writing it."""
+    fresh = tmp_path / "handouts" / ".case.pdf.abcdefgh.tmp"
+    fresh.parent.mkdir()
+    fresh.write_bytes(b"in progress")
+    assert build.sweep_temporaries([tmp_path / "handouts"], started=time.time() - 60) == []
+    assert fresh.exists()

@@ -293,7 +293,7 @@ def plant_in_written_files(monkeypatch: pytest.MonkeyPatch) -> None:
     finished temporary file back sees the leak."""
     original = casedocs.build._write_temporary
 
-    def write_temporary(path: Path, data: bytes, suffix: str = ".tmp") -> Path:
+    def write_temporary(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
         if suffix == ".tmp" and path.name.endswith("-unknown.pptx"):
             data = rewrite_part(data, "docProps/core.xml", lambda xml: xml.replace(
                 "</cp:coreProperties>",
@@ -304,7 +304,7 @@ def plant_in_written_files(monkeypatch: pytest.MonkeyPatch) -> None:
             buffer = io.BytesIO()
             writer.write(buffer)
             data = buffer.getvalue()
-        return original(path, data, suffix)
+        return original(path, data, made, suffix)
 
     monkeypatch.setattr(casedocs.build, "_write_temporary", write_temporary)
 

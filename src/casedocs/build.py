@@ -6,11 +6,13 @@ reportlab or python-pptx.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -179,6 +181,12 @@ def output_path(out_dir: Path, kind: str, publication_id: str) -> Path:
     return out_dir / folder / f"{publication_id}{suffix}"
 
 
+def output_folders(out_dir: Path) -> list[Path]:
+    """Every folder a build writes into: the outputs' and the cache."""
+    folders = {out_dir / folder for folder, _ in OUTPUT_FILES.values()}
+    return sorted(folders) + [cache_dir(out_dir)]
+
+
 def kinds_for(only: str | None) -> list[str]:
     """`--only handout` builds the handout and its unknown worksheet; likewise slides."""
     return [kind for kind in OUTPUT_FILES if only is None or kind.startswith(only)]
@@ -329,8 +337,10 @@ def _render_on_two_cores(
 
 
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:
-    """Move the outputs into place once the finished files pass their leak checks, then
-    record what each was made from."""
+    """Check every finished file for answers in memory, so a refused file never reaches the
+    disk; then write them all or none, and record what each was made from."""
+    for path, data in rendered.outputs.items():
+        _check_leaks(rendered, path, data)
     write_atomically(rendered.outputs, lambda path, data: _check_leaks(rendered, path, data))
     for path, stamp in rendered.stamps.items():
         record_stamp(stamp_dir(out_dir), path, stamp, rendered.outputs[path])
@@ -354,19 +364,24 @@ def stamp_dir(out_dir: Path) -> Path:
 def write_atomically(
     outputs: dict[Path, bytes], verify: Callable[[Path, bytes], None] | None = None
 ) -> None:
-    """Write each file to a temporary file beside it, let `verify` read each finished file
-    back, then move all into place: either every output is replaced, or (when a check or a
-    move fails) every earlier file is restored."""
+    """Write each file to a temporary file beside it and read it back, then move all into
+    place: either every output is replaced, or (when a file reads back other than it was
+    given, or a move fails) every earlier file is restored. `verify` judges a file that reads
+    back changed before the change is reported."""
+    made: list[Path] = []  # every temporary file, listed before it is written to
     temporaries: dict[Path, Path] = {}
     backups: dict[Path, Path] = {}
     replaced: list[Path] = []
     try:
         for path, data in outputs.items():
-            temporaries[path] = _write_temporary(path, data)
-            if verify is not None:
-                verify(path, temporaries[path].read_bytes())
+            temporaries[path] = _write_temporary(path, data, made)
+            written = temporaries[path].read_bytes()
+            if written != data:
+                if verify is not None:
+                    verify(path, written)
+                raise UserError(f"{path}: the file read back differs from what was written")
             if path.exists():
-                backups[path] = _write_temporary(path, path.read_bytes(), ".old")
+                backups[path] = _write_temporary(path, path.read_bytes(), made, ".old")
         try:
             for path, temporary in temporaries.items():
                 os.replace(temporary, path)
@@ -375,22 +390,36 @@ def write_atomically(
             _restore(replaced, backups)
             raise
     finally:
-        for leftover in [*temporaries.values(), *backups.values()]:
+        for leftover in made:
             leftover.unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, data: bytes, suffix: str = ".tmp") -> Path:
+TEMPORARY_NAME = re.compile(r"^\.(?:.+\.[A-Za-z0-9_]{8}\.(?:tmp|old)|tmp-[A-Za-z0-9_]{8})$")
+
+
+def sweep_temporaries(folders: Iterable[Path], started: float) -> list[Path]:
+    """Remove the temporary files (ours, by name) that builds which were killed left in
+    `folders`: only those older than this build, which may be writing its own."""
+    swept = []
+    for folder in folders:
+        for path in folder.glob(".*") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                if TEMPORARY_NAME.match(path.name) and path.stat().st_mtime < started:
+                    path.unlink()
+                    swept.append(path)
+    return swept
+
+
+def _write_temporary(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
+    """`data` in a new hidden file beside `path`, named in `made` before it is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    try:
-        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes files private; outputs are not
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    made.append(Path(name))
+    os.chmod(name, 0o666 & ~_umask())  # mkstemp makes files private; outputs are not
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
     return Path(name)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import time
 from pathlib import Path
 
 from .build import (
@@ -12,7 +14,9 @@ from .build import (
     cache_dir,
     kinds_for,
     load_document,
+    output_folders,
     render_outputs,
+    sweep_temporaries,
     write_rendered,
 )
 from .conference import ConferenceDocument, is_conference_file, load_conference
@@ -26,6 +30,8 @@ UNKNOWN_SUFFIX = "-unknown"
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # A terminated build unwinds like Ctrl-C, so its temporary files are removed.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         return args.run(args)
     except CaseError as error:
@@ -38,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # an output folder that cannot be written, a full disk
         print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return 1
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,6 +144,7 @@ def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
     publications = _load_all(args.cases, images)
     rendered = render_outputs(

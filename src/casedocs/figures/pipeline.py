@@ -193,9 +193,12 @@ class FigureImages:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, self.cache_dir / name)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, self.cache_dir / name)
+        finally:  # a build killed here leaves nothing; the next build sweeps what a kill -9 left
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _refuse_unreviewed(risk: str | None, figure: Figure) -> None:
