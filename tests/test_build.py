@@ -268,3 +268,47 @@ def test_a_temporary_file_newer_than_the_build_is_left_alone(tmp_path: Path) -> 
     fresh.write_bytes(b"in progress")
     assert build.sweep_temporaries([tmp_path / "handouts"], started=time.time() - 60) == []
     assert fresh.exists()
+
+
+# -- every problem of a file in one run (issue 8) -----------------------------------------------
+
+
+def test_schema_errors_come_with_the_reference_and_figure_errors(write_case) -> None:
+    """A misspelled key used to hide the citation and figure reference errors of the file."""
+    case = write_case(replace=(
+        ("institution: Teaching Hospital", "instituton: Teaching Hospital"),
+        ("(@fig-cta) [@smith2019]", "(@fig-cat) [@smith2091]"),
+        ("    year: 2020", "    year: twenty"),
+    ))
+    with pytest.raises(CaseError) as caught:
+        load_document(case)
+    messages = {r.field: r.message for r in caught.value.reports}
+    assert "did you mean 'institution'" in messages["instituton"]
+    assert "expected a whole number" in messages["references[jones2020].year"]
+    found = messages["findings[1].text"]
+    assert "no figure with id 'cat'" in found or "no reference with id 'smith2091'" in found
+    texts = [str(r) for r in caught.value.reports]
+    assert any("(did you mean 'cta'?)" in t for t in texts), texts
+    assert any("(did you mean 'smith2019'?)" in t for t in texts), texts
+
+
+def test_a_broken_figure_entry_does_not_hide_the_others(write_case, case_dir: Path) -> None:
+    case = write_case(replace=(
+        ("    caption: Frontal radiograph with a left lower lobe opacity.\n", ""),
+        ("    alt: Axial CT angiogram.", "    alt: Axial CT angiogram.\n    window: lungs"),
+        ("figures: [cta]", "figures: [cat]"),
+    ))
+    (case_dir / "images" / "cta.png").write_bytes(b"not an image")
+    with pytest.raises(CaseError) as caught:
+        load_document(case)
+    fields = sorted(r.field for r in caught.value.reports)
+    assert fields == ["figures[cta].file", "figures[cta].window", "figures[cxr].caption",
+                      "findings[1].figures[0]"], [str(r) for r in caught.value.reports]
+
+
+def test_a_misspelled_figure_id_gets_a_suggestion(write_case) -> None:
+    case = write_case(replace=(("(@fig-cta)", "(@fig-ctaa)"),))
+    with pytest.raises(CaseError) as caught:
+        load_document(case)
+    (report,) = caught.value.reports
+    assert "no figure with id 'ctaa' (@fig-ctaa) (did you mean 'cta'?)" in report.message

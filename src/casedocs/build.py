@@ -24,7 +24,7 @@ from .document import Document, build_document, check_references
 from .errors import CaseError, Problem, Report, UserError
 from .figures import FigureImages, ImageProblem, SourceImage
 from .fonts import find_family, font_fingerprint, missing_glyphs
-from .loader import LoadedCase, SourceMap, display_path, load_case
+from .loader import LoadedCase, SourceMap, display_path, read_case
 from .model import Figure, check_case
 from .stamps import Stamp, current_stamp, record_stamp, stamp_key
 from .workers import run_both
@@ -44,21 +44,24 @@ class LoadedDocument:
 
 
 def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocument:
-    """Validate one case completely (model, cross-references, images) or raise CaseError."""
-    loaded = load_case(path)
-    sources, problems = _inspect_images(loaded, images or FigureImages())
+    """Validate one case completely (model, cross-references, images) or raise CaseError
+    naming every problem: those the schema finds and, past them, all the others."""
+    images = images or FigureImages()
+    loaded, reports = read_case(path)
+    if loaded is None:
+        raise CaseError(sorted(reports, key=lambda report: report.line or 0))
+    sources, problems = _inspect_images(loaded, images)
     answers = answer_key(loaded.case)
     problems += check_case(loaded.case) + check_references(loaded.case)
     problems += public_field_problems(loaded.case, answers)
     problems += _glyph_problems(loaded.source.data, ())
-    reports = [loaded.source.report(p) for p in problems] + _file_glyph_reports(loaded)
+    logo, logo_reports = inspect_logo(loaded.case.logo, images, loaded.source)
+    reports += [loaded.source.report(p) for p in problems if loaded.readable(p.path)]
+    reports += _file_glyph_reports(loaded) + logo_reports
     errors = [r for r in reports if not r.warning]
     if errors:
         raise CaseError(sorted(errors, key=lambda report: report.line or 0))
     document = build_document(loaded.case, sources, answers)
-    logo, logo_problems = inspect_logo(loaded.case.logo, images or FigureImages(), loaded.source)
-    if logo_problems:
-        raise CaseError(logo_problems)
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
     inputs += [logo.digest] if logo else []
     inputs += [file_digest(p) for p in (loaded.case.references_file, loaded.case.template) if p]
@@ -102,6 +105,8 @@ def _inspect_images(
     problems: list[Problem] = []
     for i, figure in enumerate(loaded.case.figures):
         path = ("figures", i, "file")
+        if not loaded.readable(path):
+            continue
         origin = loaded.source.report(Problem(("figures", i), ""))
         try:
             sources[figure.id] = images.inspect(figure, origin)

@@ -147,6 +147,7 @@ def _build(args: argparse.Namespace) -> int:
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
     publications = _load_all(args.cases, images)
+    images.keep_probes()
     rendered = render_outputs(
         publications, kinds_for(args.only), args.out, images, args.paper, args.template
     )

@@ -7,7 +7,6 @@ deck cannot disagree).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from .answers import AnswerKey, answer_key
 from .citations import VANCOUVER, citation_marker, format_reference
-from .errors import FieldPath, Problem
+from .errors import FieldPath, Problem, did_you_mean
 from .figures import SourceImage
 from .inline import (
     Citation,
@@ -268,7 +267,8 @@ def _check_figure_refs(blocks: list[_Block], numbers: dict[str, int]) -> list[Pr
                     problems.append(
                         Problem(
                             block.path,
-                            f"no figure with id '{figure_id}' (@fig-{figure_id})",
+                            f"no figure with id '{figure_id}' (@fig-{figure_id})"
+                            + did_you_mean(figure_id, numbers),
                             needle=ref.source,
                         )
                     )
@@ -302,7 +302,7 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
                         Problem(
                             block.path,
                             f"no reference with id '{work.id}' ([@{work.id}])"
-                            + _did_you_mean(work.id, known),
+                            + did_you_mean(work.id, known),
                             needle=ref.source,
                         )
                     )
@@ -320,11 +320,6 @@ def _number_citations(case: Case, blocks: list[_Block]) -> tuple[dict[str, int],
             )
             numbers[reference.id] = len(numbers) + 1
     return numbers, problems
-
-
-def _did_you_mean(key: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _placements(

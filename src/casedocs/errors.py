@@ -7,6 +7,8 @@ never needs to know about YAML.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 FieldPath = tuple[str | int, ...]
@@ -57,3 +59,9 @@ class CaseError(Exception):
 def file_error(file: str, message: str, line: int | None = None) -> CaseError:
     """A single problem that belongs to a whole file (unreadable, not YAML, ...)."""
     return CaseError([Report(file=file, line=line, field="", message=message)])
+
+
+def did_you_mean(word: str, known: Iterable[str], otherwise: str = "") -> str:
+    """" (did you mean 'x'?)" for the known word closest to a misspelt one, else `otherwise`."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else otherwise

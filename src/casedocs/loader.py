@@ -8,7 +8,6 @@ are translated through the map into `file:line: field: message` reports.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .csljson import item_line, read_csl_json
-from .errors import CaseError, FieldPath, Problem, Report, file_error
+from .errors import CaseError, FieldPath, Problem, Report, did_you_mean, file_error
 from .model import Case, Reference, model_fields_at
+from .salvage import is_set_aside, salvage
 
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
 MAX_DEPTH = 20  # a case nests four levels (figures, annotations, points); more is a mistake
@@ -82,6 +82,11 @@ def field_label(data: Any, path: FieldPath) -> str:
 class LoadedCase:
     case: Case
     source: SourceMap
+    set_aside: frozenset[FieldPath] = frozenset()  # unreadable parts, their problems reported
+
+    def readable(self, path: FieldPath) -> bool:
+        """Whether the value at `path` was read as written (not set aside after an error)."""
+        return not is_set_aside(path, self.set_aside)
 
 
 def _node_line(node: yaml.Node) -> int:
@@ -261,19 +266,31 @@ class _DataBuilder:
 
 def load_case(path: Path) -> LoadedCase:
     """Read and validate one case file, or raise CaseError listing every problem in it."""
+    loaded, problems = read_case(path)
+    if problems or loaded is None:
+        raise CaseError(sorted(problems, key=lambda report: report.line or 0))
+    return loaded
+
+
+def read_case(path: Path) -> tuple[LoadedCase | None, list[Report]]:
+    """A case file validated, with its problems. When the schema refuses part of it, the case
+    is read past those parts (see salvage.py) so that the rest can be checked too; the case
+    is None only when that fails as well."""
     source, problems = read_yaml(path)
     if not isinstance(source.data, dict):
         raise file_error(source.file, "a case file must be a mapping of keys (id:, title:, ...)", 1)
+    context = {"base_dir": path.resolve().parent}
+    set_aside: frozenset[FieldPath] = frozenset()
     try:
-        case = Case.model_validate(source.data, context={"base_dir": path.resolve().parent})
+        case: Case | None = Case.model_validate(source.data, context=context)
     except ValidationError as error:
         problems += [source.report(p) for p in translate_errors(error, Case)]
-    else:
-        case, file_problems = _with_file_references(case)
-        problems += file_problems
-    if problems:
-        raise CaseError(sorted(problems, key=lambda report: report.line or 0))
-    return LoadedCase(case=case, source=source)
+        salvaged, set_aside = salvage(Case, source.data, error, context, str(path.resolve()))
+        case = salvaged if isinstance(salvaged, Case) else None
+    if case is None:
+        return None, problems
+    case, file_problems = _with_file_references(case)
+    return LoadedCase(case, source, set_aside), problems + file_problems
 
 
 def _with_file_references(case: Case) -> tuple[Case, list[Report]]:
@@ -362,6 +379,5 @@ _LIMITS = {
 
 
 def _unknown_key_message(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+    hint = did_you_mean(key, known, otherwise=f" (known keys: {', '.join(known)})")
     return f"unknown key '{key}'{hint}"

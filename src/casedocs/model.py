@@ -7,7 +7,6 @@ forbids unknown keys, and scalar fields are strict (YAML 1.1 turns `no` into Fal
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 import unicodedata
@@ -31,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Problem
+from .errors import Problem, did_you_mean
 
 Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -350,8 +349,7 @@ def check_roles(layouts: dict[str, str]) -> dict[str, str]:
     """`layouts:` keys must be slide roles."""
     for role in layouts:
         if role not in SLIDE_ROLES:
-            close = difflib.get_close_matches(role, SLIDE_ROLES, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(role, SLIDE_ROLES)
             raise ValueError(f"unknown slide role '{role}'{hint}; roles: {', '.join(SLIDE_ROLES)}")
     return layouts
 
@@ -364,8 +362,11 @@ def check_case(case: Case) -> list[Problem]:
     for i, finding in enumerate(case.findings):
         for j, figure_id in enumerate(finding.figures):
             if figure_id not in known:
+                hint = did_you_mean(figure_id, known)
                 problems.append(
-                    Problem(("findings", i, "figures", j), f"no figure with id '{figure_id}'")
+                    Problem(
+                        ("findings", i, "figures", j), f"no figure with id '{figure_id}'{hint}"
+                    )
                 )
     return problems
 

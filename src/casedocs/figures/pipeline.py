@@ -101,6 +101,7 @@ class FigureImages:
         self.warnings: list[Report] = []
         self._display: dict[str, Image.Image] = {}
         self._warned: dict[tuple[str, str, str], tuple[float, Report]] = {}
+        self._probes: dict[str, bytes] = {}  # kept in memory until the inputs all load
 
     def inspect(self, figure: Figure, origin: Report) -> SourceImage:
         """Check a figure's source (raise ImageProblem) and learn its size after cropping."""
@@ -116,7 +117,7 @@ class FigureImages:
             _refuse_unreviewed(risk, figure)
             display = self._display_image(source)
             probe = {"width": display.width, "height": display.height, "risk": risk}
-            self._store(f"{probe_name}.json", json.dumps(probe).encode())
+            self._probes[f"{probe_name}.json"] = json.dumps(probe).encode()
         _refuse_unreviewed(probe["risk"], figure)
         return replace(source, width=probe["width"], height=probe["height"])
 
@@ -130,6 +131,7 @@ class FigureImages:
     ) -> PreparedImage:
         """The image for a box of `box_width` x `box_height` nominal pixels (a 1920 x 1080
         screen, or 150 dpi paper), carrying up to `oversample` times as many pixels."""
+        self.keep_probes()  # preparing means the inputs loaded
         self._check_enlargement(source, box_width, box_height, medium)
         scale = min(
             box_width * oversample / source.width, box_height * oversample / source.height, 1.0
@@ -176,7 +178,16 @@ class FigureImages:
             self._warned[key] = (factor, warning)
             self.warnings.append(warning)
 
+    def keep_probes(self) -> None:
+        """Cache what inspecting the sources learnt, once every input has loaded: a build
+        refused for a bad case writes nothing, not even to the cache."""
+        for name, data in self._probes.items():
+            self._store(name, data)
+        self._probes.clear()
+
     def _cached(self, name: str) -> bytes | None:
+        if name in self._probes:
+            return self._probes[name]
         if self.cache_dir is None:
             return None
         try:
