@@ -576,3 +576,28 @@ def test_nine_authors_with_degrees_fit_the_property_limit(tmp_path: Path) -> Non
     assert len(author) <= 255
     assert author.startswith("Author0 Longsurname-Doublebarrel0, MD, PhD, FRCR; Author1")
     assert author.endswith("FRCR et al.")
+
+
+def test_pagination_work_grows_linearly_with_a_fields_length(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 8: a 100 KB history took 53 s, growing with the square of its length. Counted in
+    word measurements, not seconds: five times the text may cost about five times the work."""
+    calls = {"count": 0}
+    real_width = TextMeasure._word_width
+
+    def counted(self, word, size):  # noqa: ANN001, ANN202
+        calls["count"] += 1
+        return real_width(self, word, size)
+
+    monkeypatch.setattr(TextMeasure, "_word_width", counted)
+    sentence = "The patient reported intermittent dyspnoea on exertion over several years. "
+    work = []
+    for repeats in (40, 200):
+        folder = tmp_path / str(repeats)
+        case = write_case_file(folder, (("history: A 19-year-old with recurrent left lower "
+                                         "lobe pneumonia.", "history: " + sentence * repeats),))
+        document = load_document(case).document
+        calls["count"] = 0
+        plan_deck(document, FigureImages())
+        work.append(calls["count"])
+    assert work[1] < 6 * work[0], work

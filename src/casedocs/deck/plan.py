@@ -7,6 +7,7 @@ instead of overflowing or shrinking.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -18,7 +19,7 @@ from ..conference import ConferenceDocument
 from ..document import DocBlock, DocFigure, DocList, Document, Spans, plain
 from ..figures import FigureImages, PreparedImage, SourceImage
 from ..inline import Span
-from .textfit import LINE_SPACING, TextMeasure, Word, spans_of
+from .textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
@@ -425,17 +426,20 @@ class _Planner:
         self, paras: list[TextPara], box: Box, max_lines: int = MAX_BODY_LINES
     ) -> list[list[TextPara]]:
         """Fill slides in order; an item that alone does not fit is split between lines,
-        after a sentence where one ends on the slide."""
+        after a sentence where one ends on the slide. Each paragraph is cut into words once
+        and wrapped only as far as a slide reaches, so time grows with the text's length."""
         capacity = (box.height - 2 * INSET_Y) * 72
         pages: list[list[TextPara]] = [[]]
         used, lines_used = 0.0, 0
-        queue = list(paras)
+        queue = deque(_Pending(para, words_of(para.spans)) for para in paras)
         while queue:
-            para = queue.pop(0)
-            lines = self._lines(para, box)
+            pending = queue.popleft()
+            para = pending.para
+            reach = max(max_lines + ORPHAN_LINES, int(capacity // (para.size * LINE_SPACING)))
+            lines = self._wrapped(pending, box, reach)
             height = len(lines) * para.size * LINE_SPACING + para.space_after
             if para.keep_with_next and queue and pages[-1]:
-                follower = queue[0]
+                follower = queue[0].para
                 follower_lines = len(self._lines(follower, box))
                 both = height + follower_lines * follower.size * LINE_SPACING + follower.space_after
                 if used + both > capacity or lines_used + len(lines) + follower_lines > max_lines:
@@ -445,7 +449,7 @@ class _Planner:
             if used + height <= capacity and lines_used + len(lines) <= max_lines + (
                 ORPHAN_LINES if len(lines) > ORPHAN_LINES else 0
             ):
-                pages[-1].append(para)
+                pages[-1].append(pending.placed())
                 used, lines_used = used + height, lines_used + len(lines)
                 continue
             room = min(
@@ -456,24 +460,29 @@ class _Planner:
             if pages[-1] and (fits_alone or room < 2):
                 pages.append([])
                 used, lines_used = 0.0, 0
-                queue.insert(0, para)
+                queue.appendleft(pending)
                 continue
-            words = [word for line in lines for word in line]
             cut = _sentence_cut(lines, max(room, 1))
-            head = replace(para, spans=spans_of(words[:cut]))
+            head = replace(para, spans=spans_of(pending.words[:cut]))
             if pages[-1] and len(self._lines(head, box)) > room:  # a long word's extra line
                 pages.append([])
                 used, lines_used = 0.0, 0
-                queue.insert(0, para)
+                queue.appendleft(pending)
                 continue
             pages[-1].append(head)
-            rest = spans_of(words[cut:])
-            indent = para.indent + (BULLET_INDENT if para.bullet else 0)
-            if rest:  # nothing left when only a long word's second line did not fit
-                queue.insert(0, replace(para, spans=rest, bullet=None, indent=indent))
+            if cut < len(pending.words):  # nothing left when a long word's end did not fit
+                indent = para.indent + (BULLET_INDENT if para.bullet else 0)
+                rest = replace(para, bullet=None, indent=indent)
+                queue.appendleft(_Pending(rest, pending.words[cut:], whole=False))
             pages.append([])
             used, lines_used = 0.0, 0
         return [page for page in pages if page]
+
+    def _wrapped(self, pending: _Pending, box: Box, reach: int) -> list[list[Word]]:
+        """The paragraph's lines, up to one past `reach` (enough to know it does not fit)."""
+        para = pending.para
+        width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
+        return self.measure.wrap_words(pending.words, para.size, width, reach + 1)
 
     def _lines(self, para: TextPara, box: Box) -> list[list[Word]]:
         width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
@@ -573,6 +582,18 @@ class _Planner:
 
     def _title(self, title: str) -> TextBox:
         return TextBox(self.geo.title, (self._title_para(title, False, self.geo.title),), "Title")
+
+
+@dataclass
+class _Pending:
+    """A paragraph, or what is left of it, waiting for a slide."""
+
+    para: TextPara
+    words: list[Word]
+    whole: bool = True  # the paragraph as written: placed as its own spans
+
+    def placed(self) -> TextPara:
+        return self.para if self.whole else replace(self.para, spans=spans_of(self.words))
 
 
 SENTENCE_ENDS = (".", "?", "!", ";", ":")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -67,9 +68,17 @@ class TextMeasure:
         Words joined without a space ("disease" and its superscript "1") break as one unit, as
         PowerPoint breaks them.
         """
+        return self.wrap_words(words_of(spans), size, width)
+
+    def wrap_words(
+        self, words: list[Word], size: float, width: float, max_lines: int | None = None
+    ) -> list[list[Word]]:
+        """`wrap` for words already cut; with `max_lines`, it stops after that many lines."""
         lines: list[list[Word]] = [[]]
         used = 0.0
-        for unit in _units(_words(spans)):
+        for unit in _units(words):
+            if max_lines is not None and len(lines) > max_lines:
+                return lines[:max_lines]
             if unit[0].text == "\n":
                 lines.append([])
                 used = 0.0
@@ -91,17 +100,16 @@ class TextMeasure:
         return self.width(word.text, size * scale, word.span.bold, word.span.italic)
 
 
-def _units(words: list[Word]) -> list[list[Word]]:
-    units: list[list[Word]] = []
+def _units(words: list[Word]) -> Iterator[list[Word]]:
+    """Runs of words glued together without a space: they break as one."""
+    unit: list[Word] = []
     for word in words:
-        glued = (
-            units and not units[-1][-1].space and units[-1][-1].text != "\n" and word.text != "\n"
-        )
-        if glued:
-            units[-1].append(word)
-        else:
-            units.append([word])
-    return units
+        if unit and (unit[-1].space or unit[-1].text == "\n" or word.text == "\n"):
+            yield unit
+            unit = []
+        unit.append(word)
+    if unit:
+        yield unit
 
 
 @cache
@@ -115,7 +123,7 @@ def _length(face: Path, text: str) -> float:
     return _load(face).getlength(text)
 
 
-def _words(spans: tuple[Span, ...]) -> list[Word]:
+def words_of(spans: tuple[Span, ...]) -> list[Word]:
     words: list[Word] = []
     for span in spans:
         if span.text == "\n":
@@ -131,14 +139,18 @@ def _words(spans: tuple[Span, ...]) -> list[Word]:
 
 
 def spans_of(words: list[Word]) -> tuple[Span, ...]:
-    """Words back into spans (for the part of a paragraph that goes on a given slide)."""
-    spans: list[Span] = []
+    """Words back into spans (for the part of a paragraph that goes on a given slide); words
+    of one style, whichever span they came from, make one span."""
+    runs: list[tuple[Span, list[str]]] = []
     for word in words:
-        text = word.text + word.space
-        if spans and replace(spans[-1], text="") == replace(word.span, text=""):
-            spans[-1] = replace(spans[-1], text=spans[-1].text + text)
-        else:
-            spans.append(replace(word.span, text=text))
+        if not runs or not _same_style(runs[-1][0], word.span):
+            runs.append((word.span, []))
+        runs[-1][1].append(word.text + word.space)
+    spans = [replace(span, text="".join(texts)) for span, texts in runs]
     if spans:
         spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
     return tuple(spans)
+
+
+def _same_style(first: Span, second: Span) -> bool:
+    return first is second or replace(first, text="") == replace(second, text="")
