@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CASES := $(wildcard content/*.yaml content/conferences/*.yaml)
+CASES := $(wildcard content/*.yaml content/conferences/*.yaml \
+                   content/examples/*.yaml content/examples/conferences/*.yaml)
 OUT ?= build
 
-.PHONY: handout slides all test lint bench illustrations clean
+.PHONY: handout slides all test lint bench illustrations example-images clean
 
 handout: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --only handout --out $(OUT)
@@ -29,6 +30,9 @@ bench: $(STAMP)
 
 illustrations: $(STAMP)
 	$(BIN)/python scripts/make_illustrations.py
+
+example-images: $(STAMP)
+	$(BIN)/python scripts/make_example_images.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

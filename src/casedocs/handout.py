@@ -218,7 +218,7 @@ class _Template(BaseDocTemplate):
         ):
             # Placed now, whatever room there is: a figure floats once. The flowable they go
             # before may have been moved here already; it may be moved on once more.
-            flowables[0].__dict__.pop("_postponed", None)
+            self._forget_postponement(flowables[0])
             flowables[0:0] = [KeepTogether(waiting._content) for waiting in self._floats]
             self._floats = []
         first = flowables[0]
@@ -237,6 +237,17 @@ class _Template(BaseDocTemplate):
             flowables[0:0] = [PageBreak(), *([_Blank(), PageBreak()] if blank else [])]
             return
         super().handle_flowable(flowables)
+
+    def _forget_postponement(self, flowable: Flowable) -> None:
+        """reportlab refuses a flowable postponed twice; ours may be, by floats placed before
+        it. In a multi-pass build reportlab also plans to remove the mark after the pass:
+        that plan goes too, or it fails on the missing mark."""
+        flowable.__dict__.pop("_postponed", None)
+        edits = getattr(getattr(self, "_multiBuildEdits", None), "__self__", None)
+        if isinstance(edits, list):
+            edits[:] = [
+                edit for edit in edits if edit[:3] != (delattr, flowable, "_postponed")
+            ]
 
     def _fits(self, flowable: Flowable) -> bool:
         frame = getattr(self, "frame", None)

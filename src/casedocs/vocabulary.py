@@ -165,7 +165,8 @@ central peripheral proper
 POSITION = """
 left right bilateral unilateral both midline central peripheral anterior posterior
 superior inferior medial lateral proximal distal cranial caudal cephalad ventral dorsal
-upper lower middle mid level levels region regional area side sides aspect
+upper lower middle mid level levels higher highest lowest region regional area side sides
+aspect
 ipsilateral contralateral deep superficial inner outer internal external
 """
 
