@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/leaks.py
 
 illustrations: $(STAMP)
 	$(BIN)/python scripts/make_illustrations.py

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.answers import AnswerKey, answer_key, caption_answer
+from casedocs.answers import AnswerKey, KeyBuilder, answer_key, caption_answer
 from casedocs.build import load_document
 from casedocs.cli import main
 from casedocs.loader import load_case
@@ -227,3 +227,33 @@ def test_neutral_id_is_accepted(write_case) -> None:
 def test_an_id_naming_anatomy_or_the_series_is_accepted(tmp_path: Path) -> None:
     case = write(tmp_path, edits=(("id: chest-pe", "id: chest-pulmonary-3"),))
     assert load_document(case).document.id == "chest-pulmonary-3"
+
+
+# -- false alarms found on cases written independently of the check --------------------------
+
+
+@pytest.mark.parametrize("public, answer", [
+    ("Axial CT at the level of the carina, mediastinal window",
+     "Contrast-enhanced CT at the level of the carina: symmetric hilar and subcarinal nodes."),
+    ("CT angiogram, axial, at the level of the pulmonary artery bifurcation",
+     "CT angiogram at the level of the pulmonary artery bifurcation: an intimal flap."),
+    ("Superior mesenteric arteriogram, completion run",
+     "Two microcoils were deployed; the completion run shows no further extravasation."),
+    ("Grey-scale image of the left spermatic cord, above the testis",
+     "Left testicular torsion with a whirlpool sign of the spermatic cord"),
+    ("Axial FLAIR MRI, higher level", "Axial FLAIR, higher level: more hyperintensity."),
+    ("Axial HRCT, lung window, upper zones", "Reticulonodular opacities in the upper zones."),
+])
+def test_levels_anatomy_and_timing_are_ordinary_words(public: str, answer: str) -> None:
+    builder = KeyBuilder()
+    builder.add("findings[0]", answer, phrases=True)
+    assert builder.key().leaks_in(public) == []
+
+
+def test_a_caption_opening_with_what_the_view_says_is_answer_after_the_colon() -> None:
+    caption = ("Left CC view, BB on the palpable area: an oval, circumscribed, equal-density "
+               "mass in the outer breast beneath the marker.")
+    assert caption_answer(caption, "Left CC view, BB marker on the palpable area") == (
+        "an oval, circumscribed, equal-density mass in the outer breast beneath the marker.")
+    assert caption_answer(caption, None) == caption  # "palpable" says something
+

@@ -158,40 +158,46 @@ def _quote(text: str, words: list[Word]) -> str:
 def answer_key(case: Case) -> AnswerKey:
     """The answer of one case, from its fields as written (citations and figure references
     dropped: generated text is never an answer)."""
-    collector = _Collector()
-    collector.whole("title", case.title, phrases=True)
-    collector.whole("diagnosis", _plain(case.diagnosis), phrases=True)
+    builder = KeyBuilder()
+    builder.add("title", case.title, phrases=True)
+    builder.add("diagnosis", _plain(case.diagnosis), phrases=True)
     for keyword in case.keywords:
-        collector.whole("keywords", _plain(keyword), phrases=True)
+        builder.add("keywords", _plain(keyword), phrases=True)
     for item in case.differential:
-        collector.whole("differential", _plain(item.name), phrases=True)
+        builder.add("differential", _plain(item.name), phrases=True)
         if item.note:
-            collector.whole("differential", _plain(item.note), phrases=True)
+            builder.add("differential", _plain(item.note), phrases=True)
     for i, finding in enumerate(case.findings):
-        collector.whole(f"findings[{i}]", _plain(finding.text), phrases=True)
+        builder.add(f"findings[{i}]", _plain(finding.text), phrases=True)
     for figure in case.figures:
         caption = caption_answer(_plain(figure.caption), figure.view)
-        collector.whole(f"figures[{figure.id}].caption", caption, phrases=True)
+        builder.add(f"figures[{figure.id}].caption", caption, phrases=True)
         for annotation in figure.annotations:
             if annotation.label:
-                collector.whole(f"figures[{figure.id}].annotations", annotation.label)
+                builder.add(f"figures[{figure.id}].annotations", annotation.label)
     for name, text in (("discussion", case.discussion), ("management", case.management)):
         for block_text in _block_texts(text):
-            collector.whole(name, block_text)
+            builder.add(name, block_text)
     for point in case.teaching_points:
-        collector.whole("teaching_points", _plain(point))
+        builder.add("teaching_points", _plain(point))
     for reference in case.references:
-        collector.whole(f"references[{reference.id}]", reference.title)
-    return AnswerKey(tuple(collector.units), tuple(collector.phrases), (_plain(case.history),))
+        builder.add(f"references[{reference.id}]", reference.title)
+    return builder.key(public=(_plain(case.history),))
 
 
-class _Collector:
+class KeyBuilder:
+    """Collects answer texts into an AnswerKey."""
+
     def __init__(self) -> None:
         self.units: list[Unit] = []
         self.phrases: list[tuple[tuple[str, str], str]] = []
 
-    def whole(self, answer_field: str, text: str, phrases: bool = False) -> None:
-        """`text` whole, and each of its sentences when it has several."""
+    def key(self, public: tuple[str, ...] = ()) -> AnswerKey:
+        return AnswerKey(tuple(self.units), tuple(self.phrases), public)
+
+    def add(self, answer_field: str, text: str, phrases: bool = False) -> None:
+        """`text` whole, each of its sentences when it has several, and (`phrases`) its
+        distinctive word pairs."""
         self._unit(answer_field, content_words(text), 1)
         sentences = split_sentences(text)
         if len(sentences) > 1:
@@ -212,10 +218,14 @@ class _Collector:
 
 def caption_answer(caption: str, view: str | None) -> str:
     """What a caption says beyond naming the image: after a "view:" opening that names
-    nothing distinctive ("Coronal reformat: the collection ..."), or after the figure's view
-    when the caption starts with it. "Frontal chest radiograph." says nothing beyond."""
+    nothing distinctive or nothing the view does not ("Coronal reformat: the collection ...",
+    "Left CC view, BB on the palpable area: a mass ..."), or after the figure's view when the
+    caption starts with it. "Frontal chest radiograph." says nothing beyond."""
     opening, colon, rest = caption.partition(":")
-    if colon and not any(word.distinctive for word in content_words(opening)):
+    view_words = {word.key for word in content_words(view or "")}
+    if colon and all(
+        not word.distinctive or word.key in view_words for word in content_words(opening)
+    ):
         return rest.strip()
     if view:
         view_keys = [word.key for word in content_words(view)]

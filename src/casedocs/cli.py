@@ -110,8 +110,8 @@ def _load_all(paths: list[Path], images: FigureImages) -> list[Publication]:
             print(warning, file=sys.stderr)
         loaded[path] = publication
     reports += _clashing_ids(loaded)
-    if reports:
-        raise CaseError(reports)
+    if reports:  # a case also listed in a conference would report its problems twice
+        raise CaseError(list(dict.fromkeys(reports)))
     return list(loaded.values())
 
 

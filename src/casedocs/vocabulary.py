@@ -65,7 +65,8 @@ transabdominal transvaginal endovaginal transrectal transperineal transthoracic
 transesophageal intercostal subcostal endoscopic endorectal intraoperative
 grayscale greyscale gray grey scale color colour power spectral waveform b mode m
 elastography shear wave harmonic cine clip still frame loop split screen dual
-close-up closeup detail zoomed zoom cropped crop inset
+close-up closeup detail zoomed zoom cropped crop inset bb marker markers skin scar
+completion final run runs pre-embolization post-embolization
 """
 
 SEQUENCES_AND_PHASES = """
@@ -158,8 +159,38 @@ ligament ligaments tendon tendons muscle muscles ankle foot feet calcaneus talus
 tarsal metatarsal metatarsals toe toes leg legs thigh calf arm arms limb limbs
 extremity extremities joint joints bone bones bony osseous marrow skeleton skeletal
 soft tissue tissues skin subcutaneous fat
-whole body trunk torso main branch branches segmental subsegmental lobar sublobar
-central peripheral proper
+lymph node nodes nodal whole body trunk torso main
+hippocampus hippocampal amygdala fornix septum pellucidum choroid plexus aqueduct monro
+magnum clivus tentorium falx vermis tonsil tonsils peduncle peduncles meatus apex cavernous
+meckel cribriform plate lamina papyracea turbinate turbinates ostiomeatal antrum
+pterygopalatine masticator parapharyngeal retropharyngeal vallecula epiglottis glottis
+glottic supraglottic subglottic vocal cord cords cricoid arytenoid piriform hyoid submental
+sublingual masseter temporalis sternocleidomastoid trapezius scalene brachial plexus inlet
+carina mainstem bronchiole bronchioles alveoli interstitium interstitial fissure fissures
+major minor azygoesophageal recess aortopulmonary paratracheal subcarinal prevascular
+retrocardiac retrosternal costophrenic cardiophrenic angle angles zone zones vein veins
+appendage interatrial interventricular myocardium myocardial endocardium mitral tricuspid
+pulmonic annulus valsalva lad circumflex rca brachiocephalic subclavian innominate mammary
+portal porta hepatis falciform caudate couinaud dome ampulla papilla cystic intrahepatic
+extrahepatic fundus pylorus pyloric curvature bulb treitz ileocecal flexure rectosigmoid
+mesorectum mesorectal presacral pouch douglas rectouterine morison paracolic gutter gutters
+subphrenic subhepatic perihepatic perisplenic sac perirenal pararenal space spaces gerota
+fascia psoas iliopsoas quadratus lumborum calyx calyces collecting ureteropelvic
+ureterovesical junction limb trigone transition vas deferens spermatic epididymal tunica
+albuginea vaginalis penis cavernosum myometrium junctional broad cul-de-sac
+glenoid labrum supraspinatus infraspinatus subscapularis teres biceps triceps deltoid bursa
+subacromial coracoid tuberosity shaft diaphysis diaphyseal metaphysis metaphyseal epiphysis
+epiphyseal physis physeal growth apophysis medullary periosteum trabecular cancellous
+subchondral articular cartilage synovium synovial capsule collateral acl pcl mcl lcl
+quadriceps hamstring gastrocnemius soleus achilles plantar navicular cuboid cuneiform
+sesamoid malleolus malleoli plateau plafond trochanter trochanteric intertrochanteric
+subtrochanteric ramus rami ischial crest wing endplate endplates neural thecal conus
+medullaris cauda equina root roots nucleus pulposus capitellum trochlea coronoid styloid
+triquetrum pisiform trapezium trapezoid capitate hamate tfcc tarsus metatarsus
+retroareolar subareolar pectoralis pectoral inframammary fold uoq uiq loq liq fn nipple
+bifurcation trifurcation origin confluence hiatus ostium ostia orifice lumen wall walls
+segment surface margin contour outline profile branch branches segmental subsegmental
+lobar sublobar central peripheral proper
 """
 
 POSITION = """

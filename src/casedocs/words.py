@@ -8,6 +8,7 @@ A sentence ends at ".", "?" or "!" followed by a space, except after an abbrevia
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from .vocabulary import ABBREVIATIONS, IMAGE_WORDS, STOP_WORDS
 
 _SENTENCE_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s)")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_CLAUSE_BREAK = re.compile(r"[.?!;:()\[\]|\n]")  # phrases do not run across these
+_CLAUSE_BREAK = re.compile(r"[;:|?!]")  # phrases do not run across these, nor sentence ends
 
 
 def ends_sentence(word: str, following: str = "") -> bool:
@@ -37,14 +38,21 @@ def ends_sentence(word: str, following: str = "") -> bool:
 def split_sentences(text: str) -> list[str]:
     """The sentences of `text`, each stripped; abbreviations do not end one."""
     sentences, start = [], 0
+    for end in _sentence_ends(text):
+        sentences.append(text[start:end].strip())
+        start = end
+    sentences.append(text[start:].strip())
+    return [sentence for sentence in sentences if sentence]
+
+
+def _sentence_ends(text: str) -> list[int]:
+    ends = []
     for match in _SENTENCE_END.finditer(text):
         word_start = text.rfind(" ", 0, match.start()) + 1
         following = text[match.end() :].lstrip()[:1]
         if ends_sentence(text[word_start : match.end()], following):
-            sentences.append(text[start : match.end()].strip())
-            start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]
+            ends.append(match.end())
+    return ends
 
 
 @dataclass(frozen=True)
@@ -60,16 +68,13 @@ class Word:
 
 def content_words(text: str) -> list[Word]:
     """The words of `text` that carry meaning: no function words, numbers or single letters."""
+    breaks = sorted([*_sentence_ends(text), *(m.start() for m in _CLAUSE_BREAK.finditer(text))])
     words = []
-    clause = 0
-    last = 0
     for match in _WORD.finditer(text):
-        clause += len(_CLAUSE_BREAK.findall(text, last, match.start()))
-        last = match.end()
         key = comparable(match.group())
-        if key is None:
-            continue
-        words.append(Word(key, match.start(), match.end(), clause, key not in _IMAGE_KEYS))
+        if key is not None:
+            clause = bisect.bisect_right(breaks, match.start())
+            words.append(Word(key, match.start(), match.end(), clause, key not in _IMAGE_KEYS))
     return words
 
 
