@@ -149,12 +149,11 @@ def _glyph_problems(data: object, path: tuple) -> list[Problem]:
 def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
     """The glyph check for references read from the references_file."""
     case = loaded.case
-    inline = len(loaded.source.data.get("references") or [])
-    if case.references_file is None:
+    if case.references_file is None or not loaded.file_references:
         return []
     shown = display_path(case.references_file)
     reports = []
-    for reference in case.references[inline:]:
+    for reference in case.references[-loaded.file_references :]:
         data = reference.model_dump(mode="json", exclude_none=True)
         for problem in _glyph_problems(data, ()):
             field = f"[{reference.id}].{'.'.join(map(str, problem.path))}"

@@ -83,6 +83,7 @@ class LoadedCase:
     case: Case
     source: SourceMap
     set_aside: frozenset[FieldPath] = frozenset()  # unreadable parts, their problems reported
+    file_references: int = 0  # the last references came from the references_file
 
     def readable(self, path: FieldPath) -> bool:
         """Whether the value at `path` was read as written (not set aside after an error)."""
@@ -289,8 +290,10 @@ def read_case(path: Path) -> tuple[LoadedCase | None, list[Report]]:
         case = salvaged if isinstance(salvaged, Case) else None
     if case is None:
         return None, problems
+    inline = len(case.references)
     case, file_problems = _with_file_references(case)
-    return LoadedCase(case, source, set_aside), problems + file_problems
+    loaded = LoadedCase(case, source, set_aside, len(case.references) - inline)
+    return loaded, problems + file_problems
 
 
 def _with_file_references(case: Case) -> tuple[Case, list[Report]]:
