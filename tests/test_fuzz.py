@@ -36,6 +36,11 @@ ODD_TEXT = st.sampled_from([
     "\u2028", "\ufeff", "\t", "e\u0301", "⁹⁹ᵐTc", "≥ ± µ °", "\U0001f600", "<b>x</b>", "&amp;",
     "x" * 3000, "word " * 800, "no", "010", "12:30", "2009-13-45", "1e400", "~", "null",
 ])
+def nested(depth: int) -> list:
+    """[[[...]]], `depth` levels deep."""
+    return functools.reduce(lambda inner, _: [inner], range(depth), [])
+
+
 LEAF = st.one_of(
     ODD_TEXT,
     st.text(max_size=40),
@@ -45,7 +50,7 @@ LEAF = st.one_of(
     st.none(),
     st.lists(st.text(max_size=5), max_size=3),
     st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
-    st.integers(1, 60).map(lambda depth: functools.reduce(lambda inner, _: [inner], range(depth), [])),
+    st.integers(1, 60).map(nested),
 )
 
 
