@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .errors import Problem
-from .inline import ListBlock, parse_blocks, parse_inline, plain_text
+from .figures import SourceImage
+from .inline import ListBlock, Span, parse_blocks, parse_inline, plain_text
 from .model import Case
 from .words import Word, content_words, split_sentences
 
@@ -41,6 +42,28 @@ ANSWER_FIELDS = (
     "figures[].annotations",
     "references",
 )
+@dataclass(frozen=True)
+class PublicFigure:
+    """A figure as it may be shown before the answer: clean pixels and neutral words."""
+
+    id: str
+    number: int
+    view: str
+    alt: str
+    source: SourceImage
+
+
+@dataclass(frozen=True)
+class PublicPart:
+    """All a renderer may show before the answer (with the wording it adds itself): what an
+    unknown slide or a worksheet is made from, so no answer field is within its reach."""
+
+    label: str
+    history: tuple[Span, ...]
+    figures: tuple[PublicFigure, ...]
+    logo: SourceImage | None
+
+
 MIN_SENTENCE_WORDS = 2  # a sentence cut from a longer text counts from two content words
 
 

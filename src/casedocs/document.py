@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .answers import AnswerKey, answer_key
+from .answers import AnswerKey, PublicFigure, PublicPart, answer_key
 from .citations import VANCOUVER, citation_marker, format_reference
 from .errors import FieldPath, Problem, did_you_mean
 from .figures import SourceImage
@@ -99,6 +99,12 @@ class Document:
     logo: SourceImage | None = None  # brands the handout header and the title slide
     id_line: int | None = None  # where the id is written, for errors about output names
     answers: AnswerKey = field(default_factory=AnswerKey)  # what may not show before the answer
+
+    @property
+    def public(self) -> PublicPart:
+        """What the unknown part of any output is made from (answers.py defines it)."""
+        figures = tuple(PublicFigure(f.id, f.number, f.view, f.alt, f.source) for f in self.figures)
+        return PublicPart(self.label, self.history, figures, self.logo)
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TypeGuard
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -43,6 +44,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import __version__, wording
 from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from .answers import PublicFigure
 from .citations import long_date
 from .conference import ConferenceDocument
 from .dates import build_timestamp
@@ -447,8 +449,8 @@ class _Story:
         return [*story, _EndOfFloats()]
 
     def _worksheet(self) -> list[Flowable]:
-        """History, clean figures and ruled space: nothing from the answer fields."""
-        doc = self.document
+        """History, clean figures and ruled space: made from the public part alone."""
+        doc = self.document.public
         heading = [
             Paragraph(escape(doc.label), STYLES["title"]),
             Paragraph(wording.WORKSHEET_TITLE, STYLES["byline"]),
@@ -573,10 +575,10 @@ class _Story:
             flowables += self._figure_groups(self.document.figures_after((anchor_name, i)))
         return flowables
 
-    def _figure_groups(self, figures: Iterable[DocFigure]) -> list[Flowable]:
+    def _figure_groups(self, figures: Iterable[DocFigure | PublicFigure]) -> list[Flowable]:
         figures = list(figures)
         # Landscape and square images pair up side by side; portrait ones get a row each.
-        rows: list[list[DocFigure]] = []
+        rows: list[list[DocFigure | PublicFigure]] = []
         for figure in figures:
             if (
                 rows
@@ -588,7 +590,7 @@ class _Story:
                 rows.append([figure])
         return [flowable for row in rows for flowable in self._figure_row(row)]
 
-    def _figure_row(self, row: list[DocFigure]) -> list[Flowable]:
+    def _figure_row(self, row: list[DocFigure | PublicFigure]) -> list[Flowable]:
         """The figures side by side with their captions below, kept together; a caption too
         long for one page with its figure follows it as text that may break across pages."""
         cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
@@ -630,7 +632,7 @@ class _Story:
         )
         return table
 
-    def _image(self, figure: DocFigure, max_width: float) -> _FigureImage:
+    def _image(self, figure: DocFigure | PublicFigure, max_width: float) -> _FigureImage:
         source = figure.source
         scale = min(max_width / source.width, self.max_figure_height / source.height)
         width, height = source.width * scale, source.height * scale
@@ -638,11 +640,11 @@ class _Story:
         prepared = self.images.prepare(
             source, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout"
         )
-        marks = () if self.unknown else place_marks(figure.annotations, width, height)
+        marks = place_marks(figure.annotations, width, height) if _answer(figure) else ()
         return _FigureImage(prepared, width, height, marks)
 
-    def _caption(self, figure: DocFigure) -> list[Flowable]:
-        if self.unknown:  # the neutral view label only: captions and credits are answers
+    def _caption(self, figure: DocFigure | PublicFigure) -> list[Flowable]:
+        if not _answer(figure):  # the neutral view label only: captions and credits are answers
             view = "" if figure.view == f"Fig. {figure.number}" else escape(figure.view)
             return [Paragraph(f"<b>Fig. {figure.number}.</b> {view}", STYLES["caption"])]
         text = f"<b>Fig. {figure.number}.</b> {markup(figure.caption)}"
@@ -650,6 +652,10 @@ class _Story:
         if figure.credit:
             caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
         return caption
+
+
+def _answer(figure: DocFigure | PublicFigure) -> TypeGuard[DocFigure]:
+    return isinstance(figure, DocFigure)
 
 
 class _RuledLines(Flowable):

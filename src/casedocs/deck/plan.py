@@ -14,6 +14,7 @@ from typing import Literal
 
 from .. import wording
 from ..annotations import Mark, place_marks
+from ..answers import PublicFigure
 from ..citations import long_date
 from ..conference import ConferenceDocument
 from ..document import DocBlock, DocFigure, DocList, Document, Spans, plain
@@ -187,7 +188,9 @@ class _Planner:
         return _labelled(self.doc.label, self._answer_slides())
 
     def _unknown_slides(self) -> Iterator[SlidePlan]:
-        label = self.doc.label
+        """Made from the public part alone: no answer field is within reach."""
+        public = self.doc.public
+        label = public.label
         title = self._fitted(
             TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center"),
             self._centre_box(),
@@ -204,18 +207,18 @@ class _Planner:
                     "middle",
                 ),
             ),
-            pictures=self._logo(self.doc.logo),
+            pictures=self._logo(public.logo),
             notes=wording.TITLE_NOTES.format(label=label),
         )
         yield from self._text_slides(
             "unknown",
             "history",
             wording.HISTORY,
-            [self._para(self.doc.history)],
+            [self._para(public.history)],
             wording.HISTORY_NOTES,
         )
-        for figure in self.doc.figures:
-            yield self._unknown_figure_slide(figure)
+        for figure in public.figures:
+            yield self._unknown_figure_slide(figure, label)
         prompts = [self._para((Span(p),), bullet="\u2022") for p in wording.UNKNOWN_PROMPTS]
         yield from self._text_slides(
             "unknown",
@@ -225,9 +228,9 @@ class _Planner:
             wording.PROMPT_NOTES,
         )
 
-    def _unknown_figure_slide(self, figure: DocFigure) -> SlidePlan:
+    def _unknown_figure_slide(self, figure: PublicFigure, case_label: str) -> SlidePlan:
         label = TextPara(
-            (Span(f"{self.doc.label}  \u00b7  {figure.view}"),),
+            (Span(f"{case_label}  \u00b7  {figure.view}"),),
             LABEL_SIZE,
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
@@ -238,7 +241,7 @@ class _Planner:
             "figure",
             True,
             (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
-            pictures=(self._picture(figure, area, figure.view, answer=False),),
+            pictures=(self._picture(figure, area, figure.view),),
             notes=wording.FIGURE_NOTES.format(view=figure.view),
         )
 
@@ -356,7 +359,7 @@ class _Planner:
         for i, (figure, label) in enumerate(zip(figures, labels, strict=True)):
             x = pad + i * (cell_width + gap)
             cell = Box(x, pad, cell_width, panel.height - 2 * pad - label_height)
-            picture = self._picture(figure, cell, f"Fig. {figure.number}", answer=True)
+            picture = self._picture(figure, cell, f"Fig. {figure.number}")
             pictures.append(picture)
             picture = picture.box
             captions.append(
@@ -390,14 +393,18 @@ class _Planner:
         )
         return points / 72 + 2 * INSET_Y + 0.05
 
-    def _picture(self, figure: DocFigure, area: Box, name: str, answer: bool) -> PictureBox:
-        """The figure fitted into `area`: clean before the answer, annotated after it."""
+    def _picture(self, figure: DocFigure | PublicFigure, area: Box, name: str) -> PictureBox:
+        """The figure fitted into `area`: a public figure clean, an answer figure annotated."""
         box = _fit(figure.source.aspect, area)
         pixels = self.geo.screen_pixels_per_inch
         image = self.images.prepare(
             figure.source, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
         )
-        marks = place_marks(figure.annotations, box.width * 72, box.height * 72) if answer else ()
+        marks = (
+            place_marks(figure.annotations, box.width * 72, box.height * 72)
+            if isinstance(figure, DocFigure)
+            else ()
+        )
         return PictureBox(box, image, name, figure.alt, marks)
 
     # -- text slides and pagination ------------------------------------------------------------
