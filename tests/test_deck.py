@@ -601,3 +601,21 @@ def test_pagination_work_grows_linearly_with_a_fields_length(
         plan_deck(document, FigureImages())
         work.append(calls["count"])
     assert work[1] < 6 * work[0], work
+
+
+def test_a_slide_never_breaks_after_fig_or_an_abbreviation() -> None:
+    """Issue 8: "Fig." and "e.g." are not sentence ends; "(Fig. | 2 shows ...)" was a break."""
+    from casedocs.deck.plan import _sentence_cut
+    from casedocs.deck.textfit import Word
+    from casedocs.inline import Span
+
+    span = Span("")
+
+    def line(*texts: str) -> list[Word]:
+        return [Word(text, span, " ") for text in texts]
+
+    lines = [line("CT", "shows", "masses"), line("(see", "Fig."), line("2", "e.g.", "here")]
+    assert _sentence_cut(lines, 3) == 8  # no sentence ends: the slide is filled
+    lines = [line("CT", "shows", "masses."), line("They", "grow", "fast"), line("(Fig.", "2).")]
+    assert _sentence_cut(lines, 3) == 8
+    assert _sentence_cut(lines[:2] + [line("(Fig.", "2")] + [line("shows")], 3) == 8

@@ -20,6 +20,7 @@ from ..conference import ConferenceDocument
 from ..document import DocBlock, DocFigure, DocList, Document, Spans, plain
 from ..figures import FigureImages, PreparedImage, SourceImage
 from ..inline import Span
+from ..words import ends_sentence
 from .textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
@@ -603,25 +604,32 @@ class _Pending:
         return self.para if self.whole else replace(self.para, spans=spans_of(self.words))
 
 
-SENTENCE_ENDS = (".", "?", "!", ";", ":")
+CLAUSE_ENDS = (";", ":")  # a slide may also break after these
 
 
 def _sentence_cut(lines: list[list[Word]], room: int) -> int:
     """How many words of the first `room` lines to keep on this slide: through the last
-    sentence that ends there, unless that would leave the slide less than half full."""
+    sentence (or clause) that ends there, unless that would leave the slide less than half
+    full. "Fig." and "e.g." end no sentence."""
     words = [word for line in lines[:room] for word in line]
+    following = [word.text for line in lines[room : room + 1] for word in line][:1]
     for count in range(len(words), len(words) // 2, -1):
         word = words[count - 1]
+        after = words[count].text if count < len(words) else "".join(following)
         # "disease." glued to its citation marker ends the sentence after the marker.
-        ends = word.text.endswith(SENTENCE_ENDS) or (
+        ends = _ends(word.text, after) or (
             word.span.superscript
             and count >= 2
             and not words[count - 2].space
-            and words[count - 2].text.endswith(SENTENCE_ENDS)
+            and _ends(words[count - 2].text, after)
         )
         if ends and (word.space or count == len(words)):
             return count
     return len(words)
+
+
+def _ends(text: str, following: str) -> bool:
+    return text.endswith(CLAUSE_ENDS) or ends_sentence(text, following)
 
 
 def _fit(aspect: float, area: Box) -> Box:
