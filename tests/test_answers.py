@@ -257,3 +257,11 @@ def test_a_caption_opening_with_what_the_view_says_is_answer_after_the_colon() -
         "an oval, circumscribed, equal-density mass in the outer breast beneath the marker.")
     assert caption_answer(caption, None) == caption  # "palpable" says something
 
+
+
+def test_the_issues_paraphrase_example_is_refused() -> None:
+    """Issue 8's own example: a view describing the finding in other words."""
+    builder = KeyBuilder()
+    builder.add("findings[0]", "A crescentic extra-axial collection of mixed density.", True)
+    (leak,) = builder.key().leaks_in("Axial CT with a crescentic extra-axial collection")
+    assert (leak.field, leak.quote) == ("findings[0]", "crescentic extra-axial collection")

@@ -312,3 +312,13 @@ def test_a_misspelled_figure_id_gets_a_suggestion(write_case) -> None:
         load_document(case)
     (report,) = caught.value.reports
     assert "no figure with id 'ctaa' (@fig-ctaa) (did you mean 'cta'?)" in report.message
+
+
+def test_fig_brian_suggests_brain(write_case) -> None:
+    case = write_case(replace=(("  - id: cta", "  - id: brain"),
+                               ("figures: [cta]", "figures: [brain]"),
+                               ("(@fig-cta)", "(@fig-brian)")))
+    with pytest.raises(CaseError) as caught:
+        load_document(case)
+    (report,) = caught.value.reports
+    assert report.message == "no figure with id 'brian' (@fig-brian) (did you mean 'brain'?)"
