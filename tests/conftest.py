@@ -94,13 +94,19 @@ def write_case_file(folder: Path, replace: tuple[tuple[str, str], ...] = (),
     """The minimal case and its two images in `folder`, with `replace` edits applied."""
     make_image(folder / "images" / cxr_name, (300, 400))
     make_image(folder / "images" / "cta.png", (400, 400))
-    text = MINIMAL_CASE.replace("file: images/cxr.png", f"file: images/{cxr_name}")
-    for old, new in replace:
-        assert old in text, f"fixture edit does not apply: {old!r}"
-        text = text.replace(old, new)
+    text = edited(MINIMAL_CASE.replace("file: images/cxr.png", f"file: images/{cxr_name}"),
+                  replace)
     case = folder / "case.yaml"
     case.write_text(text, encoding="utf-8")
     return case
+
+
+def edited(text: str, replace: tuple[tuple[str, str], ...]) -> str:
+    """`text` with each (old, new) edit applied; an edit that does not apply fails the test."""
+    for old, new in replace:
+        assert old in text, f"fixture edit does not apply: {old!r}"
+        text = text.replace(old, new)
+    return text
 
 
 def make_image(path: Path, size: tuple[int, int] = (300, 400), mode: str = "L") -> Path:
@@ -126,10 +132,7 @@ def write_case(case_dir: Path) -> Callable[..., Path]:
 
     def write(text: str | None = None, replace: tuple[tuple[str, str], ...] = (),
               name: str = "case.yaml") -> Path:
-        content = textwrap.dedent(text) if text is not None else MINIMAL_CASE
-        for old, new in replace:
-            assert old in content, f"fixture edit does not apply: {old!r}"
-            content = content.replace(old, new)
+        content = edited(textwrap.dedent(text) if text is not None else MINIMAL_CASE, replace)
         path = case_dir / name
         path.write_text(content, encoding="utf-8")
         return path

@@ -18,7 +18,7 @@ from casedocs.answers import AnswerKey, KeyBuilder, answer_key, caption_answer
 from casedocs.build import load_document
 from casedocs.cli import main
 from casedocs.loader import load_case
-from conftest import document_errors, line_of, make_image
+from conftest import document_errors, edited, line_of, make_image
 
 PE_CASE = """\
 id: chest-pe
@@ -71,11 +71,8 @@ references:
 def write(folder: Path, text: str = PE_CASE, edits: tuple[tuple[str, str], ...] = ()) -> Path:
     for name in ("cxr", "ctpa", "cor"):
         make_image(folder / "images" / f"{name}.png", (300, 300))
-    for old, new in edits:
-        assert old in text, f"edit does not apply: {old!r}"
-        text = text.replace(old, new)
     path = folder / "case.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(edited(text, edits), encoding="utf-8")
     return path
 
 
