@@ -138,3 +138,8 @@ def write_case(case_dir: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="record the seed's output hashes again (tests/test_golden.py)")
