@@ -19,11 +19,12 @@ slides: $(STAMP)
 all: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --out $(OUT)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

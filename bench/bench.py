@@ -20,11 +20,11 @@ from pathlib import Path
 
 from many_figures import write_case
 
-from casedocs.build import load_document
-from casedocs.deck.plan import plan_deck
+from casedocs.document.inline import Span
 from casedocs.figures import FigureImages
 from casedocs.fonts import find_family
-from casedocs.inline import Span
+from casedocs.load import load_document
+from casedocs.render.deck.plan import plan_deck
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 1.5

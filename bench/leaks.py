@@ -30,14 +30,13 @@ from typing import Any
 
 import yaml
 
-from casedocs.answers import caption_answer
-from casedocs.build import load_document
 from casedocs.cli import main
-from casedocs.conference import load_conference
+from casedocs.document.answers import caption_answer
+from casedocs.document.inline import ListBlock, parse_blocks, parse_inline, plain_text
+from casedocs.document.words import content_words, split_sentences
 from casedocs.errors import CaseError
 from casedocs.figures import FigureImages
-from casedocs.inline import ListBlock, parse_blocks, parse_inline, plain_text
-from casedocs.words import content_words, split_sentences
+from casedocs.load import load_conference, load_document
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = sorted([*REPO.glob("content/*.yaml"), *REPO.glob("content/examples/*.yaml")])

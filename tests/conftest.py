@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from casedocs.build import load_document
 from casedocs.errors import CaseError, Report
+from casedocs.load import load_document
 
 REPO = Path(__file__).resolve().parents[1]
 

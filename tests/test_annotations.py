@@ -21,13 +21,13 @@ from pptx.enum.shapes import MSO_SHAPE, MSO_SHAPE_TYPE
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from casedocs.annotations import ArrowMark, CircleMark, LabelMark, place_marks
-from casedocs.build import load_document
 from casedocs.cli import main
-from casedocs.deck.plan import plan_deck
 from casedocs.errors import Report
 from casedocs.figures import FigureImages
-from casedocs.model import Annotation, Figure
+from casedocs.figures.annotations import ArrowMark, CircleMark, LabelMark, place_marks
+from casedocs.load import load_document
+from casedocs.render.deck.plan import plan_deck
+from casedocs.source.model import Annotation, Figure
 from conftest import document_errors, line_of, make_image, write_case_file
 
 CXR_CREDIT = "    credit: Courtesy of the teaching file.\n"  # the last line of the cxr figure

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.answers import AnswerKey, KeyBuilder, answer_key, caption_answer
-from casedocs.build import load_document
 from casedocs.cli import main
-from casedocs.loader import load_case
+from casedocs.document.answers import AnswerKey, KeyBuilder, answer_key, caption_answer
+from casedocs.load import load_document
+from casedocs.source.loader import load_case
 from conftest import document_errors, edited, line_of, make_image
 
 PE_CASE = """\

@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from casedocs import build
-from casedocs.build import (
-    build_timestamp,
-    load_document,
-    output_path,
-    render_outputs,
-    write_atomically,
-)
+from casedocs.build import atomic
+from casedocs.build.atomic import write_atomically
+from casedocs.build.pipeline import output_path, render_outputs
 from casedocs.cli import main
+from casedocs.dates import build_timestamp
 from casedocs.errors import CaseError
 from casedocs.figures import FigureImages
+from casedocs.load import load_document
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -70,7 +67,7 @@ def test_load_document_reports_image_and_text_problems_together(write_case,
 
 
 def test_importing_the_pipeline_loads_no_renderer(tmp_path: Path) -> None:
-    script = ("import sys, casedocs.build, casedocs.cli\n"
+    script = ("import sys, casedocs.build.pipeline, casedocs.load, casedocs.cli\n"
               "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pptx'}))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=tmp_path)
@@ -188,7 +185,7 @@ def test_write_atomically_is_all_or_nothing_when_a_later_move_fails(
             raise OSError(5, "Input/output error")
         real_replace(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(build.os, "replace", fail_on_the_deck)
+    monkeypatch.setattr(atomic.os, "replace", fail_on_the_deck)
     with pytest.raises(OSError):
         write_atomically({first: b"new pdf", second: b"new pptx"})
     monkeypatch.undo()
@@ -208,13 +205,13 @@ def test_a_refused_file_is_never_written_to_disk(write_case, tmp_path: Path,
     from test_leaks import leaky_properties
 
     written: list[str] = []
-    real_write = build._write_temporary
+    real_write = atomic._write_temporary
 
     def spy(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
         written.append(path.name)
         return real_write(path, data, made, suffix)
 
-    monkeypatch.setattr(build, "_write_temporary", spy)
+    monkeypatch.setattr(atomic, "_write_temporary", spy)
     leaky_properties(monkeypatch)
     out = tmp_path / "out"
     assert main(["build", str(write_case()), "--out", str(out)]) == 1
@@ -225,7 +222,7 @@ def test_a_refused_file_is_never_written_to_disk(write_case, tmp_path: Path,
 def test_a_terminated_build_removes_its_temporary_files(write_case, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """SIGTERM (a killed `make`, a closed terminal) unwinds the build like Ctrl-C."""
-    real_write = build._write_temporary
+    real_write = atomic._write_temporary
 
     def terminated_after_two(path: Path, data: bytes, made: list[Path],
                              suffix: str = ".tmp") -> Path:
@@ -234,7 +231,7 @@ def test_a_terminated_build_removes_its_temporary_files(write_case, tmp_path: Pa
             os.kill(os.getpid(), signal.SIGTERM)
         return temporary
 
-    monkeypatch.setattr(build, "_write_temporary", terminated_after_two)
+    monkeypatch.setattr(atomic, "_write_temporary", terminated_after_two)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         with pytest.raises(SystemExit) as stopped:
@@ -266,7 +263,7 @@ def test_a_temporary_file_newer_than_the_build_is_left_alone(tmp_path: Path) -> 
     fresh = tmp_path / "handouts" / ".case.pdf.abcdefgh.tmp"
     fresh.parent.mkdir()
     fresh.write_bytes(b"in progress")
-    assert build.sweep_temporaries([tmp_path / "handouts"], started=time.time() - 60) == []
+    assert atomic.sweep_temporaries([tmp_path / "handouts"], started=time.time() - 60) == []
     assert fresh.exists()
 
 

@@ -6,11 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.build import load_document
-from casedocs.citations import citation_marker, collapse_numbers, format_authors, format_reference
-from casedocs.inline import Span
-from casedocs.loader import load_case
-from casedocs.model import Reference
+from casedocs.document.citations import (
+    citation_marker,
+    collapse_numbers,
+    format_authors,
+    format_reference,
+)
+from casedocs.document.inline import Span
+from casedocs.load import load_document
+from casedocs.source.loader import load_case
+from casedocs.source.model import Reference
 from conftest import document_errors, line_of
 
 SEED = Path(__file__).resolve().parents[1] / "content" / "is-case-4.yaml"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.build import load_document
 from casedocs.errors import CaseError
-from casedocs.loader import load_case
+from casedocs.load import load_document
+from casedocs.source.loader import load_case
 from conftest import document_errors, line_of
 
 # What Zotero (with Better BibTeX keys) exports, extra fields and all: string date parts, an en

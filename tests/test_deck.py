@@ -23,13 +23,14 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from casedocs.build import build_timestamp, load_document
 from casedocs.cli import main
-from casedocs.deck import render_deck
-from casedocs.deck.plan import INSET_X, INSET_Y, plan_deck
-from casedocs.deck.textfit import LINE_SPACING, TextMeasure
-from casedocs.document import Document
+from casedocs.dates import build_timestamp
+from casedocs.document.document import Document
 from casedocs.figures import FigureImages
+from casedocs.load import load_document
+from casedocs.render.deck import render_deck
+from casedocs.render.deck.plan import INSET_X, INSET_Y, plan_deck
+from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure
 from conftest import write_case_file
 
 LABEL = "Chest Case 17"
@@ -521,7 +522,7 @@ def test_soffice_converts_one_page_per_slide(deck: bytes, long_deck: bytes, prs:
 def test_pictures_carry_at_most_1_5_times_the_display_pixels(tmp_path: Path) -> None:
     from PIL import Image
 
-    from casedocs.deck.plan import SCREEN_OVERSAMPLE, default_geometry
+    from casedocs.render.deck.plan import SCREEN_OVERSAMPLE, default_geometry
 
     case = write_case_file(tmp_path)
     Image.new("L", (2500, 3000), 90).save(tmp_path / "images" / "cxr.png")
@@ -605,9 +606,9 @@ def test_pagination_work_grows_linearly_with_a_fields_length(
 
 def test_a_slide_never_breaks_after_fig_or_an_abbreviation() -> None:
     """Issue 8: "Fig." and "e.g." are not sentence ends; "(Fig. | 2 shows ...)" was a break."""
-    from casedocs.deck.plan import _sentence_cut
-    from casedocs.deck.textfit import Word
-    from casedocs.inline import Span
+    from casedocs.document.inline import Span
+    from casedocs.render.deck.plan import _sentence_cut
+    from casedocs.render.deck.textfit import Word
 
     span = Span("")
 

@@ -28,11 +28,11 @@ from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-from casedocs.build import load_document
 from casedocs.cli import main
 from casedocs.errors import Report
 from casedocs.figures import FigureImages, ImageProblem, PreparedImage
-from casedocs.model import WINDOWS, Figure
+from casedocs.load import load_document
+from casedocs.source.model import WINDOWS, Figure
 from conftest import document_errors, line_of, write_case_file
 
 CR = "1.2.840.10008.5.1.4.1.1.1"  # Computed Radiography Image Storage

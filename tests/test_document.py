@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.build import load_document
+from casedocs.load import load_document
 from conftest import MINIMAL_CASE, document_errors, line_of
 
 SEED = Path(__file__).resolve().parents[1] / "content" / "is-case-4.yaml"

@@ -28,13 +28,13 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pydicom.data import get_testdata_file
 from pypdf import PdfReader
 
-from casedocs.build import load_document
 from casedocs.cli import main
-from casedocs.deck.plan import SCREEN_OVERSAMPLE, default_geometry
 from casedocs.errors import CaseError, Report
 from casedocs.figures import FigureImages, ImageProblem, PreparedImage, SourceImage, pipeline
-from casedocs.handout import PRINT_DPI, PRINT_OVERSAMPLE
-from casedocs.model import Figure
+from casedocs.load import load_document
+from casedocs.render.deck.plan import SCREEN_OVERSAMPLE, default_geometry
+from casedocs.render.handout import PRINT_DPI, PRINT_OVERSAMPLE
+from casedocs.source.model import Figure
 from conftest import document_errors, line_of, make_image, write_case_file
 
 SCREEN_PIXELS_PER_INCH = default_geometry().screen_pixels_per_inch

@@ -23,12 +23,12 @@ import pytest
 from pptx import Presentation
 from pptx.util import Pt
 
-from casedocs.build import load_document
 from casedocs.cli import main
-from casedocs.deck.plan import SlidePlan, TextBox, plan_deck
-from casedocs.deck.template import load_template
-from casedocs.deck.textfit import TextMeasure
 from casedocs.figures import FigureImages
+from casedocs.load import load_document
+from casedocs.render.deck.plan import SlidePlan, TextBox, plan_deck
+from casedocs.render.deck.template import load_template
+from casedocs.render.deck.textfit import TextMeasure
 from conftest import make_image
 
 MIN_BODY_PT = 18

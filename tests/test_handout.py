@@ -19,10 +19,10 @@ from PIL import Image, ImageDraw, PngImagePlugin
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from casedocs.build import load_document
 from casedocs.cli import main
 from casedocs.figures import FigureImages
-from casedocs.handout import render_handout
+from casedocs.load import load_document
+from casedocs.render.handout import render_handout
 from conftest import make_image, write_case_file
 
 SECTIONS = ("History", "Findings", "Diagnosis", "Differential diagnosis", "Discussion",

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casedocs.build import load_document
-from casedocs.inline import (
+from casedocs.document.inline import (
     Citation,
     CitedWork,
     FigureRef,
@@ -19,6 +18,7 @@ from casedocs.inline import (
     parse_paragraphs,
     plain_text,
 )
+from casedocs.load import load_document
 
 
 def refs(paragraph):
@@ -249,7 +249,7 @@ management: |
 
 
 def test_lists_in_discussion_and_management_become_doc_lists(write_case) -> None:
-    from casedocs.document import DocList
+    from casedocs.document.document import DocList
 
     path = write_case(replace=LIST_EDITS)
     document = load_document(path).document

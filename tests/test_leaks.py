@@ -20,15 +20,15 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
-import casedocs.build
-import casedocs.deck.plan
-import casedocs.deck.writer
-import casedocs.handout
+import casedocs.build.atomic
+import casedocs.render.deck.plan
+import casedocs.render.deck.writer
+import casedocs.render.handout
 import casedocs.wording
-from casedocs.answers import AnswerKey
-from casedocs.build import load_document
+from casedocs.build.readback import leaks_in_pdf, leaks_in_pptx, unknown_part_key
 from casedocs.cli import main
-from casedocs.leaks import leaks_in_pdf, leaks_in_pptx, unknown_part_key
+from casedocs.document.answers import AnswerKey
+from casedocs.load import load_document
 from conftest import MINIMAL_CASE, write_case_file
 
 TITLE = "Pulmonary sequestration"
@@ -240,14 +240,14 @@ def case(tmp_path: Path) -> Path:
 
 def leaky_properties(monkeypatch: pytest.MonkeyPatch) -> None:
     """The deck writer names the diagnosis in the unknown deck's core.xml."""
-    original = casedocs.deck.writer._set_properties
+    original = casedocs.render.deck.writer._set_properties
 
     def set_properties(presentation, properties, timestamp) -> None:  # noqa: ANN001
         original(presentation, properties, timestamp)
         if properties.identifier.endswith("-unknown"):
             presentation.core_properties.subject = DIAGNOSIS
 
-    monkeypatch.setattr(casedocs.deck.writer, "_set_properties", set_properties)
+    monkeypatch.setattr(casedocs.render.deck.writer, "_set_properties", set_properties)
 
 
 def test_a_leak_into_the_unknown_deck_fails_the_build(
@@ -291,7 +291,7 @@ def test_a_leak_into_the_worksheet_fails_the_build(
 def plant_in_written_files(monkeypatch: pytest.MonkeyPatch) -> None:
     """What reaches the disk differs from what was rendered: only a check that reads the
     finished temporary file back sees the leak."""
-    original = casedocs.build._write_temporary
+    original = casedocs.build.atomic._write_temporary
 
     def write_temporary(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
         if suffix == ".tmp" and path.name.endswith("-unknown.pptx"):
@@ -306,7 +306,7 @@ def plant_in_written_files(monkeypatch: pytest.MonkeyPatch) -> None:
             data = buffer.getvalue()
         return original(path, data, made, suffix)
 
-    monkeypatch.setattr(casedocs.build, "_write_temporary", write_temporary)
+    monkeypatch.setattr(casedocs.build.atomic, "_write_temporary", write_temporary)
 
 
 @pytest.mark.parametrize("only, name", [("slides", "case-17-unknown.pptx"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from casedocs.errors import CaseError, Report
-from casedocs.loader import load_case
+from casedocs.source.loader import load_case
 from conftest import line_of
 
 

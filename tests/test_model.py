@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from casedocs.errors import CaseError
-from casedocs.loader import load_case
-from casedocs.model import Case, DifferentialItem, Finding
+from casedocs.source.loader import load_case
+from casedocs.source.model import Case, DifferentialItem, Finding
 from conftest import document_errors, line_of
 
 

@@ -766,7 +766,7 @@ def test_the_command_line_template_overrides_both(three_templates: dict, tmp_pat
 
 
 def test_slide_text_takes_the_theme_font_it_was_measured_in(tmp_path: Path) -> None:
-    from casedocs.deck.template import load_template
+    from casedocs.render.deck.template import load_template
 
     template = make_template(tmp_path / "t.pptx")
     rewrite_zip(template, {"ppt/theme/theme1.xml": lambda data: re.sub(

@@ -19,8 +19,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from casedocs.build import load_document
 from casedocs.cli import main
+from casedocs.load import load_document
 from conftest import make_image
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "stress"

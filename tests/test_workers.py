@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from casedocs.build.workers import can_fork, run_both
 from casedocs.errors import CaseError, Report
-from casedocs.workers import can_fork, run_both
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork() and two cores")
 

@@ -9,21 +9,21 @@ import sys
 import time
 from pathlib import Path
 
-from .build import (
+from casedocs.build.atomic import sweep_temporaries
+from casedocs.build.pipeline import (
     OUTPUT_KINDS,
     cache_dir,
     kinds_for,
-    load_document,
     output_folders,
     render_outputs,
-    sweep_temporaries,
     write_rendered,
 )
-from .conference import ConferenceDocument, is_conference_file, load_conference
-from .document import Document
-from .errors import CaseError, Report, UserError
-from .figures import FigureImages
-from .loader import display_path
+from casedocs.document.conference import ConferenceDocument
+from casedocs.document.document import Document
+from casedocs.errors import CaseError, UserError
+from casedocs.figures import FigureImages
+from casedocs.load import load_all
+from casedocs.source.loader import display_path
 
 UNKNOWN_SUFFIX = "-unknown"
 
@@ -92,61 +92,10 @@ def _parser() -> argparse.ArgumentParser:
 Publication = Document | ConferenceDocument
 
 
-def _load_all(paths: list[Path], images: FigureImages) -> list[Publication]:
-    """Every case and conference loaded, or one CaseError listing the problems of all."""
-    loaded: dict[Path, Publication] = {}
-    reports: list[Report] = []
-    for path in paths:
-        try:
-            if is_conference_file(path):
-                publication, warnings = load_conference(path, images)
-            else:
-                result = load_document(path, images)
-                publication, warnings = result.document, result.warnings
-        except CaseError as error:
-            reports += error.reports
-            continue
-        for warning in warnings:
-            print(warning, file=sys.stderr)
-        loaded[path] = publication
-    reports += _clashing_ids(loaded)
-    if reports:  # a case also listed in a conference would report its problems twice
-        raise CaseError(list(dict.fromkeys(reports)))
-    return list(loaded.values())
-
-
-def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
-    """Two inputs with one id would write the same output files; so would an id ending in
-    -unknown, next to the unknown variant of another."""
-    owners: dict[str, Path] = {}
-    reports = []
-    for path, publication in loaded.items():
-        where = (display_path(path), publication.id_line, "id")
-        if publication.id.endswith(UNKNOWN_SUFFIX):
-            reports.append(
-                Report(
-                    *where,
-                    f"'{publication.id}' ends in {UNKNOWN_SUFFIX}, which "
-                    "names the unknown variants of outputs; choose another id",
-                )
-            )
-        if publication.id in owners:
-            reports.append(
-                Report(
-                    *where,
-                    f"'{publication.id}' is also the id of "
-                    f"{display_path(owners[publication.id])}; both would write "
-                    "the same files",
-                )
-            )
-        owners.setdefault(publication.id, path)
-    return reports
-
-
 def _build(args: argparse.Namespace) -> int:
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
-    publications = _load_all(args.cases, images)
+    publications = load_all(args.cases, images)
     images.keep_probes()
     rendered = render_outputs(
         publications, kinds_for(args.only), args.out, images, args.paper, args.template
@@ -162,7 +111,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for publication in _load_all(args.cases, FigureImages()):
+    for publication in load_all(args.cases, FigureImages()):
         if isinstance(publication, ConferenceDocument):
             print(f"{publication.id}: ok ({len(publication.documents)} cases)")
         else:
@@ -174,7 +123,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _layouts(args: argparse.Namespace) -> int:
-    from .deck.template import describe_layouts, open_presentation
+    from casedocs.render.deck.template import describe_layouts, open_presentation
 
     presentation = open_presentation(args.template)
     print(
@@ -187,7 +136,7 @@ def _layouts(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .model import Case
+    from casedocs.source.model import Case
 
     print(json.dumps(Case.model_json_schema(), indent=2))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from .errors import UserError
+from casedocs.errors import UserError
 
 INVARIANT_EPOCH = 946684800  # 2000-01-01, reportlab's own invariant date
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a date can hold

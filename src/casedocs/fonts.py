@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import UserError
+from casedocs.errors import UserError
 
 DEFAULT_FAMILY = "DejaVu Sans"
 DECK_FONT = "Calibri"  # what the deck names: installed wherever PowerPoint is

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from .errors import ImageProblem
+from casedocs.figures.errors import ImageProblem
 
 if TYPE_CHECKING:
     import numpy as np  # imported where used: only DICOM figures need it

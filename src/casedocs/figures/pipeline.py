@@ -19,11 +19,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from ..errors import Report
-from ..model import Box, Figure
-from .dicom import burned_in_text_risk, decode_dicom, is_dicom
-from .errors import ImageProblem
-from .raster import decode_raster
+from casedocs.errors import Report
+from casedocs.figures.dicom import burned_in_text_risk, decode_dicom, is_dicom
+from casedocs.figures.errors import ImageProblem
+from casedocs.figures.raster import decode_raster
+from casedocs.source.model import Box, Figure
 
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
 PERCENTILE_WINDOW = (0.5, 99.5)  # robust default window for a DICOM file without its own

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
-from .errors import ImageProblem
+from casedocs.figures.errors import ImageProblem
 
 ACCEPTED_FORMATS = ("PNG", "JPEG", "TIFF")
 

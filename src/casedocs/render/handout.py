@@ -42,15 +42,15 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from . import __version__, wording
-from .annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
-from .answers import PublicFigure
-from .citations import long_date
-from .conference import ConferenceDocument
-from .dates import build_timestamp
-from .document import DocBlock, DocFigure, DocList, Document, Spans
-from .figures import FigureImages, PreparedImage, SourceImage
-from .fonts import FontFamily, find_family
+from casedocs import __version__, wording
+from casedocs.dates import build_timestamp
+from casedocs.document.answers import PublicFigure
+from casedocs.document.citations import long_date
+from casedocs.document.conference import ConferenceDocument
+from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans
+from casedocs.figures import FigureImages, PreparedImage, SourceImage
+from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from casedocs.fonts import FontFamily, find_family
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.75 * inch

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Annotation
+from casedocs.source.model import Annotation
 
 FILL, OUTLINE = "FFFFFF", "000000"
 ARROW_LENGTH, SHAFT, HEAD_LENGTH, HEAD_WIDTH, GAP = 0.16, 0.012, 0.05, 0.035, 0.015

@@ -23,10 +23,10 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from .. import __version__
-from ..annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
-from ..inline import Span
-from .plan import (
+from casedocs import __version__
+from casedocs.document.inline import Span
+from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
+from casedocs.render.deck.plan import (
     BULLET_INDENT,
     INSET_X,
     INSET_Y,
@@ -37,8 +37,8 @@ from .plan import (
     TextBox,
     TextPara,
 )
-from .template import KIND_ROLES, DeckTemplate
-from .textfit import LINE_SPACING
+from casedocs.render.deck.template import KIND_ROLES, DeckTemplate
+from casedocs.render.deck.textfit import LINE_SPACING
 
 FOOTER_SIZE = 14
 APP_XML = (

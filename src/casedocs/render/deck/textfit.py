@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from ..fonts import DECK_FONT, METRIC_TWINS, find_face, find_family
-from ..inline import Span
+from casedocs.document.inline import Span
+from casedocs.fonts import DECK_FONT, METRIC_TWINS, find_face, find_family
 
 LINE_SPACING = 1.2  # line height as a multiple of the font size, set explicitly on every line
 REFERENCE_SIZE = 100  # fonts are loaded once at this size and measurements scaled

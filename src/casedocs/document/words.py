@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .vocabulary import ABBREVIATIONS, IMAGE_WORDS, STOP_WORDS
+from casedocs.document.vocabulary import ABBREVIATIONS, IMAGE_WORDS, STOP_WORDS
 
 _SENTENCE_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s)")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

@@ -18,10 +18,10 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from ..errors import UserError
-from ..fonts import DECK_FONT
-from ..model import SLIDE_ROLES
-from .plan import Box, DeckGeometry, default_geometry
+from casedocs.errors import UserError
+from casedocs.fonts import DECK_FONT
+from casedocs.render.deck.plan import Box, DeckGeometry, default_geometry
+from casedocs.source.model import SLIDE_ROLES
 
 ROLES = SLIDE_ROLES
 KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use

@@ -12,11 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .answers import AnswerKey, PublicFigure, PublicPart, answer_key
-from .citations import VANCOUVER, citation_marker, format_reference
-from .errors import FieldPath, Problem, did_you_mean
-from .figures import SourceImage
-from .inline import (
+from casedocs.document.answers import AnswerKey, PublicFigure, PublicPart, answer_key
+from casedocs.document.citations import VANCOUVER, citation_marker, format_reference
+from casedocs.document.inline import (
     Citation,
     FigureRef,
     ListBlock,
@@ -25,7 +23,9 @@ from .inline import (
     parse_blocks,
     parse_inline,
 )
-from .model import Annotation, Case
+from casedocs.errors import FieldPath, Problem, did_you_mean
+from casedocs.figures import SourceImage
+from casedocs.source.model import Annotation, Case
 
 Spans = tuple[Span, ...]
 Anchor = tuple[str, int]  # a block of the document: ("findings", 2), ("discussion", 0)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from .inline import Span, parse_inline
-from .model import Reference
+from casedocs.document.inline import Span, parse_inline
+from casedocs.source.model import Reference
 
 AMA, VANCOUVER = "ama", "vancouver"
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"

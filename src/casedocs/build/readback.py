@@ -16,9 +16,9 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
-from .answers import AnswerKey
-from .document import Document
-from .wording import UNKNOWN_WORDING
+from casedocs.document.answers import AnswerKey
+from casedocs.document.document import Document
+from casedocs.wording import UNKNOWN_WORDING
 
 _PARAGRAPH = re.compile(r"<a:p>.*?</a:p>|<a:p .*?</a:p>", re.DOTALL)
 _RUN_TEXT = re.compile(r"<a:t>([^<]*)</a:t>")

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from .model import CITE_KEY_PATTERN, SLUG_PATTERN
+from casedocs.source.model import CITE_KEY_PATTERN, SLUG_PATTERN
 
 FIGURE_PREFIX = "fig-"
 

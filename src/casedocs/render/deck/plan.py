@@ -12,16 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .. import wording
-from ..annotations import Mark, place_marks
-from ..answers import PublicFigure
-from ..citations import long_date
-from ..conference import ConferenceDocument
-from ..document import DocBlock, DocFigure, DocList, Document, Spans, plain
-from ..figures import FigureImages, PreparedImage, SourceImage
-from ..inline import Span
-from ..words import ends_sentence
-from .textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
+from casedocs import wording
+from casedocs.document.answers import PublicFigure
+from casedocs.document.citations import long_date
+from casedocs.document.conference import ConferenceDocument
+from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans, plain
+from casedocs.document.inline import Span
+from casedocs.document.words import ends_sentence
+from casedocs.figures import FigureImages, PreparedImage, SourceImage
+from casedocs.figures.annotations import Mark, place_marks
+from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer

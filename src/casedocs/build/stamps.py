@@ -15,7 +15,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .errors import Report
+from casedocs.errors import Report
 
 LIBRARIES = ("reportlab", "python-pptx", "pillow", "pydicom", "numpy", "markdown-it-py")
 

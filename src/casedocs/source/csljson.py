@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import Report
+from casedocs.errors import Report
 
 TYPES = {
     "article-journal": "article",

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import FieldPath
+from casedocs.errors import FieldPath
 
 MAX_ROUNDS = 6  # each round sets aside what the last one refused; cases need one or two
 STAND_IN_TEXT = "\u2026"

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from .errors import Problem
-from .figures import SourceImage
-from .inline import ListBlock, Span, parse_blocks, parse_inline, plain_text
-from .model import Case
-from .words import Word, content_words, split_sentences
+from casedocs.document.inline import ListBlock, Span, parse_blocks, parse_inline, plain_text
+from casedocs.document.words import Word, content_words, split_sentences
+from casedocs.errors import Problem
+from casedocs.figures import SourceImage
+from casedocs.source.model import Case
 
 PUBLIC_FIELDS = ("history", "series", "number", "figures[].view", "figures[].alt")
 ANSWER_FIELDS = (

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Problem, did_you_mean
+from casedocs.errors import Problem, did_you_mean
 
 Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"

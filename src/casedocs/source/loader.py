@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .csljson import item_line, read_csl_json
-from .errors import CaseError, FieldPath, Problem, Report, did_you_mean, file_error
-from .model import Case, Reference, model_fields_at
-from .salvage import is_set_aside, salvage
+from casedocs.errors import CaseError, FieldPath, Problem, Report, did_you_mean, file_error
+from casedocs.source.csljson import item_line, read_csl_json
+from casedocs.source.model import Case, Reference, model_fields_at
+from casedocs.source.salvage import is_set_aside, salvage
 
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
 MAX_DEPTH = 20  # a case nests four levels (figures, annotations, points); more is a mistake

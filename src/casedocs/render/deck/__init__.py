@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..conference import ConferenceDocument
-from ..document import Document
-from ..figures import FigureImages
-from .plan import SlidePlan, plan_conference, plan_deck
-from .template import DeckTemplate, load_template
-from .textfit import TextMeasure
-from .writer import DeckProperties, render_plan
+from casedocs.document.conference import ConferenceDocument
+from casedocs.document.document import Document
+from casedocs.figures import FigureImages
+from casedocs.render.deck.plan import SlidePlan, plan_conference, plan_deck
+from casedocs.render.deck.template import DeckTemplate, load_template
+from casedocs.render.deck.textfit import TextMeasure
+from casedocs.render.deck.writer import DeckProperties, render_plan
 
 
 @dataclass(frozen=True)

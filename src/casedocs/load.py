@@ -1,0 +1,322 @@
+"""Loading: a case or conference file becomes a document, or every reason it cannot.
+
+A case is read (source), its figures inspected (figures), then numbered and given its answer
+key (document); a conference loads each of its cases the same way and labels them "Case 1" to
+"Case n". Problems of every input are reported together, each at its file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from casedocs.document.answers import AnswerKey, answer_key, leak_problems, public_field_problems
+from casedocs.document.conference import ConferenceDocument
+from casedocs.document.document import Document, build_document, check_references
+from casedocs.errors import CaseError, Problem, Report
+from casedocs.figures import FigureImages, ImageProblem, SourceImage
+from casedocs.fonts import find_family, missing_glyphs
+from casedocs.source.csljson import item_line
+from casedocs.source.loader import (
+    LoadedCase,
+    SourceMap,
+    display_path,
+    read_case,
+    read_yaml,
+    translate_errors,
+)
+from casedocs.source.model import Conference, Figure, check_case
+
+UNKNOWN_SUFFIX = "-unknown"
+Publication = Document | ConferenceDocument  # what one output is made from
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    document: Document
+    warnings: list[Report]
+
+
+def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocument:
+    """Validate one case completely (model, cross-references, images) or raise CaseError
+    naming every problem: those the schema finds and, past them, all the others."""
+    images = images or FigureImages()
+    loaded, reports = read_case(path)
+    if loaded is None:
+        raise CaseError(sorted(reports, key=lambda report: report.line or 0))
+    sources, problems = _inspect_images(loaded, images)
+    answers = answer_key(loaded.case)
+    problems += check_case(loaded.case) + check_references(loaded.case)
+    problems += public_field_problems(loaded.case, answers)
+    problems += _glyph_problems(loaded.source.data, ())
+    logo, logo_reports = inspect_logo(loaded.case.logo, images, loaded.source)
+    reports += [loaded.source.report(p) for p in problems if loaded.readable(p.path)]
+    reports += _file_glyph_reports(loaded) + logo_reports
+    errors = [r for r in reports if not r.warning]
+    if errors:
+        raise CaseError(sorted(errors, key=lambda report: report.line or 0))
+    document = build_document(loaded.case, sources, answers)
+    inputs = [loaded.source.text, *(source.digest for source in sources.values())]
+    inputs += [logo.digest] if logo else []
+    inputs += [file_digest(p) for p in (loaded.case.references_file, loaded.case.template) if p]
+    fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
+    return LoadedDocument(
+        replace(
+            document, fingerprint=fingerprint, logo=logo, id_line=loaded.source.line_of(("id",))
+        ),
+        [r for r in reports if r.warning],
+    )
+
+
+def inspect_logo(
+    path: Path | None, images: FigureImages, source: SourceMap
+) -> tuple[SourceImage | None, list[Report]]:
+    """A logo goes through the figure pipeline too: only its pixels reach an output."""
+    if path is None:
+        return None, []
+    origin = source.report(Problem(("logo",), ""))
+    figure = Figure.model_construct(
+        id="logo",
+        file=path,
+        caption="Logo",
+        redact=[],
+        annotations=[],
+        frame=None,
+        window=None,
+        crop=None,
+        phi_reviewed=False,
+    )
+    try:
+        return images.inspect(figure, origin), []
+    except ImageProblem as problem:
+        return None, [replace(origin, message=f"{path.name}: {problem}")]
+
+
+def _inspect_images(
+    loaded: LoadedCase, images: FigureImages
+) -> tuple[dict[str, SourceImage], list[Problem]]:
+    sources: dict[str, SourceImage] = {}
+    problems: list[Problem] = []
+    for i, figure in enumerate(loaded.case.figures):
+        path = ("figures", i, "file")
+        if not loaded.readable(path):
+            continue
+        origin = loaded.source.report(Problem(("figures", i), ""))
+        try:
+            sources[figure.id] = images.inspect(figure, origin)
+        except ImageProblem as problem:
+            problems.append(Problem(path, f"{figure.file.name}: {problem}"))
+    return sources, problems
+
+
+NOT_PRINTED = ("file", "references_file")  # paths: read, never printed
+
+
+def _glyph_problems(data: object, path: tuple) -> list[Problem]:
+    """Every printed string must be drawable in the embedded font: a box is never printed."""
+    if isinstance(data, dict):
+        return [
+            p
+            for key, value in data.items()
+            if key not in NOT_PRINTED
+            for p in _glyph_problems(value, (*path, key))
+        ]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _glyph_problems(value, (*path, i))]
+    if not isinstance(data, str):
+        return []
+    family = find_family()
+    missing = missing_glyphs(unicodedata.normalize("NFC", data), family)
+    if not missing:
+        return []
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+    return [
+        Problem(
+            path,
+            f"the handout font {family.name} has no glyph for {shown}; use "
+            "another character, or set CASEDOCS_FONT to a family that has it",
+            needle=missing[0],
+        )
+    ]
+
+
+def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
+    """The glyph check for references read from the references_file."""
+    case = loaded.case
+    if case.references_file is None or not loaded.file_references:
+        return []
+    shown = display_path(case.references_file)
+    reports = []
+    for reference in case.references[-loaded.file_references :]:
+        data = reference.model_dump(mode="json", exclude_none=True)
+        for problem in _glyph_problems(data, ()):
+            field = f"[{reference.id}].{'.'.join(map(str, problem.path))}"
+            line = item_line(case.references_file, reference.id)
+            reports.append(Report(shown, line, field, problem.message))
+    return reports
+
+
+def file_digest(path: Path) -> str:
+    """What an output depends on in a file it reads (a template, a reference list)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+TOP_LEVEL_CASES = re.compile(rb"""^["']?cases["']?\s*:""", re.MULTILINE)
+
+
+def is_conference_file(path: Path) -> bool:
+    """A conference file is the one with a top-level `cases:` key (read as text: the file is
+    parsed once, by whichever loader it is for)."""
+    try:
+        return TOP_LEVEL_CASES.search(path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocument, list[Report]]:
+    """Load a conference and all its cases, or raise CaseError listing every problem."""
+    source, reports = read_yaml(path)
+    try:
+        conference = Conference.model_validate(
+            source.data, context={"base_dir": path.resolve().parent}
+        )
+    except ValidationError as error:
+        problems = translate_errors(error, Conference)
+        raise CaseError(reports + [source.report(p) for p in problems]) from None
+    if reports:
+        raise CaseError(reports)
+    documents, warnings = _load_cases(conference, source, images)
+    answers = AnswerKey.merged(d.answers for d in documents)
+    problems = [source.report(p) for p in leak_problems(("title",), conference.title, answers)]
+    logo, logo_problems = inspect_logo(conference.logo, images, source)
+    if problems + logo_problems:
+        raise CaseError(problems + logo_problems)
+    inputs = [source.text, *(d.fingerprint for d in documents)]
+    inputs += [logo.digest] if logo else []
+    inputs += [file_digest(conference.template)] if conference.template else []
+    fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
+    relabelled = tuple(replace(d, label=f"Case {i}") for i, d in enumerate(documents, start=1))
+    return ConferenceDocument(
+        conference.id,
+        conference.title,
+        conference.date,
+        conference.presenter,
+        conference.order,
+        conference.duplex,
+        conference.template,
+        dict(conference.layouts),
+        logo,
+        relabelled,
+        fingerprint,
+        source.line_of(("id",)),
+    ), warnings
+
+
+def _load_cases(
+    conference: Conference, source: SourceMap, images: FigureImages
+) -> tuple[list[Document], list[Report]]:
+    documents: list[Document] = []
+    reports: list[Report] = []
+    warnings: list[Report] = []
+    seen_files: dict[Path, int] = {}
+    seen_ids: dict[str, int] = {}
+    for index, case_path in enumerate(conference.cases):
+        where = ("cases", index)
+        if case_path in seen_files:
+            reports.append(
+                source.report(
+                    Problem(
+                        where,
+                        f"{display_path(case_path)} is listed "
+                        f"twice (also as cases[{seen_files[case_path]}])",
+                    )
+                )
+            )
+            continue
+        seen_files[case_path] = index
+        if not case_path.is_file():
+            reports.append(
+                source.report(Problem(where, f"no such case file '{source.data['cases'][index]}'"))
+            )
+            continue
+        try:
+            loaded = load_document(case_path, images)
+        except CaseError as error:
+            reports += error.reports
+            continue
+        document = loaded.document
+        if document.id in seen_ids:
+            reports.append(
+                source.report(
+                    Problem(
+                        where,
+                        f"case id '{document.id}' is also the id of cases[{seen_ids[document.id]}]",
+                    )
+                )
+            )
+            continue
+        seen_ids[document.id] = index
+        documents.append(document)
+        warnings += loaded.warnings
+    if reports:
+        raise CaseError(reports)
+    return documents, warnings
+
+
+def load_all(paths: list[Path], images: FigureImages) -> list[Publication]:
+    """Every case and conference loaded, or one CaseError listing the problems of all."""
+    loaded: dict[Path, Publication] = {}
+    reports: list[Report] = []
+    for path in paths:
+        try:
+            if is_conference_file(path):
+                publication, warnings = load_conference(path, images)
+            else:
+                result = load_document(path, images)
+                publication, warnings = result.document, result.warnings
+        except CaseError as error:
+            reports += error.reports
+            continue
+        for warning in warnings:
+            print(warning, file=sys.stderr)
+        loaded[path] = publication
+    reports += _clashing_ids(loaded)
+    if reports:  # a case also listed in a conference would report its problems twice
+        raise CaseError(list(dict.fromkeys(reports)))
+    return list(loaded.values())
+
+
+def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
+    """Two inputs with one id would write the same output files; so would an id ending in
+    -unknown, next to the unknown variant of another."""
+    owners: dict[str, Path] = {}
+    reports = []
+    for path, publication in loaded.items():
+        where = (display_path(path), publication.id_line, "id")
+        if publication.id.endswith(UNKNOWN_SUFFIX):
+            reports.append(
+                Report(
+                    *where,
+                    f"'{publication.id}' ends in {UNKNOWN_SUFFIX}, which "
+                    "names the unknown variants of outputs; choose another id",
+                )
+            )
+        if publication.id in owners:
+            reports.append(
+                Report(
+                    *where,
+                    f"'{publication.id}' is also the id of "
+                    f"{display_path(owners[publication.id])}; both would write "
+                    "the same files",
+                )
+            )
+        owners.setdefault(publication.id, path)
+    return reports
+
+

@@ -1,0 +1,1 @@
+"""The renderers: one module per output, each listed in the registry."""
