@@ -19,12 +19,13 @@ import pytest
 
 from casedocs.build import atomic
 from casedocs.build.atomic import write_atomically
-from casedocs.build.pipeline import output_path, render_outputs
+from casedocs.build.pipeline import render_outputs
 from casedocs.cli import main
 from casedocs.dates import build_timestamp
 from casedocs.errors import CaseError
 from casedocs.figures import FigureImages
 from casedocs.load import load_document
+from casedocs.render.registry import output_named
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -91,8 +92,10 @@ def test_build_timestamp_honours_source_date_epoch(monkeypatch: pytest.MonkeyPat
 
 
 def test_output_paths(tmp_path: Path) -> None:
-    assert output_path(tmp_path, "handout", "case-17") == tmp_path / "handouts" / "case-17.pdf"
-    assert output_path(tmp_path, "slides", "case-17") == tmp_path / "slides" / "case-17.pptx"
+    handout, slides = output_named("handout"), output_named("slides")
+    assert handout.path(tmp_path, "case-17", False) == tmp_path / "handouts" / "case-17.pdf"
+    assert slides.path(tmp_path, "case-17", False) == tmp_path / "slides" / "case-17.pptx"
+    assert slides.path(tmp_path, "case-17", True) == tmp_path / "slides" / "case-17-unknown.pptx"
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -113,8 +116,9 @@ def document(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path: Path,
                                                              kinds: list[str]) -> None:
     out = tmp_path / "out"
-    outputs = render_outputs([document], kinds, out, FigureImages()).outputs
-    expected = {output_path(out, kind, "case-17") for kind in kinds}
+    chosen = [(output_named(kind), unknown) for kind in kinds for unknown in (False, True)]
+    outputs = render_outputs([document], chosen, out, FigureImages()).outputs
+    expected = {output.path(out, "case-17", unknown) for output, unknown in chosen}
     assert set(outputs) == expected
     assert not out.exists(), "render_outputs must not write"
     for path, data in outputs.items():
@@ -122,9 +126,9 @@ def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path:
 
 
 def test_render_outputs_are_reproducible(document, tmp_path: Path) -> None:
-    first = render_outputs([document], ["handout", "slides"], tmp_path, FigureImages()).outputs
-    second = render_outputs([document], ["handout", "slides"], tmp_path / "other",
-                            FigureImages()).outputs
+    chosen = [(output_named(kind), False) for kind in ("handout", "slides")]
+    first = render_outputs([document], chosen, tmp_path, FigureImages()).outputs
+    second = render_outputs([document], chosen, tmp_path / "other", FigureImages()).outputs
     assert list(first.values()) == list(second.values())
 
 

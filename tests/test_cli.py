@@ -219,7 +219,7 @@ def test_render_failure_leaves_outputs_untouched_and_no_temporaries(
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("casedocs.render.deck.render_deck_file", broken)
+    monkeypatch.setattr("casedocs.render.deck.files.render_deck_file", broken)
     with pytest.raises(RuntimeError, match="renderer failed"):
         main(["build", str(case), "--out", str(out)])
     assert _files(out) == before  # the handout rendered first, but nothing was written

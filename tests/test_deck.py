@@ -28,7 +28,7 @@ from casedocs.dates import build_timestamp
 from casedocs.document.document import Document
 from casedocs.figures import FigureImages
 from casedocs.load import load_document
-from casedocs.render.deck import render_deck
+from casedocs.render.deck.files import render_deck
 from casedocs.render.deck.plan import INSET_X, INSET_Y, plan_deck
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure
 from conftest import write_case_file

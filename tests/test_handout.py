@@ -22,7 +22,7 @@ from pypdf.generic import ContentStream
 from casedocs.cli import main
 from casedocs.figures import FigureImages
 from casedocs.load import load_document
-from casedocs.render.handout import render_handout
+from casedocs.render.handout.pdf import render_handout
 from conftest import make_image, write_case_file
 
 SECTIONS = ("History", "Findings", "Diagnosis", "Differential diagnosis", "Discussion",

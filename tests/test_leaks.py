@@ -23,12 +23,13 @@ from reportlab.pdfgen.canvas import Canvas
 import casedocs.build.atomic
 import casedocs.render.deck.plan
 import casedocs.render.deck.writer
-import casedocs.render.handout
+import casedocs.render.handout.pdf
 import casedocs.wording
-from casedocs.build.readback import leaks_in_pdf, leaks_in_pptx, unknown_part_key
+from casedocs.build.readback import fields_found, unknown_part_key
 from casedocs.cli import main
 from casedocs.document.answers import AnswerKey
 from casedocs.load import load_document
+from casedocs.render.registry import output_named
 from conftest import MINIMAL_CASE, write_case_file
 
 TITLE = "Pulmonary sequestration"
@@ -41,6 +42,15 @@ def run(*args: str | Path) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(arg) for arg in args])
     return code, out.getvalue(), err.getvalue()
+
+
+def leaks_in_pptx(data: bytes, key: AnswerKey, parts: set[str] | None = None) -> list[str]:
+    """Answer fields in a deck: all of it, or only `parts` (a full deck's unknown slides)."""
+    return fields_found(output_named("slides"), data, frozenset(parts) if parts else None, key)
+
+
+def leaks_in_pdf(data: bytes, key: AnswerKey) -> list[str]:
+    return fields_found(output_named("handout"), data, None, key)
 
 
 def squashed(text: str) -> str:

@@ -10,22 +10,13 @@ import time
 from pathlib import Path
 
 from casedocs.build.atomic import sweep_temporaries
-from casedocs.build.pipeline import (
-    OUTPUT_KINDS,
-    cache_dir,
-    kinds_for,
-    output_folders,
-    render_outputs,
-    write_rendered,
-)
+from casedocs.build.pipeline import cache_dir, output_folders, render_outputs, write_rendered
 from casedocs.document.conference import ConferenceDocument
-from casedocs.document.document import Document
 from casedocs.errors import CaseError, UserError
 from casedocs.figures import FigureImages
 from casedocs.load import load_all
+from casedocs.render.registry import OUTPUTS, variants
 from casedocs.source.loader import display_path
-
-UNKNOWN_SUFFIX = "-unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder (default: build)",
     )
     build.add_argument(
-        "--only", choices=OUTPUT_KINDS, help="build only this output (and its -unknown variant)"
+        "--only",
+        choices=[output.name for output in OUTPUTS],
+        help="build only this output (and its -unknown variant)",
     )
     build.add_argument(
         "--paper",
@@ -89,18 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-Publication = Document | ConferenceDocument
-
-
 def _build(args: argparse.Namespace) -> int:
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
     publications = load_all(args.cases, images)
     images.keep_probes()
     rendered = render_outputs(
-        publications, kinds_for(args.only), args.out, images, args.paper, args.template
+        publications, variants(args.only), args.out, images, args.paper, args.template
     )
-    for warning in images.warnings:
+    for warning in rendered.warnings:
         print(warning, file=sys.stderr)
     write_rendered(rendered, args.out)
     for path in rendered.outputs:

@@ -17,11 +17,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from casedocs.document.answers import AnswerKey, answer_key, leak_problems, public_field_problems
-from casedocs.document.conference import ConferenceDocument
+from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.document.document import Document, build_document, check_references
 from casedocs.errors import CaseError, Problem, Report
 from casedocs.figures import FigureImages, ImageProblem, SourceImage
 from casedocs.fonts import find_family, missing_glyphs
+from casedocs.render.output import UNKNOWN_SUFFIX
 from casedocs.source.csljson import item_line
 from casedocs.source.loader import (
     LoadedCase,
@@ -32,9 +33,6 @@ from casedocs.source.loader import (
     translate_errors,
 )
 from casedocs.source.model import Conference, Figure, check_case
-
-UNKNOWN_SUFFIX = "-unknown"
-Publication = Document | ConferenceDocument  # what one output is made from
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,22 @@ reportlab or python-pptx.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from casedocs.build.atomic import write_atomically
+from casedocs.build.readback import fields_found, unknown_part_key
 from casedocs.build.stamps import Stamp, current_stamp, record_stamp, stamp_key
 from casedocs.build.workers import run_both
 from casedocs.dates import build_timestamp
+from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.errors import CaseError, Report, UserError
 from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
-from casedocs.load import Publication, file_digest
-
-OUTPUT_KINDS = ("handout", "slides")  # what --only accepts
+from casedocs.load import file_digest
+from casedocs.render.output import Output, RenderedFile, RenderOptions
+from casedocs.render.registry import OUTPUTS
 
 
 def cache_dir(out_dir: Path) -> Path:
@@ -28,172 +30,122 @@ def cache_dir(out_dir: Path) -> Path:
     return out_dir / ".cache"
 
 
-OUTPUT_FILES = {  # kind -> folder and file suffix
-    "handout": ("handouts", ".pdf"),
-    "handout-unknown": ("handouts", "-unknown.pdf"),
-    "slides": ("slides", ".pptx"),
-    "slides-unknown": ("slides", "-unknown.pptx"),
-}
-
-
-def output_path(out_dir: Path, kind: str, publication_id: str) -> Path:
-    folder, suffix = OUTPUT_FILES[kind]
-    return out_dir / folder / f"{publication_id}{suffix}"
-
-
 def output_folders(out_dir: Path) -> list[Path]:
     """Every folder a build writes into: the outputs' and the cache."""
-    folders = {out_dir / folder for folder, _ in OUTPUT_FILES.values()}
+    folders = {out_dir / output.folder for output in OUTPUTS}
     return sorted(folders) + [cache_dir(out_dir)]
 
 
-def kinds_for(only: str | None) -> list[str]:
-    """`--only handout` builds the handout and its unknown worksheet; likewise slides."""
-    return [kind for kind in OUTPUT_FILES if only is None or kind.startswith(only)]
-
-
 @dataclass(frozen=True)
-class RenderedFile:
-    """One rendered output, as it crosses from a worker process: plain data."""
+class Job:
+    """One file to make: an output's full or unknown variant of one publication."""
 
-    data: bytes
-    unknown_parts: frozenset[str] | None = None  # a full deck's slides before the answer
-    warnings: tuple[Report, ...] = ()
-
-
-def renderer(
-    kind: str, paper: str, images: FigureImages, template: Path | None = None
-) -> Callable[[Publication], RenderedFile]:
-    """Renders one kind of output for a case or a conference."""
-    from casedocs.document.conference import ConferenceDocument
-
-    unknown = kind.endswith("-unknown")
-
-    def handout(publication: Publication) -> RenderedFile:
-        from casedocs.render.handout import render_handout, render_packet
-
-        render = render_packet if isinstance(publication, ConferenceDocument) else render_handout
-        data = render(publication, images, paper, unknown, build_timestamp())  # type: ignore[arg-type]
-        return RenderedFile(data)
-
-    def slides(publication: Publication) -> RenderedFile:
-        from casedocs.render.deck import render_conference_deck, render_deck_file
-
-        timestamp = build_timestamp()
-        if isinstance(publication, ConferenceDocument):
-            deck = render_conference_deck(publication, images, timestamp, unknown, template)
-        else:
-            deck = render_deck_file(
-                publication,
-                images,
-                timestamp,
-                unknown,
-                template or publication.template,
-                publication.layouts,
-            )
-        return RenderedFile(deck.data, deck.unknown_parts)
-
-    return handout if kind.startswith("handout") else slides
-
-
-def leak_check(
-    kind: str, publication: Publication, result: RenderedFile
-) -> Callable[[bytes], list[str]] | None:
-    """What reads a finished file back for answer text: every unknown output, and the slides
-    before the answer in a full deck (a full handout is all answer)."""
-    from casedocs.build.readback import leaks_in_pdf, leaks_in_pptx, unknown_part_key
-    from casedocs.document.conference import ConferenceDocument
-
-    unknown = kind.endswith("-unknown")
-    if kind.startswith("handout") and not unknown:
-        return None
-    documents = (
-        publication.documents if isinstance(publication, ConferenceDocument) else (publication,)
-    )
-    key = unknown_part_key(documents)
-    if kind.startswith("handout"):
-        return lambda pdf: leaks_in_pdf(pdf, key)
-    parts = None if unknown else set(result.unknown_parts or ())
-    return lambda pptx: leaks_in_pptx(pptx, key, parts)
+    output: Output
+    unknown: bool
+    publication: Publication
+    path: Path
+    stamp_key: str
 
 
 @dataclass
 class Rendered:
-    """Outputs rendered in memory, with their stamps and leak checks; and the outputs that
-    were already up to date."""
+    """Outputs rendered in memory, with their stamps and answer checks; the outputs that were
+    already up to date; and every warning, said again for outputs that were skipped."""
 
     outputs: dict[Path, bytes] = field(default_factory=dict)
     stamps: dict[Path, Stamp] = field(default_factory=dict)
     checks: dict[Path, Callable[[bytes], list[str]]] = field(default_factory=dict)
     current: list[Path] = field(default_factory=list)
+    warnings: list[Report] = field(default_factory=list)
+
+    def warn(self, warnings: Iterable[Report]) -> None:
+        self.warnings += [w for w in warnings if w not in self.warnings]
 
 
 def render_outputs(
     publications: list[Publication],
-    kinds: list[str],
+    variants: Iterable[tuple[Output, bool]],
     out_dir: Path,
     images: FigureImages,
     paper: str = "letter",
     template: Path | None = None,
 ) -> Rendered:
     """Every requested output that is not up to date, in memory: nothing is written until all
-    have rendered. Warnings of skipped outputs are added to `images.warnings` again."""
-    rendered = Rendered()
-    timestamp = build_timestamp().isoformat()
+    have rendered."""
     if template is not None and not template.is_file():
         raise UserError(f"--template: no such file '{template}'")
-    template_hash = file_digest(template) if template else ""
-    todo: list[tuple[str, Publication, Path, str]] = []
-    for kind in kinds:
-        for publication in publications:
-            path = output_path(out_dir, kind, publication.id)
-            key = stamp_key(
-                publication.fingerprint, kind, paper, timestamp, template_hash, *font_fingerprint()
-            )
-            stamp = current_stamp(stamp_dir(out_dir), path, key)
-            if stamp is not None:
-                images.warnings += [w for w in stamp.warnings if w not in images.warnings]
-                rendered.current.append(path)
-            else:
-                todo.append((kind, publication, path, key))
-    results = _render_on_two_cores(todo, paper, images, template)
-    for (kind, publication, path, key), result in zip(todo, results, strict=True):
-        rendered.outputs[path] = result.data
-        check = leak_check(kind, publication, result)
-        if check:
-            rendered.checks[path] = check
-        rendered.stamps[path] = Stamp(key, result.warnings)
-        images.warnings += [w for w in result.warnings if w not in images.warnings]
+    options = RenderOptions(build_timestamp(), paper, template)
+    rendered = Rendered()
+    jobs = []
+    for job in _jobs(publications, variants, out_dir, options):
+        stamp = current_stamp(stamp_dir(out_dir), job.path, job.stamp_key)
+        if stamp is not None:
+            rendered.warn(stamp.warnings)
+            rendered.current.append(job.path)
+        else:
+            jobs.append(job)
+    for job, result in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
+        rendered.outputs[job.path] = result.data
+        rendered.checks[job.path] = _answer_check(job, result)
+        rendered.stamps[job.path] = Stamp(job.stamp_key, result.warnings)
+        rendered.warn(result.warnings)
     return rendered
 
 
+def _jobs(
+    publications: list[Publication],
+    variants: Iterable[tuple[Output, bool]],
+    out_dir: Path,
+    options: RenderOptions,
+) -> Iterator[Job]:
+    template_hash = file_digest(options.template) if options.template else ""
+    timestamp = options.timestamp.isoformat()
+    for output, unknown in variants:
+        for publication in publications:
+            key = stamp_key(
+                publication.fingerprint,
+                output.name,
+                str(unknown),
+                options.paper,
+                timestamp,
+                template_hash,
+                *font_fingerprint(),
+            )
+            path = output.path(out_dir, publication.id, unknown)
+            yield Job(output, unknown, publication, path, key)
+
+
+def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]]:
+    """Reads a finished file's public parts back for answer content."""
+    publication = job.publication
+    documents = (
+        publication.documents if isinstance(publication, ConferenceDocument) else (publication,)
+    )
+    key = unknown_part_key(documents)
+    return lambda data: fields_found(job.output, data, result.public_parts, key)
+
+
 def _render_on_two_cores(
-    todo: list[tuple[str, Publication, Path, str]],
-    paper: str,
-    images: FigureImages,
-    template: Path | None,
+    jobs: list[Job], images: FigureImages, options: RenderOptions
 ) -> list[RenderedFile]:
-    """Handouts here and decks in a second process when both are wanted; in `todo`'s order."""
+    """The first output's files here and the others' in a second process, when both are
+    wanted; in `jobs`' order."""
 
-    def render(items: list[int]) -> list[RenderedFile]:
-        renderers: dict[str, Callable[[Publication], RenderedFile]] = {}
-        results = []
-        for index in items:
-            kind, publication = todo[index][:2]
-            render_one = renderers.setdefault(kind, renderer(kind, paper, images, template))
-            before = len(images.warnings)
-            result = render_one(publication)
-            results.append(replace(result, warnings=tuple(images.warnings[before:])))
-        return results
+    def render(chosen: list[int]) -> list[RenderedFile]:
+        return [
+            jobs[i].output.render(jobs[i].publication, images, options, jobs[i].unknown)
+            for i in chosen
+        ]
 
-    handouts = [i for i, item in enumerate(todo) if item[0].startswith("handout")]
-    decks = [i for i, item in enumerate(todo) if not item[0].startswith("handout")]
-    if handouts and decks:
-        first, second = run_both(lambda: render(handouts), lambda: render(decks))
+    first_output = OUTPUTS[0]
+    here = [i for i, job in enumerate(jobs) if job.output is first_output]
+    there = [i for i, job in enumerate(jobs) if job.output is not first_output]
+    if here and there:
+        mine, theirs = run_both(lambda: render(here), lambda: render(there))
     else:
-        first, second = render(handouts), render(decks)
-    by_index = dict(zip(handouts + decks, first + second, strict=True))
-    return [by_index[i] for i in range(len(todo))]
+        mine, theirs = render(here), render(there)
+    by_index = dict(zip(here + there, mine + theirs, strict=True))
+    return [by_index[i] for i in range(len(jobs))]
 
 
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:

@@ -30,3 +30,6 @@ class ConferenceDocument:
     @property
     def label(self) -> str:
         return self.title
+
+
+Publication = Document | ConferenceDocument  # what one output is made from

@@ -98,9 +98,9 @@ class FigureImages:
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = cache_dir
         self.decodes = 0  # full decodes of a source image: what the cache saves
-        self.warnings: list[Report] = []
         self._display: dict[str, Image.Image] = {}
         self._warned: dict[tuple[str, str, str], tuple[float, Report]] = {}
+        self._unreported: dict[tuple[str, str, str], None] = {}  # keys, in order
         self._probes: dict[str, bytes] = {}  # kept in memory until the inputs all load
 
     def inspect(self, figure: Figure, origin: Report) -> SourceImage:
@@ -173,10 +173,20 @@ class FigureImages:
         warning = replace(source.origin, message=message, warning=True)
         key = (source.figure_id, source.origin.file, medium)
         if key not in self._warned or factor > self._warned[key][0]:
-            if key in self._warned:
-                self.warnings.remove(self._warned[key][1])
             self._warned[key] = (factor, warning)
-            self.warnings.append(warning)
+            self._unreported[key] = None
+
+    @property
+    def warnings(self) -> list[Report]:
+        """Every warning about the images so far, one per figure and medium."""
+        return [warning for _, warning in self._warned.values()]
+
+    def new_warnings(self) -> tuple[Report, ...]:
+        """The warnings made or sharpened since the last call: what a renderer reports about
+        the output it just made."""
+        found = tuple(self._warned[key][1] for key in self._unreported)
+        self._unreported.clear()
+        return found
 
     def keep_probes(self) -> None:
         """Cache what inspecting the sources learnt, once every input has loaded: a build

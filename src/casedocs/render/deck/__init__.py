@@ -1,77 +1,69 @@
-"""The unknown-case deck: a plain-data slide plan (plan.py), drawn by python-pptx (writer.py)
-on our default design or the department's template (template.py)."""
+"""The projected output (PPTX): the unknown-case deck, or its unknown variant; for a
+conference, one deck of all its cases. Declared here; planned by plan.py and drawn by
+writer.py (python-pptx) on our design or the department's template (template.py), imported
+only when a deck is made."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterator
 
-from casedocs.document.conference import ConferenceDocument
-from casedocs.document.document import Document
+from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.figures import FigureImages
-from casedocs.render.deck.plan import SlidePlan, plan_conference, plan_deck
-from casedocs.render.deck.template import DeckTemplate, load_template
-from casedocs.render.deck.textfit import TextMeasure
-from casedocs.render.deck.writer import DeckProperties, render_plan
+from casedocs.render.output import Output, RenderedFile, RenderOptions
+
+_PARAGRAPH = re.compile(r"<a:p>.*?</a:p>|<a:p .*?</a:p>", re.DOTALL)
+_RUN_TEXT = re.compile(r"<a:t>([^<]*)</a:t>")
+_LINE_BREAK = re.compile(r"<a:br\b[^>]*?(?:/>|>.*?</a:br>)", re.DOTALL)
+_ELEMENT_TEXT = re.compile(r">([^<]+)<")
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
 
 
-@dataclass(frozen=True)
-class DeckFile:
-    data: bytes
-    unknown_parts: frozenset[str]  # package parts of the slides before an answer, and notes
+def render(
+    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
+) -> RenderedFile:
+    from casedocs.render.deck.files import render_conference_deck, render_deck_file
+
+    if isinstance(publication, ConferenceDocument):
+        deck = render_conference_deck(
+            publication, images, options.timestamp, unknown, options.template
+        )
+    else:
+        template = options.template or publication.template
+        deck = render_deck_file(
+            publication, images, options.timestamp, unknown, template, publication.layouts
+        )
+    public = None if unknown else deck.unknown_parts
+    return RenderedFile(deck.data, public, images.new_warnings())
 
 
-def render_deck(
-    document: Document, images: FigureImages, timestamp: datetime, **options: object
-) -> bytes:
-    """The case's deck as PPTX bytes (`options` as for render_deck_file)."""
-    return render_deck_file(document, images, timestamp, **options).data  # type: ignore[arg-type]
+def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
+    """The text of every XML part (or of the public parts only) and, of an unknown deck, the
+    names of its parts."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = [n for n in package.namelist() if public_parts is None or n in public_parts]
+        texts = [
+            text
+            for name in names
+            if name.endswith((".xml", ".rels"))
+            for text in xml_texts(package.read(name).decode("utf-8", "replace"))
+        ]
+    return [*texts, *(names if public_parts is None else [])]
 
 
-def render_deck_file(
-    document: Document,
-    images: FigureImages,
-    timestamp: datetime,
-    unknown: bool = False,
-    template: Path | None = None,
-    layouts: dict[str, str] | None = None,
-) -> DeckFile:
-    """The case's deck; `unknown`: only the part before the answer; `template` and `layouts`
-    choose the department's design."""
-    deck = load_template(template, layouts or {})
-    plan = plan_deck(document, images, TextMeasure(deck.font), deck.geometry)
-    if unknown:
-        plan = [slide for slide in plan if slide.part == "unknown"]
-    identifier = document.id + ("-unknown" if unknown else "")
-    return _deck_file(
-        plan, DeckProperties(document.label, document.authors, identifier), timestamp, deck
-    )
+def xml_texts(xml: str) -> Iterator[str]:
+    """The pieces of text an XML part shows or carries: each DrawingML paragraph whole (its
+    runs joined, so a phrase split over runs is whole again), then other element text and
+    attribute values (alt text, shape names and link targets live there), each unescaped."""
+    for paragraph in _PARAGRAPH.findall(xml):
+        paragraph = _LINE_BREAK.sub("<a:t>\n</a:t>", paragraph)
+        yield html.unescape("".join(_RUN_TEXT.findall(paragraph)))
+    rest = _PARAGRAPH.sub("<a:p/>", xml)
+    for text in [*_ELEMENT_TEXT.findall(rest), *_ATTRIBUTE.findall(rest)]:
+        yield html.unescape(text)
 
 
-def render_conference_deck(
-    conference: ConferenceDocument,
-    images: FigureImages,
-    timestamp: datetime,
-    unknown: bool = False,
-    template: Path | None = None,
-) -> DeckFile:
-    """All the conference's cases in one deck, in its order; `unknown`: unknowns only."""
-    # --template, else the conference's, else the one its cases name (the first that does).
-    case_template = next((d.template for d in conference.documents if d.template), None)
-    deck = load_template(template or conference.template or case_template, conference.layouts)
-    plan = plan_conference(conference, images, unknown, TextMeasure(deck.font), deck.geometry)
-    identifier = conference.id + ("-unknown" if unknown else "")
-    properties = DeckProperties(conference.title, conference.presenter or "", identifier)
-    return _deck_file(plan, properties, timestamp, deck)
-
-
-def _deck_file(
-    plan: list[SlidePlan], properties: DeckProperties, timestamp: datetime, deck: DeckTemplate
-) -> DeckFile:
-    data = render_plan(plan, properties, timestamp, deck)
-    numbers = [n for n, slide in enumerate(plan, start=1) if slide.part == "unknown"]
-    parts = {"docProps/core.xml", "docProps/app.xml"}
-    parts |= {f"ppt/slides/slide{n}.xml" for n in numbers}
-    parts |= {f"ppt/notesSlides/notesSlide{n}.xml" for n in numbers}
-    return DeckFile(data, frozenset(parts))
+OUTPUT = Output("slides", "slides", ".pptx", render, read_back)

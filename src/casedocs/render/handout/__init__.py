@@ -1,0 +1,49 @@
+"""The printed output (PDF): the case handout, or its unknown variant, the worksheet; for a
+conference, the packet of all its cases. Declared here, drawn by pdf.py (reportlab), which is
+imported only when a PDF is made."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from casedocs.document.conference import ConferenceDocument, Publication
+from casedocs.figures import FigureImages
+from casedocs.render.output import Output, RenderedFile, RenderOptions
+
+
+def render(
+    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
+) -> RenderedFile:
+    from casedocs.render.handout.pdf import render_handout, render_packet
+
+    make = render_packet if isinstance(publication, ConferenceDocument) else render_handout
+    data = make(publication, images, options.paper, unknown, options.timestamp)  # type: ignore[arg-type]
+    # A handout is all answer; a worksheet is all public.
+    return RenderedFile(data, None if unknown else frozenset(), images.new_warnings())
+
+
+def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
+    """The PDF's text, properties, outline titles and link targets."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() or "" for page in reader.pages]
+    texts += [str(value) for value in (reader.metadata or {}).values()]
+    texts += [item.title for item in _flatten(reader.outline)]
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            texts.append(str(action.get("/URI", "")))
+    return texts
+
+
+def _flatten(outline: list) -> Iterable:
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+OUTPUT = Output("handout", "handouts", ".pdf", render, read_back)

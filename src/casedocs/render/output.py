@@ -1,0 +1,55 @@
+"""What a renderer is: its declaration (`Output`), what it is asked for (`RenderOptions`) and
+what it gives back (`RenderedFile`). Each output module declares one `Output`; the registry
+lists them; build and cli loop over the registry and never name an output themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from casedocs.document.conference import Publication
+from casedocs.errors import Report
+from casedocs.figures import FigureImages
+
+UNKNOWN_SUFFIX = "-unknown"  # names the unknown variant of every output
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    timestamp: datetime  # written into the file (SOURCE_DATE_EPOCH, or a fixed date)
+    paper: str = "letter"  # printed outputs: letter or a4
+    template: Path | None = None  # --template: a department's PowerPoint template
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One rendered output, as it crosses from a worker process: plain data."""
+
+    data: bytes
+    # Which parts the unknown audience sees: None for the whole file (an unknown variant),
+    # else the named parts (the slides before the answer of a full deck; none of a handout).
+    public_parts: frozenset[str] | None
+    warnings: tuple[Report, ...] = ()
+
+
+Render = Callable[[Publication, FigureImages, RenderOptions, bool], RenderedFile]
+ReadBack = Callable[[bytes, frozenset[str] | None], list[str]]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of output. `render(publication, images, options, unknown)` makes its full or
+    its unknown variant; `read_back(data, public_parts)` gives the texts of a finished file
+    that the answer check reads (all of it, or only the named parts)."""
+
+    name: str  # what --only takes
+    folder: str  # below the output folder
+    suffix: str  # of its files: <id><suffix>, <id>-unknown<suffix>
+    render: Render
+    read_back: ReadBack
+
+    def path(self, out_dir: Path, publication_id: str, unknown: bool) -> Path:
+        variant = UNKNOWN_SUFFIX if unknown else ""
+        return out_dir / self.folder / f"{publication_id}{variant}{self.suffix}"
