@@ -17,6 +17,7 @@ from casedocs.figures import FigureImages
 from casedocs.load import load_all
 from casedocs.render.registry import OUTPUTS, variants
 from casedocs.source.loader import display_path
+from casedocs.wording import LANGUAGES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PPTX_OR_POTX",
         help="the department's PowerPoint template (overrides template: keys)",
     )
+    build.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="language of headings, prompts and labels (overrides language: keys)",
+    )
     build.set_defaults(run=_build)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
@@ -85,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
-    publications = load_all(args.cases, images)
+    publications = load_all(args.cases, images, args.language)
     images.keep_probes()
     rendered = render_outputs(
         publications, variants(args.only), args.out, images, args.paper, args.template

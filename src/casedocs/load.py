@@ -33,6 +33,7 @@ from casedocs.source.loader import (
     translate_errors,
 )
 from casedocs.source.model import Conference, Figure, check_case
+from casedocs.wording import words
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,17 @@ class LoadedDocument:
     warnings: list[Report]
 
 
-def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocument:
+def load_document(
+    path: Path, images: FigureImages | None = None, language: str | None = None
+) -> LoadedDocument:
     """Validate one case completely (model, cross-references, images) or raise CaseError
     naming every problem: those the schema finds and, past them, all the others."""
     images = images or FigureImages()
     loaded, reports = read_case(path)
     if loaded is None:
         raise CaseError(sorted(reports, key=lambda report: report.line or 0))
+    if language is not None:  # --language, or the conference the case is shown in
+        loaded = replace(loaded, case=loaded.case.model_copy(update={"language": language}))
     sources, problems = _inspect_images(loaded, images)
     answers = answer_key(loaded.case)
     problems += check_case(loaded.case) + check_references(loaded.case)
@@ -61,6 +66,7 @@ def load_document(path: Path, images: FigureImages | None = None) -> LoadedDocum
         raise CaseError(sorted(errors, key=lambda report: report.line or 0))
     document = build_document(loaded.case, sources, answers)
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
+    inputs += [f"language={loaded.case.language}"]  # --language changes the outputs too
     inputs += [logo.digest] if logo else []
     inputs += [file_digest(p) for p in (loaded.case.references_file, loaded.case.template) if p]
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
@@ -177,8 +183,11 @@ def is_conference_file(path: Path) -> bool:
         return False
 
 
-def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocument, list[Report]]:
-    """Load a conference and all its cases, or raise CaseError listing every problem."""
+def load_conference(
+    path: Path, images: FigureImages, language: str | None = None
+) -> tuple[ConferenceDocument, list[Report]]:
+    """Load a conference and all its cases (in its language, or `language`), or raise
+    CaseError listing every problem."""
     source, reports = read_yaml(path)
     try:
         conference = Conference.model_validate(
@@ -189,17 +198,21 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
         raise CaseError(reports + [source.report(p) for p in problems]) from None
     if reports:
         raise CaseError(reports)
-    documents, warnings = _load_cases(conference, source, images)
+    language = language or conference.language
+    documents, warnings = _load_cases(conference, source, images, language)
     answers = AnswerKey.merged(d.answers for d in documents)
     problems = [source.report(p) for p in leak_problems(("title",), conference.title, answers)]
     logo, logo_problems = inspect_logo(conference.logo, images, source)
     if problems + logo_problems:
         raise CaseError(problems + logo_problems)
-    inputs = [source.text, *(d.fingerprint for d in documents)]
+    inputs = [source.text, f"language={language}", *(d.fingerprint for d in documents)]
     inputs += [logo.digest] if logo else []
     inputs += [file_digest(conference.template)] if conference.template else []
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
-    relabelled = tuple(replace(d, label=f"Case {i}") for i, d in enumerate(documents, start=1))
+    case = words(language)
+    relabelled = tuple(
+        replace(d, label=case("case", number=i)) for i, d in enumerate(documents, start=1)
+    )
     return ConferenceDocument(
         conference.id,
         conference.title,
@@ -212,12 +225,13 @@ def load_conference(path: Path, images: FigureImages) -> tuple[ConferenceDocumen
         logo,
         relabelled,
         fingerprint,
+        language,
         source.line_of(("id",)),
     ), warnings
 
 
 def _load_cases(
-    conference: Conference, source: SourceMap, images: FigureImages
+    conference: Conference, source: SourceMap, images: FigureImages, language: str
 ) -> tuple[list[Document], list[Report]]:
     documents: list[Document] = []
     reports: list[Report] = []
@@ -244,7 +258,7 @@ def _load_cases(
             )
             continue
         try:
-            loaded = load_document(case_path, images)
+            loaded = load_document(case_path, images, language)
         except CaseError as error:
             reports += error.reports
             continue
@@ -267,16 +281,18 @@ def _load_cases(
     return documents, warnings
 
 
-def load_all(paths: list[Path], images: FigureImages) -> list[Publication]:
+def load_all(
+    paths: list[Path], images: FigureImages, language: str | None = None
+) -> list[Publication]:
     """Every case and conference loaded, or one CaseError listing the problems of all."""
     loaded: dict[Path, Publication] = {}
     reports: list[Report] = []
     for path in paths:
         try:
             if is_conference_file(path):
-                publication, warnings = load_conference(path, images)
+                publication, warnings = load_conference(path, images, language)
             else:
-                result = load_document(path, images)
+                result = load_document(path, images, language)
                 publication, warnings = result.document, result.warnings
         except CaseError as error:
             reports += error.reports

@@ -1,39 +1,222 @@
-"""Words casedocs itself puts before the answer, in one place so they can be translated.
+"""Words casedocs itself shows to readers, one table per language.
 
-The answer check counts them as public: generated wording is never an answer.
+Every heading, prompt, label and speaker note a renderer draws comes from here, so a
+department can show "Differentialdiagnose" on its own template (`language: de` in a case or
+conference, or `--language de`). Every table must have every key of the English one, with the
+same {fields}: a table that does not is an error when casedocs starts, never a gap in a slide.
+The answer check counts all of this wording as public: generated text is never an answer.
 """
 
 from __future__ import annotations
 
-UNKNOWN_PROMPTS = (
-    "Describe the findings.",
-    "What is your differential diagnosis?",
-    "What is the most likely diagnosis, and what would you do next?",
-)
-PROMPT_TITLE = "Your interpretation"
-HISTORY = "History"
-IMAGES = "Images"
-WORKSHEET_TITLE = "Unknown case worksheet"
-WORKSHEET_NAME = "Name: "
-WORKSHEET_PROMPTS = ("Findings", "Differential diagnosis", "Most likely diagnosis")
-TITLE_NOTES = "{label}: unknown case. Read the history aloud, then show the images without comment."
-HISTORY_NOTES = "Read the history. Ask what the clinical question is."
-FIGURE_NOTES = "{view}. Ask: what do you see? Describe the abnormality before naming it."
-PROMPT_NOTES = (
-    "Give the audience time. Ask for the findings first, then a differential, then a single "
-    "best diagnosis."
+import string
+from datetime import date
+
+ENGLISH = {
+    # Section headings of the handout, titles of the deck's slides
+    "history": "History",
+    "images": "Images",
+    "findings": "Findings",
+    "diagnosis": "Diagnosis",
+    "differential": "Differential diagnosis",
+    "discussion": "Discussion",
+    "teaching_points": "Teaching points",
+    "management": "Management",
+    "references": "References",
+    "interpretation": "Your interpretation",
+    "contents": "Contents",
+    "continued": "{title} (cont.)",
+    # Labels
+    "figure": "Fig. {number}",
+    "figure_caption": "Fig. {number}.",
+    "figures_two": "Figs. {first} and {second}",
+    "figures_range": "Figs. {first}\u2013{last}",
+    "figures_list": "Figs. {listed}, and {last}",
+    "figure_unknown": "Fig. ?",
+    "case": "Case {number}",
+    "unknown_case": "Unknown case",
+    "answer_divider": "{label}: answer",
+    "page": "Page {number} of {total}",
+    "published": "Published {date}",
+    "long_date": "{month} {day}, {year}",
+    "months": "January February March April May June July August September October November "
+    "December",
+    # The worksheet
+    "worksheet": "Unknown case worksheet",
+    "worksheet_name": "Name: ",
+    "worksheet_findings": "Findings",
+    "worksheet_differential": "Differential diagnosis",
+    "worksheet_diagnosis": "Most likely diagnosis",
+    # Prompts on the last unknown slide
+    "prompt_findings": "Describe the findings.",
+    "prompt_differential": "What is your differential diagnosis?",
+    "prompt_diagnosis": "What is the most likely diagnosis, and what would you do next?",
+    # Speaker notes
+    "notes_title": "{label}: unknown case. Read the history aloud, then show the images "
+    "without comment.",
+    "notes_history": "Read the history. Ask what the clinical question is.",
+    "notes_figure": "{view}. Ask: what do you see? Describe the abnormality before naming it.",
+    "notes_prompt": "Give the audience time. Ask for the findings first, then a differential, "
+    "then a single best diagnosis.",
+    "notes_discussion": "Discussion:\n{text}",
+    "notes_conference_one": "{title}: 1 case.",
+    "notes_conference": "{title}: {count} cases.",
+    # Document properties and covers
+    "handout_subject": "{label}: radiology teaching case",
+    "worksheet_title": "{label}: unknown case worksheet",
+    "packet_handouts": "Case handouts",
+    "packet_handouts_title": "{title}: case handouts",
+    "packet_worksheets": "Unknown case worksheets",
+    "packet_worksheets_title": "{title}: unknown case worksheets",
+    "deck_subject": "Unknown case conference",
+}
+
+GERMAN = {
+    "history": "Anamnese",
+    "images": "Bilder",
+    "findings": "Befunde",
+    "diagnosis": "Diagnose",
+    "differential": "Differentialdiagnose",
+    "discussion": "Diskussion",
+    "teaching_points": "Merksätze",
+    "management": "Procedere",
+    "references": "Literatur",
+    "interpretation": "Ihre Beurteilung",
+    "contents": "Inhalt",
+    "continued": "{title} (Forts.)",
+    "figure": "Abb. {number}",
+    "figure_caption": "Abb. {number}.",
+    "figures_two": "Abb. {first} und {second}",
+    "figures_range": "Abb. {first}\u2013{last}",
+    "figures_list": "Abb. {listed} und {last}",
+    "figure_unknown": "Abb. ?",
+    "case": "Fall {number}",
+    "unknown_case": "Unbekannter Fall",
+    "answer_divider": "{label}: Auflösung",
+    "page": "Seite {number} von {total}",
+    "published": "Veröffentlicht am {date}",
+    "long_date": "{day}. {month} {year}",
+    "months": "Januar Februar März April Mai Juni Juli August September Oktober November "
+    "Dezember",
+    "worksheet": "Arbeitsblatt zum unbekannten Fall",
+    "worksheet_name": "Name: ",
+    "worksheet_findings": "Befunde",
+    "worksheet_differential": "Differentialdiagnose",
+    "worksheet_diagnosis": "Wahrscheinlichste Diagnose",
+    "prompt_findings": "Beschreiben Sie die Befunde.",
+    "prompt_differential": "Welche Differentialdiagnosen kommen in Frage?",
+    "prompt_diagnosis": "Was ist die wahrscheinlichste Diagnose, und wie würden Sie weiter "
+    "vorgehen?",
+    "notes_title": "{label}: unbekannter Fall. Lesen Sie die Anamnese vor und zeigen Sie dann "
+    "die Bilder ohne Kommentar.",
+    "notes_history": "Anamnese vorlesen. Fragen Sie nach der klinischen Fragestellung.",
+    "notes_figure": "{view}. Fragen Sie: Was sehen Sie? Erst die Auffälligkeit beschreiben, "
+    "dann benennen.",
+    "notes_prompt": "Lassen Sie dem Publikum Zeit. Fragen Sie zuerst nach den Befunden, dann "
+    "nach Differentialdiagnosen, dann nach der wahrscheinlichsten Diagnose.",
+    "notes_discussion": "Diskussion:\n{text}",
+    "notes_conference_one": "{title}: 1 Fall.",
+    "notes_conference": "{title}: {count} Fälle.",
+    "handout_subject": "{label}: radiologischer Lehrfall",
+    "worksheet_title": "{label}: Arbeitsblatt zum unbekannten Fall",
+    "packet_handouts": "Handouts der Fälle",
+    "packet_handouts_title": "{title}: Handouts der Fälle",
+    "packet_worksheets": "Arbeitsblätter der unbekannten Fälle",
+    "packet_worksheets_title": "{title}: Arbeitsblätter der unbekannten Fälle",
+    "deck_subject": "Fallkonferenz mit unbekannten Fällen",
+}
+
+LOCALES = {"en": ENGLISH, "de": GERMAN}
+LANGUAGES = tuple(LOCALES)
+# What the unknown part of an output says besides the case's own public fields.
+UNKNOWN_PART_KEYS = (
+    "history",
+    "images",
+    "interpretation",
+    "worksheet",
+    "worksheet_name",
+    "worksheet_findings",
+    "worksheet_differential",
+    "worksheet_diagnosis",
+    "prompt_findings",
+    "prompt_differential",
+    "prompt_diagnosis",
+    "notes_title",
+    "notes_history",
+    "notes_figure",
+    "notes_prompt",
+    "worksheet_title",
+    "deck_subject",
 )
 
-UNKNOWN_WORDING = (
-    *UNKNOWN_PROMPTS,
-    PROMPT_TITLE,
-    HISTORY,
-    IMAGES,
-    WORKSHEET_TITLE,
-    WORKSHEET_NAME,
-    *WORKSHEET_PROMPTS,
-    TITLE_NOTES,
-    HISTORY_NOTES,
-    FIGURE_NOTES,
-    PROMPT_NOTES,
-)
+
+class LocaleError(Exception):
+    """A locale table that lacks a key, or whose text has other {fields} than English."""
+
+
+class Words:
+    """One language's wording: `words("figure", number=2)` is "Fig. 2"."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self._table = LOCALES[language]
+
+    def __call__(self, key: str, **fields: object) -> str:
+        return self._table[key].format(**fields) if fields else self._table[key]
+
+    def long_date(self, day: date) -> str:
+        """ "May 18, 2009"; "18. Mai 2009"."""
+        month = self._table["months"].split()[day.month - 1]
+        return self("long_date", month=month, day=day.day, year=day.year)
+
+    def figures(self, numbers: list[int]) -> str:
+        """ "Fig. 1", "Figs. 2 and 3", "Figs. 1–3", "Figs. 1, 3, and 5"."""
+        if not numbers:
+            return self("figure_unknown")
+        if len(numbers) == 1:
+            return self("figure", number=numbers[0])
+        if len(numbers) == 2:
+            return self("figures_two", first=numbers[0], second=numbers[1])
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return self("figures_range", first=numbers[0], last=numbers[-1])
+        listed = ", ".join(map(str, numbers[:-1]))
+        return self("figures_list", listed=listed, last=numbers[-1])
+
+
+def words(language: str = "en") -> Words:
+    return Words(language)
+
+
+def unknown_wording() -> tuple[str, ...]:
+    """Every language's wording of the unknown part (its {fields} left out): public text."""
+    return tuple(
+        text
+        for table in LOCALES.values()
+        for key in UNKNOWN_PART_KEYS
+        for text, *_ in string.Formatter().parse(table[key])
+        if text.strip()
+    )
+
+
+def check_locales(locales: dict[str, dict[str, str]]) -> None:
+    """Every table has the English keys, with the same {fields}; raise LocaleError if not."""
+    for language, table in locales.items():
+        missing = sorted(set(ENGLISH) - set(table))
+        extra = sorted(set(table) - set(ENGLISH))
+        if missing or extra:
+            raise LocaleError(f"locale '{language}': missing {missing}, unknown {extra}")
+        for key, text in table.items():
+            if _fields(text) != _fields(ENGLISH[key]):
+                raise LocaleError(
+                    f"locale '{language}': '{key}' has fields {sorted(_fields(text))}, "
+                    f"English has {sorted(_fields(ENGLISH[key]))}"
+                )
+        if len(table["months"].split()) != 12:
+            raise LocaleError(f"locale '{language}': 'months' must name twelve months")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+check_locales(LOCALES)

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from casedocs.document.answers import AnswerKey
 from casedocs.document.document import Document
 from casedocs.render.output import Output
-from casedocs.wording import UNKNOWN_WORDING
+from casedocs.wording import unknown_wording
 
 
 def unknown_part_key(documents: Iterable[Document]) -> AnswerKey:
     """The answers of the cases an unknown part shows; their histories and the wording
     casedocs adds are public."""
-    return AnswerKey.merged(d.answers for d in documents).allowing(*UNKNOWN_WORDING)
+    return AnswerKey.merged(d.answers for d in documents).allowing(*unknown_wording())
 
 
 def fields_found(

@@ -14,6 +14,7 @@ from datetime import date
 
 from casedocs.document.inline import Span, parse_inline
 from casedocs.source.model import Reference
+from casedocs.wording import words
 
 AMA, VANCOUVER = "ama", "vancouver"
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
@@ -249,8 +250,8 @@ def _nlm_pages(pages: str) -> str:
 
 
 def long_date(day: date) -> str:
-    """ "May 18, 2009": how AMA and our title blocks write a date."""
-    return f"{day:%B} {day.day}, {day.year}"
+    """ "May 18, 2009": how AMA writes a date (in English, whatever the wording's language)."""
+    return words("en").long_date(day)
 
 
 def _nlm_date(day: date) -> str:

@@ -25,6 +25,7 @@ class ConferenceDocument:
     logo: SourceImage | None
     documents: tuple[Document, ...]
     fingerprint: str
+    language: str = "en"  # of the wording renderers add; its cases are loaded in it too
     id_line: int | None = None
 
     @property

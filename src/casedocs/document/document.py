@@ -26,6 +26,7 @@ from casedocs.document.inline import (
 from casedocs.errors import FieldPath, Problem, did_you_mean
 from casedocs.figures import SourceImage
 from casedocs.source.model import Annotation, Case
+from casedocs.wording import words
 
 Spans = tuple[Span, ...]
 Anchor = tuple[str, int]  # a block of the document: ("findings", 2), ("discussion", 0)
@@ -99,6 +100,7 @@ class Document:
     logo: SourceImage | None = None  # brands the handout header and the title slide
     id_line: int | None = None  # where the id is written, for errors about output names
     answers: AnswerKey = field(default_factory=AnswerKey)  # what may not show before the answer
+    language: str = "en"  # of the wording renderers add (wording.py)
 
     @property
     def public(self) -> PublicPart:
@@ -149,7 +151,8 @@ def build_document(
     blocks = list(_canonical_blocks(case))
     figure_numbers = _figure_numbers(case)
     citation_numbers, _ = _number_citations(case, blocks)
-    resolve = _Resolver(figure_numbers, citation_numbers, case.citation_style)
+    resolve = _Resolver(figure_numbers, citation_numbers, case.citation_style, case.language)
+    label = words(case.language)
     resolved = {block.key: resolve(block.paragraph) for block in blocks}
     figures = tuple(
         DocFigure(
@@ -157,8 +160,8 @@ def build_document(
             number=figure_numbers[figure.id],
             caption=resolved[(("caption", i), -1)],
             credit=(Span(figure.credit),) if figure.credit else (),
-            view=figure.view or f"Fig. {figure_numbers[figure.id]}",
-            alt=figure.alt or figure.view or f"Fig. {figure_numbers[figure.id]}",
+            view=figure.view or label("figure", number=figure_numbers[figure.id]),
+            alt=figure.alt or figure.view or label("figure", number=figure_numbers[figure.id]),
             source=sources[figure.id],
             annotations=tuple(figure.annotations),
         )
@@ -204,6 +207,7 @@ def build_document(
         template=case.template,
         layouts=dict(case.layouts),
         answers=answers or answer_key(case),
+        language=case.language,
     )
 
 
@@ -358,10 +362,13 @@ def _placements(
 class _Resolver:
     """Turns placeholders into text: "Fig. 1", "Figs. 2 and 3", citation markers."""
 
-    def __init__(self, figures: dict[str, int], citations: dict[str, int], style: str):
+    def __init__(
+        self, figures: dict[str, int], citations: dict[str, int], style: str, language: str
+    ):
         self.figures = figures
         self.citations = citations
         self.style = style
+        self.words = words(language)
 
     def __call__(self, paragraph: Paragraph) -> Spans:
         spans: list[Span] = []
@@ -379,16 +386,7 @@ class _Resolver:
         return _markers_after_punctuation(spans) if self.style != VANCOUVER else tuple(spans)
 
     def _figure_text(self, ref: FigureRef) -> str:
-        numbers = sorted({self.figures[i] for i in ref.ids if i in self.figures})
-        if not numbers:
-            return "Fig. ?"
-        if len(numbers) == 1:
-            return f"Fig. {numbers[0]}"
-        if len(numbers) == 2:
-            return f"Figs. {numbers[0]} and {numbers[1]}"
-        if numbers == list(range(numbers[0], numbers[-1] + 1)):
-            return f"Figs. {numbers[0]}\u2013{numbers[-1]}"
-        return "Figs. " + ", ".join(map(str, numbers[:-1])) + f", and {numbers[-1]}"
+        return self.words.figures(sorted({self.figures[i] for i in ref.ids if i in self.figures}))
 
     def _citation_text(self, citation: Citation) -> str:
         numbered = [

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from casedocs.errors import Problem, did_you_mean
+from casedocs.wording import LANGUAGES, words
 
 Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -267,8 +268,12 @@ class Reference(Strict):
 
 
 class Branded(Strict):
-    """What cases and conferences both say about their look: template, layouts, logo."""
+    """What cases and conferences both say about their look: template, layouts, logo, and the
+    language of the wording casedocs adds (headings, prompts, labels)."""
 
+    language: Literal[LANGUAGES] = Field(  # type: ignore[valid-type]
+        "en", description="Language of headings, prompts and labels: " + ", ".join(LANGUAGES)
+    )
     template: Path | None = Field(None, description="A .pptx or .potx the deck is built on")
     layouts: dict[str, StrictStr] = Field(
         {}, description="Slide role -> layout name in the template (title, history, ...)"
@@ -322,7 +327,10 @@ class Case(Branded):
             return f"{self.series} {self.number}"
         if self.series:
             return self.series
-        return f"Case {self.number}" if self.number is not None else "Unknown case"
+        label = words(self.language)
+        if self.number is not None:
+            return label("case", number=self.number)
+        return label("unknown_case")
 
 
 class Conference(Branded):

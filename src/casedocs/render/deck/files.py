@@ -15,6 +15,7 @@ from casedocs.render.deck.template import DeckTemplate, load_template
 from casedocs.render.deck.textfit import TextMeasure
 from casedocs.render.deck.writer import DeckProperties, render_plan
 from casedocs.render.output import UNKNOWN_SUFFIX
+from casedocs.wording import words
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,12 @@ def render_deck_file(
         plan = [slide for slide in plan if slide.part == "unknown"]
     identifier = document.id + (UNKNOWN_SUFFIX if unknown else "")
     return _deck_file(
-        plan, DeckProperties(document.label, document.authors, identifier), timestamp, deck
+        plan,
+        DeckProperties(
+            document.label, document.authors, identifier, words(document.language)("deck_subject")
+        ),
+        timestamp,
+        deck,
     )
 
 
@@ -63,7 +69,8 @@ def render_conference_deck(
     deck = load_template(template or conference.template or case_template, conference.layouts)
     plan = plan_conference(conference, images, unknown, TextMeasure(deck.font), deck.geometry)
     identifier = conference.id + (UNKNOWN_SUFFIX if unknown else "")
-    properties = DeckProperties(conference.title, conference.presenter or "", identifier)
+    subject = words(conference.language)("deck_subject")
+    properties = DeckProperties(conference.title, conference.presenter or "", identifier, subject)
     return _deck_file(plan, properties, timestamp, deck)
 
 

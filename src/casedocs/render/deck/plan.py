@@ -12,9 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from casedocs import wording
 from casedocs.document.answers import PublicFigure
-from casedocs.document.citations import long_date
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans, plain
 from casedocs.document.inline import Span
@@ -22,6 +20,7 @@ from casedocs.document.words import ends_sentence
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
 from casedocs.figures.annotations import Mark, place_marks
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
+from casedocs.wording import words
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
@@ -177,8 +176,9 @@ class _Planner:
         self.images = images
         self.measure = measure
         self.geo = geometry
+        self.say = words(document.language)
         discussion = "\n\n".join(_plain_block(block) for block in document.discussion)
-        self.answer_notes = f"Discussion:\n{discussion}" if discussion else ""
+        self.answer_notes = self.say("notes_discussion", text=discussion) if discussion else ""
 
     # -- unknown part: nothing here may come from answer fields ------------------------------
 
@@ -209,24 +209,27 @@ class _Planner:
                 ),
             ),
             pictures=self._logo(public.logo),
-            notes=wording.TITLE_NOTES.format(label=label),
+            notes=self.say("notes_title", label=label),
         )
         yield from self._text_slides(
             "unknown",
             "history",
-            wording.HISTORY,
+            self.say("history"),
             [self._para(public.history)],
-            wording.HISTORY_NOTES,
+            self.say("notes_history"),
         )
         for figure in public.figures:
             yield self._unknown_figure_slide(figure, label)
-        prompts = [self._para((Span(p),), bullet="\u2022") for p in wording.UNKNOWN_PROMPTS]
+        prompts = [
+            self._para((Span(self.say(key)),), bullet="\u2022")
+            for key in ("prompt_findings", "prompt_differential", "prompt_diagnosis")
+        ]
         yield from self._text_slides(
             "unknown",
             "prompt",
-            wording.PROMPT_TITLE,
+            self.say("interpretation"),
             prompts,
-            wording.PROMPT_NOTES,
+            self.say("notes_prompt"),
         )
 
     def _unknown_figure_slide(self, figure: PublicFigure, case_label: str) -> SlidePlan:
@@ -243,7 +246,7 @@ class _Planner:
             True,
             (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
             pictures=(self._picture(figure, area, figure.view),),
-            notes=wording.FIGURE_NOTES.format(view=figure.view),
+            notes=self.say("notes_figure", view=figure.view),
         )
 
     # -- answer part ---------------------------------------------------------------------------
@@ -261,27 +264,27 @@ class _Planner:
         for figure in doc.figures:
             if figure.id not in shown:
                 yield from self._finding_slides(figure.caption, (figure,))
-        yield from self._text_slides("answer", "findings", "Findings", loose)
+        yield from self._text_slides("answer", "findings", self.say("findings"), loose)
         yield from self._text_slides(
-            "answer", "differential", "Differential diagnosis", self._differential_paras()
+            "answer", "differential", self.say("differential"), self._differential_paras()
         )
         yield self._diagnosis_slide()
         yield from self._text_slides(
-            "answer", "discussion", "Discussion", self._block_paras(doc.discussion)
+            "answer", "discussion", self.say("discussion"), self._block_paras(doc.discussion)
         )
         yield from self._text_slides(
             "answer",
             "teaching",
-            "Teaching points",
+            self.say("teaching_points"),
             [self._para(p, bullet="\u2022") for p in doc.teaching_points],
         )
         yield from self._text_slides(
-            "answer", "management", "Management", self._block_paras(doc.management)
+            "answer", "management", self.say("management"), self._block_paras(doc.management)
         )
         references = [
             self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.") for r in doc.references
         ]
-        yield from self._text_slides("answer", "references", "References", references)
+        yield from self._text_slides("answer", "references", self.say("references"), references)
 
     def _block_paras(self, blocks: tuple[DocBlock, ...]) -> list[TextPara]:
         paras = []
@@ -313,7 +316,7 @@ class _Planner:
         return paras
 
     def _diagnosis_slide(self) -> SlidePlan:
-        title = self._title("Diagnosis")
+        title = self._title(self.say("diagnosis"))
         diagnosis = self._fitted(
             TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center"),
             self.geo.body,
@@ -336,7 +339,8 @@ class _Planner:
         body_box = replace(column, y=self.geo.body.y, height=self.geo.body.height)
         pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
         for i, page in enumerate(pages):
-            title = TextBox(title_box, (self._title_para("Findings", i > 0, title_box),), "Title")
+            heading = self._title_para(self.say("findings"), i > 0, title_box)
+            title = TextBox(title_box, (heading,), "Title")
             yield SlidePlan(
                 "answer",
                 "finding",
@@ -360,7 +364,7 @@ class _Planner:
         for i, (figure, label) in enumerate(zip(figures, labels, strict=True)):
             x = pad + i * (cell_width + gap)
             cell = Box(x, pad, cell_width, panel.height - 2 * pad - label_height)
-            picture = self._picture(figure, cell, f"Fig. {figure.number}")
+            picture = self._picture(figure, cell, self.say("figure", number=figure.number))
             pictures.append(picture)
             picture = picture.box
             captions.append(
@@ -374,7 +378,7 @@ class _Planner:
 
     def _figure_label(self, figure: DocFigure) -> tuple[TextPara, ...]:
         number = TextPara(
-            (Span(f"Fig. {figure.number}", bold=True),),
+            (Span(self.say("figure", number=figure.number), bold=True),),
             CAPTION_SIZE,
             color=LABEL_COLOR_ON_DARK,
             space_after=2,
@@ -501,7 +505,7 @@ class _Planner:
 
     def _title_para(self, title: str, continued: bool, box: Box) -> TextPara:
         """The slide title at the largest of the title sizes that keeps it on one line."""
-        text = f"{title} (cont.)" if continued else title
+        text = self.say("continued", title=title) if continued else title
         width = (box.width - 2 * INSET_X) * 72
         size = next(
             (size for size in TITLE_SIZES if self.measure.width(text, size, bold=True) <= width),
@@ -552,7 +556,7 @@ class _Planner:
         ]
         details = [
             conference.presenter,
-            long_date(conference.date) if conference.date else None,
+            self.say.long_date(conference.date) if conference.date else None,
         ]
         lines += [
             TextPara((Span(text),), 24, color=MUTED_COLOR, align="center")
@@ -566,13 +570,17 @@ class _Planner:
             False,
             (TextBox(self._centre_box(), tuple(lines), "Conference", "middle"),),
             pictures=self._logo(conference.logo),
-            notes=f"{conference.title}: {count} case{'s' if count != 1 else ''}.",
+            notes=self.say(
+                "notes_conference" if count != 1 else "notes_conference_one",
+                title=conference.title,
+                count=count,
+            ),
         )
 
     def divider(self) -> SlidePlan:
         """Marks where a case's answer begins (conference decks)."""
         text = TextPara(
-            (Span(f"{self.doc.label}: answer"),),
+            (Span(self.say("answer_divider", label=self.doc.label)),),
             44,
             color=TITLE_COLOR,
             bold=True,

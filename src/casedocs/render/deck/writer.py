@@ -56,6 +56,7 @@ class DeckProperties:
     title: str
     author: str
     identifier: str
+    subject: str  # "Unknown case conference", in the deck's language
 
 
 def render_plan(
@@ -285,7 +286,7 @@ def _set_properties(
     """Every core property set by us; none names the answer (the deck opens on the unknown)."""
     core = presentation.core_properties
     core.title = _fitted_property(properties.title)
-    core.subject = "Unknown case conference"
+    core.subject = properties.subject
     core.author = _fitted_property(properties.author or "casedocs")
     core.last_modified_by = "casedocs"
     core.keywords = ""

@@ -42,15 +42,15 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from casedocs import __version__, wording
+from casedocs import __version__
 from casedocs.dates import build_timestamp
 from casedocs.document.answers import PublicFigure
-from casedocs.document.citations import long_date
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from casedocs.fonts import FontFamily, find_family
+from casedocs.wording import Words, words
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.75 * inch
@@ -63,7 +63,11 @@ LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 RULE_SPACING = 0.36 * inch
 LOGO_HEIGHT = 0.6 * inch
-WORKSHEET_RULED_LINES = (6, 4, 2)  # for each of wording.WORKSHEET_PROMPTS
+WORKSHEET_RULED_LINES = {  # what the worksheet asks, with lines to write the answer on
+    "worksheet_findings": 6,
+    "worksheet_differential": 4,
+    "worksheet_diagnosis": 2,
+}
 WORKSHEET_FIGURE_HEIGHT_SHARE = 0.3
 
 
@@ -76,6 +80,7 @@ class PdfInfo:
     subject: str
     keywords: str
     footer: str
+    words: Words  # for "Page x of y"
 
 
 def render_handout(
@@ -86,22 +91,25 @@ def render_handout(
     timestamp: datetime | None = None,
 ) -> bytes:
     """The case handout, or (`unknown`) the pre-conference worksheet, as PDF bytes."""
+    say = words(document.language)
     if unknown:
         info = PdfInfo(
-            f"{document.label}: unknown case worksheet",
+            say("worksheet_title", label=document.label),
             document.authors,
-            "Unknown case worksheet",
+            say("worksheet"),
             "",
             document.label,
+            say,
         )
     else:
         copyright_line = f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else ""
         info = PdfInfo(
             document.title,
             document.authors,
-            f"{document.label}: radiology teaching case",
+            say("handout_subject", label=document.label),
             ", ".join(document.keywords),
             document.label + copyright_line,
+            say,
         )
     return _build_pdf(
         lambda width, height: _Story(document, images, width, height, unknown).flowables(),
@@ -120,17 +128,13 @@ def render_packet(
 ) -> bytes:
     """A conference's cases in one PDF: cover, contents, each case from a new page (a
     right-hand one when duplex), page numbers running through, and an outline."""
-    kind = "unknown case worksheets" if unknown else "case handouts"
-    info = PdfInfo(
-        f"{conference.title}: {kind}",
-        conference.presenter or "",
-        f"{conference.title}: {kind}",
-        "",
-        conference.title,
-    )
+    say = words(conference.language)
+    kind = "packet_worksheets" if unknown else "packet_handouts"
+    title = say(f"{kind}_title", title=conference.title)
+    info = PdfInfo(title, conference.presenter or "", title, "", conference.title, say)
 
     def story(width: float, height: float) -> list[Flowable]:
-        flowables = _cover(conference, kind, images)
+        flowables = _cover(conference, say(kind), images, say)
         for document in conference.documents:
             flowables += [_NewCase(conference.duplex), _Bookmark(document.label)]
             flowables += _Story(document, images, width, height, unknown).flowables()
@@ -179,7 +183,7 @@ def _build_pdf(
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story = make_story(frame.width, frame.height)
-    canvas = _footer_canvas(info.footer)
+    canvas = _footer_canvas(info.footer, info.words)
     with _source_date(timestamp or build_timestamp()):
         if contents:  # page numbers in the contents need a second pass
             template.multiBuild(story, canvasmaker=canvas)
@@ -327,21 +331,23 @@ def _logo_image(images: FigureImages, logo: SourceImage) -> _FigureImage:
     return _FigureImage(prepared, width, height, ())
 
 
-def _cover(conference: ConferenceDocument, kind: str, images: FigureImages) -> list[Flowable]:
+def _cover(
+    conference: ConferenceDocument, kind: str, images: FigureImages, say: Words
+) -> list[Flowable]:
     lines = [
         *([_logo_image(images, conference.logo)] if conference.logo else []),
         Spacer(1, 1.5 * inch),
         Paragraph(escape(conference.title), STYLES["title"]),
-        Paragraph(escape(kind.capitalize()), STYLES["byline"]),
+        Paragraph(escape(kind), STYLES["byline"]),
     ]
     details = [
         conference.presenter,
-        long_date(conference.date) if conference.date else None,
+        say.long_date(conference.date) if conference.date else None,
     ]
     lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
     contents = TableOfContents()
     contents.levelStyles = [STYLES["contents"]]
-    lines += [Spacer(1, 0.4 * inch), Paragraph("Contents", STYLES["heading"]), contents]
+    lines += [Spacer(1, 0.4 * inch), Paragraph(say("contents"), STYLES["heading"]), contents]
     return lines
 
 
@@ -443,6 +449,7 @@ class _Story:
         self.max_figure_height = height * share
         self.frame_height = height
         self.unknown = unknown
+        self.say = words(document.language)
 
     def flowables(self) -> list[Flowable]:
         story = self._worksheet() if self.unknown else self._answer()
@@ -453,8 +460,8 @@ class _Story:
         doc = self.document.public
         heading = [
             Paragraph(escape(doc.label), STYLES["title"]),
-            Paragraph(wording.WORKSHEET_TITLE, STYLES["byline"]),
-            Paragraph(wording.WORKSHEET_NAME + "_" * 40, STYLES["byline"]),
+            Paragraph(self.say("worksheet"), STYLES["byline"]),
+            Paragraph(self.say("worksheet_name") + "_" * 40, STYLES["byline"]),
         ]
         story = [
             *self._with_logo(heading, doc.logo),
@@ -462,24 +469,23 @@ class _Story:
             HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
         ]
         history = [Paragraph(markup(doc.history), STYLES["body"])]
-        story += self._section(wording.HISTORY, history)
-        story += self._section(wording.IMAGES, self._figure_groups(doc.figures))
-        for heading, lines in zip(
-            wording.WORKSHEET_PROMPTS, WORKSHEET_RULED_LINES, strict=True
-        ):
-            story += self._section(heading, [_RuledLines(lines, self.width)])
+        story += self._section(self.say("history"), history)
+        story += self._section(self.say("images"), self._figure_groups(doc.figures))
+        for key, lines in WORKSHEET_RULED_LINES.items():
+            story += self._section(self.say(key), [_RuledLines(lines, self.width)])
         return story
 
     def _answer(self) -> list[Flowable]:
         doc = self.document
         story = self._title_block()
-        story += self._section("History", self._blocks([doc.history], "history"))
+        story += self._section(self.say("history"), self._blocks([doc.history], "history"))
         findings = self._blocks([finding.text for finding in doc.findings], "findings")
         findings += self._figure_groups(doc.unplaced_figures)
-        story += self._section("Findings", findings)
-        story += self._section("Diagnosis", [Paragraph(markup(doc.diagnosis), STYLES["diagnosis"])])
+        story += self._section(self.say("findings"), findings)
+        diagnosis = [Paragraph(markup(doc.diagnosis), STYLES["diagnosis"])]
+        story += self._section(self.say("diagnosis"), diagnosis)
         story += self._section(
-            "Differential diagnosis",
+            self.say("differential"),
             [
                 Paragraph(
                     markup(item.name) + (" \u2013 " + markup(item.note) if item.note else ""),
@@ -489,17 +495,17 @@ class _Story:
                 for item in doc.differential
             ],
         )
-        story += self._section("Discussion", self._blocks(doc.discussion, "discussion"))
+        story += self._section(self.say("discussion"), self._blocks(doc.discussion, "discussion"))
         story += self._section(
-            "Teaching points",
+            self.say("teaching_points"),
             [
                 Paragraph(markup(point), STYLES["bullet"], bulletText="\u2022")
                 for point in doc.teaching_points
             ],
         )
-        story += self._section("Management", self._blocks(doc.management, "management"))
+        story += self._section(self.say("management"), self._blocks(doc.management, "management"))
         story += self._section(
-            "References",
+            self.say("references"),
             [
                 Paragraph(markup(ref.text), STYLES["reference"], bulletText=f"{ref.number}.")
                 for ref in doc.references
@@ -516,7 +522,9 @@ class _Story:
         details = [
             doc.authors,
             doc.institution,
-            f"Published {long_date(doc.published)}" if doc.published else None,
+            self.say("published", date=self.say.long_date(doc.published))
+            if doc.published
+            else None,
         ]
         lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
         return [
@@ -644,10 +652,12 @@ class _Story:
         return _FigureImage(prepared, width, height, marks)
 
     def _caption(self, figure: DocFigure | PublicFigure) -> list[Flowable]:
+        number = escape(self.say("figure_caption", number=figure.number))
         if not _answer(figure):  # the neutral view label only: captions and credits are answers
-            view = "" if figure.view == f"Fig. {figure.number}" else escape(figure.view)
-            return [Paragraph(f"<b>Fig. {figure.number}.</b> {view}", STYLES["caption"])]
-        text = f"<b>Fig. {figure.number}.</b> {markup(figure.caption)}"
+            generated = figure.view == self.say("figure", number=figure.number)
+            view = "" if generated else escape(figure.view)
+            return [Paragraph(f"<b>{number}</b> {view}", STYLES["caption"])]
+        text = f"<b>{number}</b> {markup(figure.caption)}"
         caption = [Paragraph(text, STYLES["caption"])]
         if figure.credit:
             caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
@@ -736,7 +746,7 @@ def _shortened(canvas: Canvas, text: str, width: float) -> str:
     return text.rstrip() + "\u2026"
 
 
-def _footer_canvas(left: str) -> type[Canvas]:
+def _footer_canvas(left: str, say: Words) -> type[Canvas]:
 
     class FooterCanvas(Canvas):
         """Defers page output until the end so each footer can say "Page X of Y"."""
@@ -771,7 +781,7 @@ def _footer_canvas(left: str) -> type[Canvas]:
             style = STYLES["footer"]
             self.setFont(style.fontName, style.fontSize)
             self.setFillColor(style.textColor)
-            page = f"Page {number} of {total}"
+            page = say("page", number=number, total=total)
             room = width - 2 * MARGIN - self.stringWidth(page) - 18
             self.drawString(MARGIN, MARGIN / 2, _shortened(self, left, room))
             self.drawRightString(width - MARGIN, MARGIN / 2, page)
