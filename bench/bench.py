@@ -55,7 +55,7 @@ def baseline_input(case: Path, work: Path) -> Path:
     data = {
         "paragraphs": ["".join(s.text for s in spans if isinstance(s, Span)) for spans in blocks],
         "figures": figures,
-        "slides": len(plan := plan_deck(document, images)),
+        "slides": len(plan := plan_deck(document)),
         "unknown_slides": sum(slide.part == "unknown" for slide in plan),
         "fonts": {  # the four faces the handout's text uses
             "Regular": str(family.regular),

@@ -277,7 +277,7 @@ def _pdf(builds: dict[str, Path], name: str) -> PdfReader:
 def parts(builds: dict[str, Path]) -> list[str]:
     """"unknown" or "answer" for each slide of the annotated deck, from its plan."""
     document = load_document(builds["annotated"] / "case.yaml").document
-    return [slide.part for slide in plan_deck(document, FigureImages())]
+    return [slide.part for slide in plan_deck(document)]
 
 
 def _all_shapes(shapes) -> list:  # noqa: ANN001

@@ -82,3 +82,24 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert sorted(map(sorted, strongly_connected(graph))) == [["a", "b", "c"], ["d"]]
+
+
+def test_each_heading_and_prompt_is_written_once() -> None:
+    """Wording lives in wording.py: no other module spells a heading, prompt or note."""
+    from casedocs.wording import ENGLISH
+
+    sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")
+                if path.name != "wording.py"}
+    for key, text in ENGLISH.items():
+        if "{" in text:  # templates ("Fig. {number}") are looked up by key
+            continue
+        spelled = [path.name for path, source in sources.items() if f'"{text}"' in source]
+        assert spelled == [], (key, spelled)
+
+
+def test_no_output_is_named_outside_the_registry_and_its_modules() -> None:
+    """build and cli loop over the registry; they never test an output's name."""
+    for path in [*PACKAGE.glob("build/*.py"), PACKAGE / "cli.py", PACKAGE / "load.py"]:
+        source = path.read_text(encoding="utf-8")
+        for name in ('"handout"', '"slides"', '"handout-unknown"', '"slides-unknown"'):
+            assert name not in source, (path.name, name)

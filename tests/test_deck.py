@@ -113,7 +113,7 @@ def prs(deck: bytes) -> Presentation:
 
 @pytest.fixture(scope="module")
 def plan(document: Document) -> list:
-    return plan_deck(document, FigureImages())
+    return plan_deck(document)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def long_document(long_case: Path) -> Document:
 
 @pytest.fixture(scope="module")
 def long_plan(long_document: Document) -> list:
-    return plan_deck(long_document, FigureImages())
+    return plan_deck(long_document)
 
 
 @pytest.fixture(scope="module")
@@ -527,32 +527,34 @@ def test_pictures_carry_at_most_1_5_times_the_display_pixels(tmp_path: Path) -> 
     case = write_case_file(tmp_path)
     Image.new("L", (2500, 3000), 90).save(tmp_path / "images" / "cxr.png")
     document = load_document(case).document
-    pictures = [p for slide in plan_deck(document, FigureImages()) for p in slide.pictures]
+    images = FigureImages()
+    planned = [p for slide in plan_deck(document) for p in slide.pictures]
+    pictures = [(picture, images.resolve(picture.image)) for picture in planned]
     assert len(pictures) == 4  # each figure on its unknown slide and its finding slide
-    for picture in pictures:
+    for picture, image in pictures:
         cap = picture.box.width * default_geometry().screen_pixels_per_inch * SCREEN_OVERSAMPLE
-        assert picture.image.width <= cap + 1
-        assert picture.image.width / picture.image.height == pytest.approx(
+        assert image.width <= cap + 1
+        assert image.width / image.height == pytest.approx(
             picture.box.width / picture.box.height, rel=0.01)
-        if picture.image.height > 1000:  # from the large radiograph: the full allowance
-            assert picture.image.width >= cap - 2
-    large = [p for p in pictures if p.image.width / p.image.height == pytest.approx(2500 / 3000,
-                                                                                    rel=0.01)]
-    assert len(large) == 2 and all(p.image.width < 2500 for p in large)
+        if image.height > 1000:  # from the large radiograph: the full allowance
+            assert image.width >= cap - 2
+    large = [i for _, i in pictures if i.width / i.height == pytest.approx(2500 / 3000, rel=0.01)]
+    assert len(large) == 2 and all(image.width < 2500 for image in large)
 
 
 def test_pictures_keep_their_aspect_on_every_slide(plan: list, document: Document) -> None:
     aspects = {figure.alt: figure.source.aspect for figure in document.figures}
+    images = FigureImages()
     for slide in plan:
         for picture in slide.pictures:
-            assert picture.box.width / picture.box.height == pytest.approx(
-                picture.image.aspect, rel=0.01)
-            assert picture.image.aspect == pytest.approx(aspects[picture.alt], rel=0.01)
+            image = images.resolve(picture.image)
+            assert picture.box.width / picture.box.height == pytest.approx(image.aspect, rel=0.01)
+            assert image.aspect == pytest.approx(aspects[picture.alt], rel=0.01)
 
 
 def test_finding_citing_two_figures_shows_them_side_by_side(tmp_path: Path) -> None:
     case = write_case_file(tmp_path, (("  - figures: [cxr]\n", "  - figures: [cxr, cta]\n"),))
-    plan = plan_deck(load_document(case).document, FigureImages())
+    plan = plan_deck(load_document(case).document)
     both = [slide for slide in plan if slide.part == "answer" and len(slide.pictures) == 2]
     assert both, [len(slide.pictures) for slide in plan]
     for slide in both:
@@ -599,7 +601,7 @@ def test_pagination_work_grows_linearly_with_a_fields_length(
                                          "lobe pneumonia.", "history: " + sentence * repeats),))
         document = load_document(case).document
         calls["count"] = 0
-        plan_deck(document, FigureImages())
+        plan_deck(document)
         work.append(calls["count"])
     assert work[1] < 6 * work[0], work
 

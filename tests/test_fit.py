@@ -24,7 +24,6 @@ from pptx import Presentation
 from pptx.util import Pt
 
 from casedocs.cli import main
-from casedocs.figures import FigureImages
 from casedocs.load import load_document
 from casedocs.render.deck.plan import SlidePlan, TextBox, plan_deck
 from casedocs.render.deck.template import load_template
@@ -167,7 +166,7 @@ def build(folder: Path, template: Path | None) -> Built:
     code, _, err = run("build", case, "--out", folder / "out", "--only", "slides", *options)
     assert code == 0, err
     deck = load_template(template, {})
-    plan = plan_deck(load_document(case).document, FigureImages(), TextMeasure(deck.font),
+    plan = plan_deck(load_document(case).document, TextMeasure(deck.font),
                      deck.geometry)
     out = folder / "out" / "slides"
     return Built(out / "case-17.pptx", out / "case-17-unknown.pptx", plan)

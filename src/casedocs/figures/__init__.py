@@ -1,6 +1,19 @@
 """Figure images: the only package that opens source images (PNG, JPEG, TIFF, DICOM)."""
 
 from casedocs.figures.errors import ImageProblem
-from casedocs.figures.pipeline import FigureImages, PixelSettings, PreparedImage, SourceImage
+from casedocs.figures.pipeline import (
+    FigureImages,
+    ImageRequest,
+    PixelSettings,
+    PreparedImage,
+    SourceImage,
+)
 
-__all__ = ["FigureImages", "ImageProblem", "PixelSettings", "PreparedImage", "SourceImage"]
+__all__ = [
+    "FigureImages",
+    "ImageProblem",
+    "ImageRequest",
+    "PixelSettings",
+    "PreparedImage",
+    "SourceImage",
+]

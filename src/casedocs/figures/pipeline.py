@@ -92,6 +92,18 @@ class PreparedImage:
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
 
 
+@dataclass(frozen=True)
+class ImageRequest:
+    """An image wanted for a box of `box_width` x `box_height` nominal pixels, with up to
+    `oversample` times as many: what a plan holds until FigureImages.resolve draws it."""
+
+    source: SourceImage
+    box_width: float
+    box_height: float
+    oversample: float
+    medium: str  # "deck", "handout": where an enlargement warning says it shows
+
+
 class FigureImages:
     """Prepares figure images, through an on-disk cache when given a folder for one."""
 
@@ -145,6 +157,15 @@ class FigureImages:
         prepared = _encode(self._resized(source, size))
         self._store(f"{key}.{_EXTENSIONS[prepared.format]}", prepared.data)
         return prepared
+
+    def resolve(self, request: ImageRequest) -> PreparedImage:
+        return self.prepare(
+            request.source,
+            request.box_width,
+            request.box_height,
+            request.oversample,
+            request.medium,
+        )
 
     def _resized(self, source: SourceImage, size: tuple[int, int]) -> Image.Image:
         display = self._display_image(source)

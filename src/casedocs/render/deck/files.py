@@ -42,18 +42,13 @@ def render_deck_file(
     """The case's deck; `unknown`: only the part before the answer; `template` and `layouts`
     choose the department's design."""
     deck = load_template(template, layouts or {})
-    plan = plan_deck(document, images, TextMeasure(deck.font), deck.geometry)
+    plan = plan_deck(document, TextMeasure(deck.font), deck.geometry)
     if unknown:
         plan = [slide for slide in plan if slide.part == "unknown"]
     identifier = document.id + (UNKNOWN_SUFFIX if unknown else "")
-    return _deck_file(
-        plan,
-        DeckProperties(
-            document.label, document.authors, identifier, words(document.language)("deck_subject")
-        ),
-        timestamp,
-        deck,
-    )
+    subject = words(document.language)("deck_subject")
+    properties = DeckProperties(document.label, document.authors, identifier, subject)
+    return _deck_file(plan, properties, timestamp, deck, images)
 
 
 def render_conference_deck(
@@ -67,17 +62,21 @@ def render_conference_deck(
     # --template, else the conference's, else the one its cases name (the first that does).
     case_template = next((d.template for d in conference.documents if d.template), None)
     deck = load_template(template or conference.template or case_template, conference.layouts)
-    plan = plan_conference(conference, images, unknown, TextMeasure(deck.font), deck.geometry)
+    plan = plan_conference(conference, unknown, TextMeasure(deck.font), deck.geometry)
     identifier = conference.id + (UNKNOWN_SUFFIX if unknown else "")
     subject = words(conference.language)("deck_subject")
     properties = DeckProperties(conference.title, conference.presenter or "", identifier, subject)
-    return _deck_file(plan, properties, timestamp, deck)
+    return _deck_file(plan, properties, timestamp, deck, images)
 
 
 def _deck_file(
-    plan: list[SlidePlan], properties: DeckProperties, timestamp: datetime, deck: DeckTemplate
+    plan: list[SlidePlan],
+    properties: DeckProperties,
+    timestamp: datetime,
+    deck: DeckTemplate,
+    images: FigureImages,
 ) -> DeckFile:
-    data = render_plan(plan, properties, timestamp, deck)
+    data = render_plan(plan, properties, timestamp, deck, images)
     numbers = [n for n, slide in enumerate(plan, start=1) if slide.part == "unknown"]
     parts = {"docProps/core.xml", "docProps/app.xml"}
     parts |= {f"ppt/slides/slide{n}.xml" for n in numbers}

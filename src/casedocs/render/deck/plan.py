@@ -17,7 +17,7 @@ from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans, plain
 from casedocs.document.inline import Span
 from casedocs.document.words import ends_sentence
-from casedocs.figures import FigureImages, PreparedImage, SourceImage
+from casedocs.figures import ImageRequest, SourceImage
 from casedocs.figures.annotations import Mark, place_marks
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
 from casedocs.wording import words
@@ -39,6 +39,36 @@ TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
 LABEL_COLOR_ON_DARK = "C8C8C8"
 
 Part = Literal["unknown", "answer"]
+SlideKind = Literal[
+    "title",
+    "history",
+    "figure",
+    "prompt",
+    "divider",
+    "finding",
+    "findings",
+    "differential",
+    "diagnosis",
+    "discussion",
+    "teaching",
+    "management",
+    "references",
+]
+BoxRole = Literal["title", "body", "label"]  # a title goes into the layout's title placeholder
+
+
+@dataclass(frozen=True)
+class Bullet:
+    char: str = "\u2022"
+
+
+@dataclass(frozen=True)
+class Numbered:
+    number: int  # drawn as "3." by PowerPoint's own numbering
+
+
+Marker = Bullet | Numbered
+BULLET = Bullet()
 
 
 @dataclass(frozen=True)
@@ -55,7 +85,7 @@ class TextPara:
     size: float
     color: str = TEXT_COLOR
     bold: bool = False
-    bullet: str | None = None  # "•" or "3." hanging in the left indent
+    bullet: Marker | None = None  # hanging in the left indent
     indent: float = 0.0  # inches
     align: Literal["left", "center"] = "left"
     space_after: float = 8.0  # points
@@ -66,14 +96,15 @@ class TextPara:
 class TextBox:
     box: Box
     paragraphs: tuple[TextPara, ...]
-    name: str
+    name: str  # the shape's name, for people editing the deck
     anchor: Literal["top", "middle"] = "top"
+    role: BoxRole = "body"
 
 
 @dataclass(frozen=True)
 class PictureBox:
     box: Box
-    image: PreparedImage
+    image: ImageRequest  # resolved to pixels when the deck is drawn
     name: str
     alt: str
     marks: tuple[Mark, ...] = ()  # annotations, in points over the picture: answer slides only
@@ -82,7 +113,7 @@ class PictureBox:
 @dataclass(frozen=True)
 class SlidePlan:
     part: Part
-    kind: str
+    kind: SlideKind
     dark: bool
     texts: tuple[TextBox, ...]
     pictures: tuple[PictureBox, ...] = ()
@@ -134,12 +165,11 @@ SCREEN_OVERSAMPLE = 1.5  # images carry up to 1.5x the pixels the display gives 
 
 def plan_deck(
     document: Document,
-    images: FigureImages,
     measure: TextMeasure | None = None,
     geometry: DeckGeometry | None = None,
 ) -> list[SlidePlan]:
     """Unknown part (title, history, clean images, prompt), then the answer part."""
-    planner = _Planner(document, images, measure or TextMeasure(), geometry or default_geometry())
+    planner = _Planner(document, measure or TextMeasure(), geometry or default_geometry())
     return [*planner.unknown_slides(), *planner.answer_slides()]
 
 
@@ -149,7 +179,6 @@ def _labelled(label: str, slides: Iterator[SlidePlan]) -> list[SlidePlan]:
 
 def plan_conference(
     conference: ConferenceDocument,
-    images: FigureImages,
     unknown: bool,
     measure: TextMeasure | None = None,
     geometry: DeckGeometry | None = None,
@@ -157,7 +186,7 @@ def plan_conference(
     """A title slide, then every case's unknown part and answer (a divider before each
     answer): all unknowns first, or case by case."""
     measure, geometry = measure or TextMeasure(), geometry or default_geometry()
-    planners = [_Planner(d, images, measure, geometry) for d in conference.documents]
+    planners = [_Planner(d, measure, geometry) for d in conference.documents]
     slides = [planners[0].conference_title(conference)] if planners else []
     unknowns = [p.unknown_slides() for p in planners]
     answers = [[p.divider(), *p.answer_slides()] for p in planners]
@@ -169,11 +198,8 @@ def plan_conference(
 
 
 class _Planner:
-    def __init__(
-        self, document: Document, images: FigureImages, measure: TextMeasure, geometry: DeckGeometry
-    ):
+    def __init__(self, document: Document, measure: TextMeasure, geometry: DeckGeometry):
         self.doc = document
-        self.images = images
         self.measure = measure
         self.geo = geometry
         self.say = words(document.language)
@@ -221,7 +247,7 @@ class _Planner:
         for figure in public.figures:
             yield self._unknown_figure_slide(figure, label)
         prompts = [
-            self._para((Span(self.say(key)),), bullet="\u2022")
+            self._para((Span(self.say(key)),), bullet=BULLET)
             for key in ("prompt_findings", "prompt_differential", "prompt_diagnosis")
         ]
         yield from self._text_slides(
@@ -260,7 +286,7 @@ class _Planner:
                 yield from self._finding_slides(finding.text, finding.figures)
                 shown |= {f.id for f in finding.figures}
             else:
-                loose.append(self._para(finding.text, bullet="\u2022"))
+                loose.append(self._para(finding.text, bullet=BULLET))
         for figure in doc.figures:
             if figure.id not in shown:
                 yield from self._finding_slides(figure.caption, (figure,))
@@ -276,13 +302,14 @@ class _Planner:
             "answer",
             "teaching",
             self.say("teaching_points"),
-            [self._para(p, bullet="\u2022") for p in doc.teaching_points],
+            [self._para(p, bullet=BULLET) for p in doc.teaching_points],
         )
         yield from self._text_slides(
             "answer", "management", self.say("management"), self._block_paras(doc.management)
         )
         references = [
-            self._para(r.text, size=REFERENCE_SIZE, bullet=f"{r.number}.") for r in doc.references
+            self._para(r.text, size=REFERENCE_SIZE, bullet=Numbered(r.number))
+            for r in doc.references
         ]
         yield from self._text_slides("answer", "references", self.say("references"), references)
 
@@ -291,7 +318,7 @@ class _Planner:
         for block in blocks:
             if isinstance(block, DocList):
                 paras += [
-                    self._para(item, bullet=f"{block.start + j}." if block.ordered else "\u2022")
+                    self._para(item, bullet=Numbered(block.start + j) if block.ordered else BULLET)
                     for j, item in enumerate(block.items)
                 ]
             else:
@@ -304,7 +331,7 @@ class _Planner:
             paras.append(
                 self._para(
                     item.name,
-                    bullet="\u2022",
+                    bullet=BULLET,
                     space_after=2 if item.note else 8,
                     keep_with_next=bool(item.note),
                 )
@@ -321,7 +348,7 @@ class _Planner:
             TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center"),
             self.geo.body,
         )
-        body = TextBox(self.geo.body, (diagnosis,), "Diagnosis", "middle")
+        body = TextBox(self.geo.body, (diagnosis,), "Diagnosis text", "middle")
         return SlidePlan(
             "answer",
             "diagnosis",
@@ -340,12 +367,12 @@ class _Planner:
         pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
         for i, page in enumerate(pages):
             heading = self._title_para(self.say("findings"), i > 0, title_box)
-            title = TextBox(title_box, (heading,), "Title")
+            title = TextBox(title_box, (heading,), "Title", role="title")
             yield SlidePlan(
                 "answer",
                 "finding",
                 False,
-                (title, TextBox(body_box, tuple(page), "Findings"), *labels),
+                (title, TextBox(body_box, tuple(page), "Findings text"), *labels),
                 pictures=pictures,
                 panel=panel,
                 notes=self.answer_notes,
@@ -402,7 +429,7 @@ class _Planner:
         """The figure fitted into `area`: a public figure clean, an answer figure annotated."""
         box = _fit(figure.source.aspect, area)
         pixels = self.geo.screen_pixels_per_inch
-        image = self.images.prepare(
+        image = ImageRequest(
             figure.source, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
         )
         marks = (
@@ -426,7 +453,10 @@ class _Planner:
                 False,
                 (
                     TextBox(
-                        self.geo.title, (self._title_para(title, i > 0, self.geo.title),), "Title"
+                        self.geo.title,
+                        (self._title_para(title, i > 0, self.geo.title),),
+                        "Title",
+                        role="title",
                     ),
                     TextBox(self.geo.body, tuple(page), title),
                 ),
@@ -521,9 +551,8 @@ class _Planner:
         width = min(height * logo.aspect, self.geo.width / 4)
         box = Box(self.geo.width - self.geo.margin - width, 0.3, width, width / logo.aspect)
         pixels = self.geo.screen_pixels_per_inch
-        image = self.images.prepare(
-            logo, box.width * pixels, box.height * pixels, SCREEN_OVERSAMPLE, "deck"
-        )
+        size = (box.width * pixels, box.height * pixels)
+        image = ImageRequest(logo, *size, SCREEN_OVERSAMPLE, "deck")
         return (PictureBox(box, image, "Logo", "Logo"),)
 
     def _fitted(self, para: TextPara, box: Box, share: float = 1.0) -> TextPara:
@@ -597,7 +626,8 @@ class _Planner:
         )
 
     def _title(self, title: str) -> TextBox:
-        return TextBox(self.geo.title, (self._title_para(title, False, self.geo.title),), "Title")
+        title_para = self._title_para(title, False, self.geo.title)
+        return TextBox(self.geo.title, (title_para,), "Title", role="title")
 
 
 @dataclass

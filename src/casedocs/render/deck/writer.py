@@ -25,6 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from casedocs import __version__
 from casedocs.document.inline import Span
+from casedocs.figures import FigureImages, PreparedImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
 from casedocs.render.deck.plan import (
     BULLET_INDENT,
@@ -32,6 +33,8 @@ from casedocs.render.deck.plan import (
     INSET_Y,
     MUTED_COLOR,
     Box,
+    Bullet,
+    Numbered,
     PictureBox,
     SlidePlan,
     TextBox,
@@ -56,17 +59,22 @@ class DeckProperties:
     title: str
     author: str
     identifier: str
-    subject: str  # "Unknown case conference", in the deck's language
+    subject: str  # wording "deck_subject", in the deck's language
 
 
 def render_plan(
-    plan: list[SlidePlan], properties: DeckProperties, timestamp: datetime, template: DeckTemplate
+    plan: list[SlidePlan],
+    properties: DeckProperties,
+    timestamp: datetime,
+    template: DeckTemplate,
+    images: FigureImages,
 ) -> bytes:
-    """The planned deck as PPTX bytes; the same plan and timestamp give the same bytes."""
+    """The planned deck as PPTX bytes, its pictures resolved by `images`; the same plan and
+    timestamp give the same bytes."""
     presentation = template.presentation
     _drop_template_extras(presentation)
     for number, slide_plan in enumerate(plan, start=1):
-        _draw_slide(presentation, template, slide_plan, number)
+        _draw_slide(presentation, template, slide_plan, number, images)
     _set_properties(presentation, properties, timestamp)
     buffer = io.BytesIO()
     presentation.save(buffer)
@@ -90,7 +98,11 @@ def _drop_template_extras(presentation: Presentation) -> None:
 
 
 def _draw_slide(
-    presentation: Presentation, template: DeckTemplate, plan: SlidePlan, number: int
+    presentation: Presentation,
+    template: DeckTemplate,
+    plan: SlidePlan,
+    number: int,
+    images: FigureImages,
 ) -> None:
     slide = presentation.slides.add_slide(template.layouts[KIND_ROLES[plan.kind]])
     themed = template.custom and not plan.dark  # the template's theme colours the text
@@ -102,7 +114,7 @@ def _draw_slide(
     if plan.panel:
         _draw_panel(slide, plan.panel)
     for picture in plan.pictures:
-        _draw_picture(slide, picture)
+        _draw_picture(slide, picture, images.resolve(picture.image))
     for text in texts:
         _draw_text(slide, text, themed)
     if plan.footer:
@@ -118,7 +130,7 @@ def _fill_title_placeholder(
     """The slide title goes into the layout's title placeholder (so the template styles it
     and it is the slide's title for screen readers); other placeholders are removed, since
     empty ones would show their prompt text. Returns the text boxes still to draw."""
-    title = next((t for t in texts if t.name == "Title"), None)
+    title = next((t for t in texts if t.role == "title"), None)
     used = None
     for placeholder in list(slide.placeholders):
         kind = placeholder.placeholder_format.type
@@ -150,7 +162,7 @@ def _draw_panel(slide, box: Box) -> None:  # noqa: ANN001
     panel.shadow.inherit = False
 
 
-def _draw_picture(slide, picture: PictureBox) -> None:  # noqa: ANN001
+def _draw_picture(slide, picture: PictureBox, image: PreparedImage) -> None:  # noqa: ANN001
     """The picture, and its annotations as native shapes grouped with it, so a presenter can
     move the image with its marks or nudge a single arrow."""
     shapes = slide.shapes
@@ -158,7 +170,7 @@ def _draw_picture(slide, picture: PictureBox) -> None:  # noqa: ANN001
         group = shapes.add_group_shape()
         group.name = f"{picture.name} with annotations"
         shapes = group.shapes
-    shape = shapes.add_picture(io.BytesIO(picture.image.data), *_box_args(picture.box))
+    shape = shapes.add_picture(io.BytesIO(image.data), *_box_args(picture.box))
     shape.name = picture.name
     # add_picture writes the image's file name into descr; alt text is ours to choose.
     shape._element.nvPicPr.cNvPr.set("descr", picture.alt)
@@ -263,14 +275,14 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
     hanging = BULLET_INDENT if para.bullet else 0.0
     properties.set("marL", str(Inches(para.indent + hanging)))
     properties.set("indent", str(-Inches(hanging)))
-    if not para.bullet:
-        etree.SubElement(properties, qn("a:buNone"))
-    elif para.bullet[:-1].isdigit():
+    if isinstance(para.bullet, Numbered):
         etree.SubElement(
-            properties, qn("a:buAutoNum"), type="arabicPeriod", startAt=para.bullet[:-1]
+            properties, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(para.bullet.number)
         )
+    elif isinstance(para.bullet, Bullet):
+        etree.SubElement(properties, qn("a:buChar"), char=para.bullet.char)
     else:
-        etree.SubElement(properties, qn("a:buChar"), char=para.bullet)
+        etree.SubElement(properties, qn("a:buNone"))
 
 
 def _draw_footer(slide, box: Box, label: str, number: int, themed: bool) -> None:  # noqa: ANN001
