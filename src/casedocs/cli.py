@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import signal
 import sys
 import time
 from pathlib import Path
 
-from casedocs.build.atomic import sweep_temporaries
-from casedocs.build.pipeline import cache_dir, output_folders, render_outputs, write_rendered
-from casedocs.document.conference import ConferenceDocument
 from casedocs.errors import CaseError, UserError
-from casedocs.figures import FigureImages
-from casedocs.load import load_all
-from casedocs.render.registry import OUTPUTS, variants
-from casedocs.source.loader import display_path
+from casedocs.render.registry import OUTPUTS
 from casedocs.wording import LANGUAGES
 
 
@@ -89,25 +84,76 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """Answered from the last build's record when nothing changed (without validating or
+    importing a renderer); else every input loaded, what is stale rendered and checked, and
+    everything written at once."""
+    from casedocs.build.freshness import fresh_build, record_build
+    from casedocs.dates import build_timestamp
+
+    options = {
+        "only": args.only or "",
+        "paper": args.paper,
+        "template": _digest(args.template),
+        "language": args.language or "",
+        "date": build_timestamp().isoformat(),
+    }
+    records = args.out / ".cache" / "stamps"
+    record = fresh_build(records, args.cases, options)
+    if record is not None:
+        for warning in record.warnings:
+            print(warning, file=sys.stderr)
+        for path in record.outputs:
+            print(f"up to date: {path}")
+        return 0
+    outputs, warnings = _build_all(args)
+    record_build(records, args.cases, options, outputs, [str(w) for w in warnings])
+    return 0
+
+
+def _build_all(args: argparse.Namespace) -> tuple[list[Path], list]:
+    from casedocs.build.atomic import sweep_temporaries
+    from casedocs.build.pipeline import cache_dir, output_folders, render_outputs, write_rendered
+    from casedocs.figures import FigureImages
+    from casedocs.load import load_all
+    from casedocs.render.registry import variants
+
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
-    publications = load_all(args.cases, images, args.language)
+    publications, warnings = load_all(args.cases, images, args.language)
     images.keep_probes()
     rendered = render_outputs(
         publications, variants(args.only), args.out, images, args.paper, args.template
     )
-    for warning in rendered.warnings:
+    warnings += [w for w in rendered.warnings if w not in warnings]
+    for warning in warnings:
         print(warning, file=sys.stderr)
     write_rendered(rendered, args.out)
     for path in rendered.outputs:
         print(f"wrote {path}")
     for path in rendered.current:
         print(f"up to date: {path}")
-    return 0
+    return [*rendered.outputs, *rendered.current], warnings
+
+
+def _digest(path: Path | None) -> str:
+    """A file's hash, for options that name one ('' for none, 'missing' for none there)."""
+    if path is None:
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for publication in load_all(args.cases, FigureImages()):
+    from casedocs.document.conference import ConferenceDocument
+    from casedocs.figures import FigureImages
+    from casedocs.load import load_all
+
+    publications, warnings = load_all(args.cases, FigureImages())
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    for publication in publications:
         if isinstance(publication, ConferenceDocument):
             print(f"{publication.id}: ok ({len(publication.documents)} cases)")
         else:
@@ -120,6 +166,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _layouts(args: argparse.Namespace) -> int:
     from casedocs.render.deck.template import describe_layouts, open_presentation
+    from casedocs.source.loader import display_path
 
     presentation = open_presentation(args.template)
     print(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -283,10 +282,12 @@ def _load_cases(
 
 def load_all(
     paths: list[Path], images: FigureImages, language: str | None = None
-) -> list[Publication]:
-    """Every case and conference loaded, or one CaseError listing the problems of all."""
+) -> tuple[list[Publication], list[Report]]:
+    """Every case and conference loaded, with their warnings; or one CaseError listing the
+    problems of all."""
     loaded: dict[Path, Publication] = {}
     reports: list[Report] = []
+    said: list[Report] = []
     for path in paths:
         try:
             if is_conference_file(path):
@@ -297,13 +298,12 @@ def load_all(
         except CaseError as error:
             reports += error.reports
             continue
-        for warning in warnings:
-            print(warning, file=sys.stderr)
+        said += [warning for warning in warnings if warning not in said]
         loaded[path] = publication
     reports += _clashing_ids(loaded)
     if reports:  # a case also listed in a conference would report its problems twice
         raise CaseError(list(dict.fromkeys(reports)))
-    return list(loaded.values())
+    return list(loaded.values()), said
 
 
 def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casedocs.document.conference import Publication
 from casedocs.errors import Report
-from casedocs.figures import FigureImages
+
+if TYPE_CHECKING:  # the registry stays cheap to import: --help and a no-change build
+    from casedocs.document.conference import Publication
+    from casedocs.figures import FigureImages
 
 UNKNOWN_SUFFIX = "-unknown"  # names the unknown variant of every output
 
@@ -34,7 +37,7 @@ class RenderedFile:
     warnings: tuple[Report, ...] = ()
 
 
-Render = Callable[[Publication, FigureImages, RenderOptions, bool], RenderedFile]
+Render = Callable[["Publication", "FigureImages", RenderOptions, bool], RenderedFile]
 ReadBack = Callable[[bytes, frozenset[str] | None], list[str]]
 
 

@@ -10,10 +10,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from casedocs.document.conference import ConferenceDocument, Publication
-from casedocs.figures import FigureImages
 from casedocs.render.output import Output, RenderedFile, RenderOptions
+
+if TYPE_CHECKING:
+    from casedocs.document.conference import Publication
+    from casedocs.figures import FigureImages
 
 _PARAGRAPH = re.compile(r"<a:p>.*?</a:p>|<a:p .*?</a:p>", re.DOTALL)
 _RUN_TEXT = re.compile(r"<a:t>([^<]*)</a:t>")
@@ -25,6 +28,7 @@ _ATTRIBUTE = re.compile(r'="([^"]*)"')
 def render(
     publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
 ) -> RenderedFile:
+    from casedocs.document.conference import ConferenceDocument
     from casedocs.render.deck.files import render_conference_deck, render_deck_file
 
     if isinstance(publication, ConferenceDocument):

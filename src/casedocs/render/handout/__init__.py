@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from casedocs.document.conference import ConferenceDocument, Publication
-from casedocs.figures import FigureImages
 from casedocs.render.output import Output, RenderedFile, RenderOptions
+
+if TYPE_CHECKING:
+    from casedocs.document.conference import Publication
+    from casedocs.figures import FigureImages
 
 
 def render(
     publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
 ) -> RenderedFile:
+    from casedocs.document.conference import ConferenceDocument
     from casedocs.render.handout.pdf import render_handout, render_packet
 
     make = render_packet if isinstance(publication, ConferenceDocument) else render_handout
