@@ -53,6 +53,7 @@ class Rendered:
     already up to date; and every warning, said again for outputs that were skipped."""
 
     outputs: dict[Path, bytes] = field(default_factory=dict)
+    leaks: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # found as rendered
     stamps: dict[Path, Stamp] = field(default_factory=dict)
     checks: dict[Path, Callable[[bytes], list[str]]] = field(default_factory=dict)
     current: list[Path] = field(default_factory=list)
@@ -84,8 +85,9 @@ def render_outputs(
             rendered.current.append(job.path)
         else:
             jobs.append(job)
-    for job, result in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
+    for job, (result, leaks) in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
         rendered.outputs[job.path] = result.data
+        rendered.leaks[job.path] = leaks
         rendered.checks[job.path] = _answer_check(job, result)
         rendered.stamps[job.path] = Stamp(job.stamp_key, result.warnings)
         rendered.warn(result.warnings)
@@ -127,15 +129,16 @@ def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]
 
 def _render_on_two_cores(
     jobs: list[Job], images: FigureImages, options: RenderOptions
-) -> list[RenderedFile]:
-    """The first output's files here and the others' in a second process, when both are
-    wanted; in `jobs`' order."""
+) -> list[tuple[RenderedFile, tuple[str, ...]]]:
+    """Each file rendered and read back for answers: the first output's files here and the
+    others' in a second process, when both are wanted; in `jobs`' order."""
 
-    def render(chosen: list[int]) -> list[RenderedFile]:
-        return [
-            jobs[i].output.render(jobs[i].publication, images, options, jobs[i].unknown)
-            for i in chosen
-        ]
+    def render(chosen: list[int]) -> list[tuple[RenderedFile, tuple[str, ...]]]:
+        done = []
+        for job in (jobs[i] for i in chosen):
+            result = job.output.render(job.publication, images, options, job.unknown)
+            done.append((result, tuple(_answer_check(job, result)(result.data))))
+        return done
 
     first_output = OUTPUTS[0]
     here = [i for i, job in enumerate(jobs) if job.output is first_output]
@@ -151,8 +154,8 @@ def _render_on_two_cores(
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:
     """Check every finished file for answers in memory, so a refused file never reaches the
     disk; then write them all or none, and record what each was made from."""
-    for path, data in rendered.outputs.items():
-        _check_leaks(rendered, path, data)
+    for path, leaks in rendered.leaks.items():
+        _refuse(path, leaks)
     write_atomically(rendered.outputs, lambda path, data: _check_leaks(rendered, path, data))
     for path, stamp in rendered.stamps.items():
         record_stamp(stamp_dir(out_dir), path, stamp, rendered.outputs[path])
@@ -160,7 +163,11 @@ def write_rendered(rendered: Rendered, out_dir: Path) -> None:
 
 def _check_leaks(rendered: Rendered, path: Path, data: bytes) -> None:
     check = rendered.checks.get(path)
-    fields = check(data) if check else []
+    _refuse(path, check(data) if check else ())
+
+
+def _refuse(path: Path, fields: Iterable[str]) -> None:
+    fields = list(fields)
     if fields:
         message = (
             f"the answer would leak into this file ({', '.join(fields)} found in it); "

@@ -18,7 +18,7 @@ unless the history says the same (a differential item the history names is publi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -117,13 +117,14 @@ class AnswerKey:
 
     def fields_in(self, texts: Iterable[str]) -> list[str]:
         """The answer fields any of `texts` (the pieces of a finished file) repeats."""
-        return sorted({leak.field for text in texts for leak in self.leaks_in(text)})
+        unique = dict.fromkeys(text for text in texts if any(ch.isalpha() for ch in text))
+        return sorted({leak.field for text in unique for leak in self.leaks_in(text)})
 
     def says_publicly(self, words: Iterable[str]) -> bool:
         """Whether a public text (a history) says these compared words, in this order."""
         return f" {' '.join(words)} " in self._history[0]
 
-    def _whole_units_in(self, text: str, words: list[Word]) -> Iterator[Leak]:
+    def _whole_units_in(self, text: str, words: Sequence[Word]) -> Iterator[Leak]:
         keys = [word.key for word in words]
         joined = f" {' '.join(keys)} "
         candidates = {id(u): u for key in set(keys) for u in self._units_by_word.get(key, ())}
@@ -133,7 +134,7 @@ class AnswerKey:
                 first = joined.count(" ", 0, at)
                 yield Leak(unit.field, _quote(text, words[first : first + len(unit.words)]))
 
-    def _phrases_in(self, text: str, words: list[Word]) -> Iterator[Leak]:
+    def _phrases_in(self, text: str, words: Sequence[Word]) -> Iterator[Leak]:
         phrases = self._live_phrases
         index = 0
         while index < len(words) - 1:
@@ -174,7 +175,7 @@ class AnswerKey:
         return live
 
 
-def _quote(text: str, words: list[Word]) -> str:
+def _quote(text: str, words: Sequence[Word]) -> str:
     return text[words[0].start : words[-1].end]
 
 
@@ -229,11 +230,11 @@ class KeyBuilder:
         if phrases:
             self._phrases(answer_field, content_words(text))
 
-    def _unit(self, answer_field: str, words: list[Word], minimum: int) -> None:
+    def _unit(self, answer_field: str, words: Sequence[Word], minimum: int) -> None:
         if len(words) >= minimum and any(word.distinctive for word in words):
             self.units.append(Unit(answer_field, tuple(word.key for word in words)))
 
-    def _phrases(self, answer_field: str, words: list[Word]) -> None:
+    def _phrases(self, answer_field: str, words: Sequence[Word]) -> None:
         for first, second in zip(words, words[1:], strict=False):
             if first.clause == second.clause and (first.distinctive or second.distinctive):
                 self.phrases.append(((first.key, second.key), answer_field))

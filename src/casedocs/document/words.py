@@ -12,6 +12,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from casedocs.document.vocabulary import ABBREVIATIONS, IMAGE_WORDS, STOP_WORDS
 
@@ -66,7 +67,8 @@ class Word:
     distinctive: bool  # not ordinary image vocabulary
 
 
-def content_words(text: str) -> list[Word]:
+@lru_cache(maxsize=32768)  # a deck and its unknown variant repeat most of their texts
+def content_words(text: str) -> tuple[Word, ...]:
     """The words of `text` that carry meaning: no function words, numbers or single letters."""
     breaks = sorted([*_sentence_ends(text), *(m.start() for m in _CLAUSE_BREAK.finditer(text))])
     words = []
@@ -75,7 +77,7 @@ def content_words(text: str) -> list[Word]:
         if key is not None:
             clause = bisect.bisect_right(breaks, match.start())
             words.append(Word(key, match.start(), match.end(), clause, key not in _IMAGE_KEYS))
-    return words
+    return tuple(words)
 
 
 def comparable(word: str) -> str | None:
