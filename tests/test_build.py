@@ -23,6 +23,7 @@ from casedocs.build.pipeline import render_outputs
 from casedocs.cli import main
 from casedocs.dates import build_timestamp
 from casedocs.errors import CaseError
+from casedocs.figures import FigureImages
 from casedocs.load import load_document
 from casedocs.render.registry import output_named
 
@@ -116,7 +117,7 @@ def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path:
                                                              kinds: list[str]) -> None:
     out = tmp_path / "out"
     chosen = [(output_named(kind), unknown) for kind in kinds for unknown in (False, True)]
-    outputs = render_outputs([document], chosen, out).outputs
+    outputs = render_outputs([document], chosen, out, FigureImages()).outputs
     expected = {output.path(out, "case-17", unknown) for output, unknown in chosen}
     assert set(outputs) == expected
     assert not out.exists(), "render_outputs must not write"
@@ -126,8 +127,8 @@ def test_render_outputs_renders_in_memory_only_what_is_asked(document, tmp_path:
 
 def test_render_outputs_are_reproducible(document, tmp_path: Path) -> None:
     chosen = [(output_named(kind), False) for kind in ("handout", "slides")]
-    first = render_outputs([document], chosen, tmp_path).outputs
-    second = render_outputs([document], chosen, tmp_path / "other").outputs
+    first = render_outputs([document], chosen, tmp_path, FigureImages()).outputs
+    second = render_outputs([document], chosen, tmp_path / "other", FigureImages()).outputs
     assert list(first.values()) == list(second.values())
 
 

@@ -553,9 +553,7 @@ def test_small_image_warns_once_per_medium_in_a_build(tmp_path: Path,
 
 @pytest.fixture
 def decodes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every full decode of a source image, by path, from here on (builds render in this
-    process, so that the count sees every decode)."""
-    monkeypatch.setenv("CASEDOCS_JOBS", "1")
+    """Every full decode of a source image, by path, from here on."""
     calls: list[Path] = []
     real = pipeline._display_pixels
 

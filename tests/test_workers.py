@@ -1,4 +1,4 @@
-"""Worker processes for a build (issue 9): started early, results and failures come back."""
+"""Two cores for one build: results and failures come back from the forked process."""
 
 from __future__ import annotations
 
@@ -6,66 +6,61 @@ import os
 
 import pytest
 
-from casedocs.build.workers import RenderPool, worker_count
-from casedocs.errors import CaseError, Report, UserError
+from casedocs.build.workers import can_fork, run_both
+from casedocs.errors import CaseError, Report
 
-needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
-
-
-def pid(_: object) -> int:
-    return os.getpid()
-
-
-def echo(value: object) -> object:
-    return value
-
-
-def fail_with_reports(report: Report) -> None:
-    raise CaseError([report])
-
-
-def die(_: object) -> None:
-    os._exit(9)
+needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork() and two cores")
 
 
 @needs_fork
-def test_tasks_run_in_other_processes_in_order() -> None:
-    with RenderPool(None, jobs=2) as pool:
-        pids = list(pool.run(pid, range(6)))
-        assert os.getpid() not in pids and len(set(pids)) <= 2
-        assert list(pool.run(echo, range(20))) == list(range(20))
+def test_the_second_piece_runs_in_another_process() -> None:
+    here, there = run_both(os.getpid, os.getpid)
+    assert here == os.getpid() and there != here
 
 
 @needs_fork
 def test_results_come_back_whole() -> None:
     data = bytes(range(256)) * 8000  # larger than a pipe's buffer
-    with RenderPool(None, jobs=2) as pool:
-        assert list(pool.run(echo, [[data, {"warnings": ()}]])) == [[data, {"warnings": ()}]]
+    mine, theirs = run_both(lambda: "handouts", lambda: [data, {"warnings": ()}])
+    assert mine == "handouts" and theirs == [data, {"warnings": ()}]
 
 
 @needs_fork
-def test_a_case_error_in_a_worker_is_raised_here_with_its_reports() -> None:
+def test_a_case_error_in_the_child_is_raised_here_with_its_reports() -> None:
     report = Report("case.yaml", 12, "figures[cxr].file", "no such file 'x.png'")
-    with RenderPool(None, jobs=2) as pool, pytest.raises(CaseError) as caught:
-        list(pool.run(fail_with_reports, [report]))
+
+    def failing() -> None:
+        raise CaseError([report])
+
+    with pytest.raises(CaseError) as caught:
+        run_both(lambda: None, failing)
     assert caught.value.reports == [report]
 
 
 @needs_fork
-def test_a_worker_that_dies_is_reported_not_waited_for() -> None:
-    with RenderPool(None, jobs=2) as pool, pytest.raises(UserError, match="CASEDOCS_JOBS=1"):
-        list(pool.run(die, [1]))
+def test_an_unpicklable_error_still_comes_back_with_its_traceback() -> None:
+    class Local(Exception):  # defined in a function: pickle cannot find it again
+        pass
+
+    def failing() -> None:
+        raise Local("renderer failed")
+
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        run_both(lambda: None, failing)
 
 
-def test_one_job_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEDOCS_JOBS", "1")
-    assert worker_count() == 1
-    with RenderPool(None, worker_count()) as pool:
-        assert list(pool.run(pid, range(3))) == [os.getpid()] * 3
+    assert not can_fork()
+    assert run_both(os.getpid, os.getpid) == (os.getpid(), os.getpid())
 
 
-def test_the_number_of_workers_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CASEDOCS_JOBS", "3")
-    assert worker_count() == 3
-    monkeypatch.setenv("CASEDOCS_JOBS", "")
-    assert worker_count() == (os.cpu_count() or 1)
+@needs_fork
+def test_an_error_here_still_collects_the_child() -> None:
+    def failing_here() -> None:
+        raise ValueError("handout failed")
+
+    with pytest.raises(ValueError, match="handout failed"):
+        run_both(failing_here, lambda: "deck")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind

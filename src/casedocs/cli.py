@@ -113,20 +113,17 @@ def _build(args: argparse.Namespace) -> int:
 def _build_all(args: argparse.Namespace) -> tuple[list[Path], list]:
     from casedocs.build.atomic import sweep_temporaries
     from casedocs.build.pipeline import cache_dir, output_folders, render_outputs, write_rendered
-    from casedocs.build.workers import RenderPool, worker_count
     from casedocs.figures import FigureImages
     from casedocs.load import load_all
     from casedocs.render.registry import variants
 
     sweep_temporaries(output_folders(args.out), started=time.time())
     images = FigureImages(cache_dir(args.out))
-    # Workers start now and import the renderers while the inputs load here.
-    with RenderPool(cache_dir(args.out), worker_count(), images) as pool:
-        publications, warnings = load_all(args.cases, images, args.language)
-        images.keep_probes()
-        rendered = render_outputs(
-            publications, variants(args.only), args.out, pool, args.paper, args.template
-        )
+    publications, warnings = load_all(args.cases, images, args.language)
+    images.keep_probes()
+    rendered = render_outputs(
+        publications, variants(args.only), args.out, images, args.paper, args.template
+    )
     warnings += [w for w in rendered.warnings if w not in warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)

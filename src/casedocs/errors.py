@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FieldPath = tuple[str | int, ...]
 
@@ -33,9 +33,6 @@ class Report:
     field: str
     message: str
     warning: bool = False
-    # Warnings on one topic (an image's enlargement in one medium) said once: the strongest.
-    topic: str = field(default="", compare=False)
-    rank: float = field(default=0.0, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

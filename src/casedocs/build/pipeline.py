@@ -1,5 +1,5 @@
-"""From documents to finished outputs: what is stale, rendering in worker processes (with the
-read-back answer check of each file where it rendered), and writing all or nothing.
+"""From documents to finished outputs: what is stale, rendering (on two cores), the read-back
+answer check, and writing all or nothing.
 
 Renderers are imported only when their output is asked for, so `validate` never loads
 reportlab or python-pptx.
@@ -14,10 +14,11 @@ from pathlib import Path
 from casedocs.build.atomic import write_atomically
 from casedocs.build.readback import fields_found, unknown_part_key
 from casedocs.build.stamps import Stamp, current_stamp, record_stamp, stamp_key
-from casedocs.build.workers import RenderPool, worker_images
+from casedocs.build.workers import run_both
 from casedocs.dates import build_timestamp
 from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.errors import CaseError, Report, UserError
+from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
 from casedocs.load import file_digest
 from casedocs.render.output import Output, RenderedFile, RenderOptions
@@ -59,26 +60,19 @@ class Rendered:
     warnings: list[Report] = field(default_factory=list)
 
     def warn(self, warnings: Iterable[Report]) -> None:
-        """Add warnings once; of those on one topic (workers each warn about the images they
-        placed), keep the strongest."""
-        for warning in warnings:
-            same = [w for w in self.warnings if warning.topic and w.topic == warning.topic]
-            if same and same[0].rank < warning.rank:
-                self.warnings[self.warnings.index(same[0])] = warning
-            elif not same and warning not in self.warnings:
-                self.warnings.append(warning)
+        self.warnings += [w for w in warnings if w not in self.warnings]
 
 
 def render_outputs(
     publications: list[Publication],
     variants: Iterable[tuple[Output, bool]],
     out_dir: Path,
-    pool: RenderPool | None = None,
+    images: FigureImages,
     paper: str = "letter",
     template: Path | None = None,
 ) -> Rendered:
     """Every requested output that is not up to date, in memory: nothing is written until all
-    have rendered. `pool` renders them (default: here, one after another)."""
+    have rendered."""
     if template is not None and not template.is_file():
         raise UserError(f"--template: no such file '{template}'")
     options = RenderOptions(build_timestamp(), paper, template)
@@ -91,9 +85,7 @@ def render_outputs(
             rendered.current.append(job.path)
         else:
             jobs.append(job)
-    pool = pool or RenderPool(None, jobs=1)
-    tasks = [(job, options) for job in jobs]
-    for job, (result, leaks) in zip(jobs, pool.run(render_job, tasks), strict=True):
+    for job, (result, leaks) in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
         rendered.outputs[job.path] = result.data
         rendered.leaks[job.path] = leaks
         rendered.checks[job.path] = _answer_check(job, result)
@@ -135,11 +127,28 @@ def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]
     return lambda data: fields_found(job.output, data, result.public_parts, key)
 
 
-def render_job(task: tuple[Job, RenderOptions]) -> tuple[RenderedFile, tuple[str, ...]]:
-    """One file rendered and read back for answers (in a worker process)."""
-    job, options = task
-    result = job.output.render(job.publication, worker_images(), options, job.unknown)
-    return result, tuple(_answer_check(job, result)(result.data))
+def _render_on_two_cores(
+    jobs: list[Job], images: FigureImages, options: RenderOptions
+) -> list[tuple[RenderedFile, tuple[str, ...]]]:
+    """Each file rendered and read back for answers: the first output's files here and the
+    others' in a second process, when both are wanted; in `jobs`' order."""
+
+    def render(chosen: list[int]) -> list[tuple[RenderedFile, tuple[str, ...]]]:
+        done = []
+        for job in (jobs[i] for i in chosen):
+            result = job.output.render(job.publication, images, options, job.unknown)
+            done.append((result, tuple(_answer_check(job, result)(result.data))))
+        return done
+
+    first_output = OUTPUTS[0]
+    here = [i for i, job in enumerate(jobs) if job.output is first_output]
+    there = [i for i, job in enumerate(jobs) if job.output is not first_output]
+    if here and there:
+        mine, theirs = run_both(lambda: render(here), lambda: render(there))
+    else:
+        mine, theirs = render(here), render(there)
+    by_index = dict(zip(here + there, mine + theirs, strict=True))
+    return [by_index[i] for i in range(len(jobs))]
 
 
 def write_rendered(rendered: Rendered, out_dir: Path) -> None:

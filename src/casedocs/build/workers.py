@@ -1,102 +1,63 @@
-"""Worker processes for a build: one per core, started before the inputs load.
+"""Two cores for one build: one piece of work here, the other in a forked process.
 
-Rendering is most of a build, and every output renders on its own, so a pool of forked
-workers renders them side by side. The pool starts before the cases are validated, and each
-worker imports the renderers (reportlab, python-pptx, pypdf) while this process loads: that
-import time is paid once per worker and overlaps the rest. Tasks and results cross as pickles;
-a worker keeps its own image cache. CASEDOCS_JOBS=N sets the number of workers; 1 renders in
-this process, with no pool.
+A handout and a deck share nothing while they render, so the CLI renders the decks in a child
+process (a fork: it has every loaded case and prepared image already) while this process
+renders the handouts. The child's result comes back pickled through a pipe. CASEDOCS_JOBS=1
+keeps everything in one process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
-from typing import Any, TypeVar
+import pickle
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
 
-from casedocs.errors import UserError
-
-Result = TypeVar("Result")
-WARM_UP_MODULES = (
-    "casedocs.render.handout.pdf",
-    "casedocs.render.deck.files",
-    "pypdf",
-)
-_worker_images: Any = None  # a worker's own FigureImages, made by _warm_up
+First = TypeVar("First")
+Second = TypeVar("Second")
 
 
-def worker_count() -> int:
-    """CASEDOCS_JOBS, else the number of cores; 1 where fork() is not available."""
-    if not hasattr(os, "fork"):
-        return 1
-    setting = os.environ.get("CASEDOCS_JOBS", "").strip()
-    if setting.isdigit() and int(setting) > 0:
-        return int(setting)
-    return os.cpu_count() or 1
+def can_fork() -> bool:
+    return (
+        hasattr(os, "fork")
+        and (os.cpu_count() or 1) > 1
+        and os.environ.get("CASEDOCS_JOBS", "") != "1"
+    )
 
 
-class RenderPool:
-    """Runs tasks in worker processes (or here, with one job); start it early."""
+def run_both(first: Callable[[], First], second: Callable[[], Second]) -> tuple[First, Second]:
+    """`first()` here and `second()` in a forked child, at the same time."""
+    if not can_fork():
+        return first(), second()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, report, and leave without running this process's exit code
+        os.close(read)
+        with os.fdopen(write, "wb") as stream:
+            stream.write(_outcome(second))
+        os._exit(0)
+    os.close(write)
+    try:
+        mine = first()
+    finally:
+        with os.fdopen(read, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(pid, 0)
+    if not payload:  # the child died without a word (killed, out of memory)
+        raise RuntimeError("the second build process ended without a result; "
+                           "try again with CASEDOCS_JOBS=1")
+    failed, value = pickle.loads(payload)
+    if failed:
+        raise value
+    return mine, value
 
-    def __init__(self, cache_dir: Path | None, jobs: int | None = None, images: Any = None):
-        """`images`: this process's FigureImages, used when rendering here (one job)."""
-        self.jobs = jobs or worker_count()
-        self._executor: ProcessPoolExecutor | None = None
-        if self.jobs > 1:
-            self._executor = ProcessPoolExecutor(
-                self.jobs,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_warm_up,
-                initargs=(cache_dir,),
-            )
-            for _ in range(self.jobs):  # start every worker now, not on the first task
-                self._executor.submit(os.getpid)
-        else:
-            _warm_up(cache_dir, import_renderers=False, images=images)
 
-    def run(self, task: Callable[..., Result], items: Iterable[Any]) -> Iterator[Result]:
-        """task(item) for each item, results in the items' order."""
-        if self._executor is None:
-            yield from (task(item) for item in items)
-            return
-        futures: list[Future] = [self._executor.submit(task, item) for item in items]
+def _outcome(work: Callable[[], object]) -> bytes:
+    try:
+        return pickle.dumps((False, work()))
+    except BaseException as error:  # noqa: BLE001 (every failure goes back to the parent)
         try:
-            for future in futures:
-                yield future.result()
-        except BrokenProcessPool:
-            raise UserError(
-                "a build process ended without a result (killed, or out of memory); "
-                "try again with CASEDOCS_JOBS=1"
-            ) from None
-        finally:
-            for future in futures:
-                future.cancel()
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> RenderPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def worker_images() -> Any:
-    """This process's FigureImages: a worker's own, or this process's with one job."""
-    return _worker_images
-
-
-def _warm_up(cache_dir: Path | None, import_renderers: bool = True, images: Any = None) -> None:
-    global _worker_images
-    from casedocs.figures import FigureImages
-
-    _worker_images = images or FigureImages(cache_dir)
-    if import_renderers:
-        for module in WARM_UP_MODULES:
-            __import__(module)
+            return pickle.dumps((True, error))
+        except Exception:  # an exception that cannot be pickled: its traceback as text
+            return pickle.dumps((True, RuntimeError(traceback.format_exc())))

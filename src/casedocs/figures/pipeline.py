@@ -191,9 +191,8 @@ class FigureImages:
             f"shown {factor:.1f}x larger than its {source.width} x {source.height} pixels in "
             f"the {medium}; it will look soft (use a larger image)"
         )
+        warning = replace(source.origin, message=message, warning=True)
         key = (source.figure_id, source.origin.file, medium)
-        topic = "|".join(key)
-        warning = replace(source.origin, message=message, warning=True, topic=topic, rank=factor)
         if key not in self._warned or factor > self._warned[key][0]:
             self._warned[key] = (factor, warning)
             self._unreported[key] = None
