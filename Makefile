@@ -23,7 +23,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests bench assets
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
@@ -31,10 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/leaks.py
 
 illustrations: $(STAMP)
-	$(BIN)/python scripts/make_illustrations.py
+	$(BIN)/python assets/is-case-4/draw.py
 
 example-images: $(STAMP)
-	$(BIN)/python scripts/make_example_images.py
+	$(BIN)/python assets/examples/draw.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -23,29 +23,29 @@ are used.
 
 Usage::
 
-    python scripts/make_illustrations.py [OUTPUT_DIR]
+    python assets/is-case-4/draw.py [OUTPUT_DIR]      # or: make illustrations
 
-OUTPUT_DIR defaults to ``assets/is-case-4`` under the repository root.
+OUTPUT_DIR defaults to the folder of this script.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from casedocs.fonts import find_family
+
 Point = tuple[float, float]
 Lobe = tuple[float, float, float, float]  # centre x, centre y, radius x, radius y
 
 SS = 2  # supersampling factor: draw at 2x, downsample with LANCZOS
 SEED = 4
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO_ROOT / "assets" / "is-case-4"
+DEFAULT_OUT = Path(__file__).resolve().parent
 
 CXR_SIZE = (1000, 1200)
 CXR_MID = 500.0
@@ -214,24 +214,10 @@ def apply_noise(img: Image.Image, mask: Image.Image, amplitude: float,
 # labels
 # --------------------------------------------------------------------------
 
-def find_font(bold: bool) -> str | None:
-    """Locate a DejaVu font file with fc-match, or return None."""
-    pattern = "DejaVu Sans:bold" if bold else "DejaVu Sans"
-    try:
-        result = subprocess.run(["fc-match", "-f", "%{file}", pattern],
-                                capture_output=True, text=True, check=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = result.stdout.strip()
-    return path if path and Path(path).is_file() else None
-
-
-def load_font(size: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Load a DejaVu TrueType font, falling back to Pillow's default font."""
-    path = find_font(bold)
-    if path:
-        return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
+def load_font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """The handout's own font (casedocs.fonts finds it: CASEDOCS_FONT_DIR, fontconfig, ...)."""
+    family = find_family()
+    return ImageFont.truetype(str(family.bold if bold else family.regular), size)
 
 
 def draw_label(img: Image.Image) -> Image.Image:

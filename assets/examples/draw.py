@@ -4,7 +4,7 @@ These are drawn illustrations (ellipses, lines, noise), not patient images; ever
 uses one says so in its credit. Deterministic: fixed seeds, no metadata, no network, so a rerun
 writes byte-identical files. Needs numpy and Pillow only.
 
-    python scripts/make_example_images.py [OUT_DIR]   # default assets/examples/
+    python assets/examples/draw.py [OUT_DIR]   # default: this folder; or make example-images
 """
 
 import sys
@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "examples"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
 
 
 def blur(a, s):
