@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from casedocs.cli import main
+from conftest import REPO
 
 
 def test_build_writes_both_outputs(write_case, case_dir: Path, capsys) -> None:
@@ -240,3 +241,16 @@ def test_write_failure_leaves_outputs_untouched_and_no_temporaries(
     assert main(["build", str(case), "--out", str(out)]) == 1  # a message, not a traceback
     assert "No space left on device" in capsys.readouterr().err
     assert _files(out) == before
+
+
+@pytest.mark.parametrize("command", [["--help"], ["validate", "content/is-case-4.yaml"],
+                                     ["schema"]])
+def test_help_validate_and_schema_import_no_renderer(command: list[str]) -> None:
+    """Issue 9: pay only for what runs."""
+    script = ("import sys\nfrom casedocs.cli import main\n"
+              "try:\n    main(" + repr(command) + ")\nexcept SystemExit:\n    pass\n"
+              "heavy = {'reportlab', 'pptx', 'pypdf'}\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=REPO)
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
