@@ -201,7 +201,9 @@ def test_unknown_part_order(plan: list, unknown_count: int, prs: Presentation,
     for slide in slides[2:4]:
         assert len(_pictures(slide)) == 1
     assert not _pictures(slides[4]) and _slide_text(slides[4]).strip()
-    assert _title(slides[unknown_count]) == "Findings"
+    # The answer begins with a divider, in single-case decks as in conference decks.
+    assert _slide_text(slides[unknown_count]).startswith(f"{LABEL}: answer")
+    assert _title(slides[unknown_count + 1]) == "Findings"
 
 
 def test_answer_part_order(prs: Presentation, unknown_count: int) -> None:
@@ -300,9 +302,18 @@ def test_every_slide_has_speaker_notes(prs: Presentation) -> None:
         assert _notes(slide).strip(), f"slide {number} has no notes"
 
 
-def test_answer_notes_carry_the_discussion(prs: Presentation, unknown_count: int) -> None:
-    for slide in list(prs.slides)[unknown_count:]:
-        assert "non-functioning lung tissue" in _notes(slide)
+def test_notes_are_written_for_the_slide_they_are_on(prs: Presentation, plan: list) -> None:
+    """Issue 10: every answer slide carried the same copy of the discussion."""
+    notes = [_notes(slide) for slide in prs.slides]
+    assert len(set(notes)) == len(notes), "two slides share their notes"
+    by_kind: dict[str, str] = {}
+    for slide, pptx in zip(plan, prs.slides, strict=True):
+        by_kind[slide.kind] = by_kind.get(slide.kind, "") + _notes(pptx)
+    assert "Persistent opacity in the left lower lobe" in by_kind["finding"]
+    assert "CT angiogram showing a systemic feeding artery" in by_kind["finding"]  # captions
+    assert "Usually cystic." in by_kind["differential"]
+    assert "Surgical resection." in by_kind["diagnosis"]  # the management
+    assert "non-functioning lung tissue" not in by_kind["finding"]
 
 
 # -- properties and package --------------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_deck_references_continue_on_cont_slides(built: Built) -> None:
             if number is not None:
                 numbers.append(int(number.get("startAt")))
     assert titles[0] == "References"
-    assert len(titles) >= 3
+    assert len(titles) >= 2  # slides fill by measured space (issue 10), not seven lines each
     assert titles[1:] == ["References (cont.)"] * (len(titles) - 1)
     assert numbers == list(range(1, 13))
 

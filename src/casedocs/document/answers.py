@@ -28,7 +28,14 @@ from casedocs.errors import Problem
 from casedocs.figures import SourceImage
 from casedocs.source.model import Case
 
-PUBLIC_FIELDS = ("history", "series", "number", "figures[].view", "figures[].alt")
+PUBLIC_FIELDS = (
+    "history",
+    "series",
+    "number",
+    "figures[].view",
+    "figures[].alt",
+    "figures[].notes",
+)
 ANSWER_FIELDS = (
     "title",
     "diagnosis",
@@ -41,7 +48,11 @@ ANSWER_FIELDS = (
     "management",
     "figures[].annotations",
     "references",
+    "findings[].notes",
+    "notes",
 )
+
+
 @dataclass(frozen=True)
 class PublicFigure:
     """A figure as it may be shown before the answer: clean pixels and neutral words."""
@@ -51,6 +62,7 @@ class PublicFigure:
     view: str
     alt: str
     source: SourceImage
+    notes: str = ""  # the presenter's notes for its unknown slide
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,8 @@ def answer_key(case: Case) -> AnswerKey:
             builder.add("differential", _plain(item.note), phrases=True)
     for i, finding in enumerate(case.findings):
         builder.add(f"findings[{i}]", _plain(finding.text), phrases=True)
+        if finding.notes:
+            builder.add(f"findings[{i}].notes", finding.notes)
     for figure in case.figures:
         caption = caption_answer(_plain(figure.caption), figure.view)
         builder.add(f"figures[{figure.id}].caption", caption, phrases=True)
@@ -206,6 +220,8 @@ def answer_key(case: Case) -> AnswerKey:
         builder.add("teaching_points", _plain(point))
     for reference in case.references:
         builder.add(f"references[{reference.id}]", reference.title)
+    if case.notes:
+        builder.add("notes", case.notes)
     return builder.key(public=(_plain(case.history),))
 
 
@@ -280,6 +296,7 @@ def public_field_problems(case: Case, key: AnswerKey) -> list[Problem]:
     fields: list[tuple[tuple[str | int, ...], str | None]] = [(("series",), case.series)]
     for i, figure in enumerate(case.figures):
         fields += [(("figures", i, "view"), figure.view), (("figures", i, "alt"), figure.alt)]
+        fields += [(("figures", i, "notes"), figure.notes)]
     problems = [
         problem for path, text in fields if text for problem in leak_problems(path, text, key)
     ]

@@ -43,12 +43,14 @@ class DocFigure:
     alt: str  # neutral alt text: safe before the answer
     source: SourceImage
     annotations: tuple[Annotation, ...]  # drawn over answer views only
+    notes: str = ""  # speaker notes of its unknown slide: public
 
 
 @dataclass(frozen=True)
 class DocFinding:
     text: Spans
     figures: tuple[DocFigure, ...]
+    notes: str = ""  # speaker notes of its slide
 
 
 @dataclass(frozen=True)
@@ -101,11 +103,15 @@ class Document:
     id_line: int | None = None  # where the id is written, for errors about output names
     answers: AnswerKey = field(default_factory=AnswerKey)  # what may not show before the answer
     language: str = "en"  # of the wording renderers add (wording.py)
+    notes: str = ""  # speaker notes where the answer begins
+    discussion_mode: str = "default"  # deck: default (two slides at most), slides or notes
 
     @property
     def public(self) -> PublicPart:
         """What the unknown part of any output is made from (answers.py defines it)."""
-        figures = tuple(PublicFigure(f.id, f.number, f.view, f.alt, f.source) for f in self.figures)
+        figures = tuple(
+            PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes) for f in self.figures
+        )
         return PublicPart(self.label, self.history, figures, self.logo)
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
@@ -164,6 +170,7 @@ def build_document(
             alt=figure.alt or figure.view or label("figure", number=figure_numbers[figure.id]),
             source=sources[figure.id],
             annotations=tuple(figure.annotations),
+            notes=figure.notes or "",
         )
         for i, figure in enumerate(case.figures)
     )
@@ -183,6 +190,7 @@ def build_document(
             DocFinding(
                 resolved[(("findings", i), -1)],
                 tuple(by_id[f] for f in finding.figures if f in by_id),
+                finding.notes or "",
             )
             for i, finding in enumerate(case.findings)
         ),
@@ -208,6 +216,8 @@ def build_document(
         layouts=dict(case.layouts),
         answers=answers or answer_key(case),
         language=case.language,
+        notes=case.notes or "",
+        discussion_mode=case.deck.discussion,
     )
 
 

@@ -137,6 +137,10 @@ class Figure(Strict):
     caption: Text
     view: Text | None = Field(None, description="Neutral label for unknown slides")
     alt: Text | None = Field(None, description="Alt text: what the image is, never the finding")
+    notes: Text | None = Field(
+        None, description="Speaker notes for the unknown slide of this figure (shown before "
+        "the answer, so checked like view and alt)"
+    )
     credit: Text | None = None
     frame: PositiveInt | None = Field(None, description="DICOM frame, counting from 1")
     window: tuple[float, float] | None = Field(
@@ -208,6 +212,7 @@ def _check_box(box: Box) -> None:
 class Finding(Strict):
     text: Text
     figures: list[Slug] = []
+    notes: Text | None = Field(None, description="Speaker notes for this finding's slide")
 
     @model_validator(mode="before")
     @classmethod
@@ -267,6 +272,16 @@ class Reference(Strict):
         return self
 
 
+class DeckOptions(Strict):
+    """How the deck presents a case."""
+
+    discussion: Literal["default", "slides", "notes"] = Field(
+        "default",
+        description="default: at most two slides, the rest in their notes; slides: all of it "
+        "on slides; notes: all of it in the notes",
+    )
+
+
 class Branded(Strict):
     """What cases and conferences both say about their look: template, layouts, logo, and the
     language of the wording casedocs adds (headings, prompts, labels)."""
@@ -278,6 +293,7 @@ class Branded(Strict):
     layouts: dict[str, StrictStr] = Field(
         {}, description="Slide role -> layout name in the template (title, history, ...)"
     )
+    deck: DeckOptions = DeckOptions()
     logo: Path | None = Field(None, description="An image for the handout header and title slide")
 
     @field_validator("template", "logo", mode="before")
@@ -314,6 +330,9 @@ class Case(Branded):
         None, description="A CSL-JSON file (Zotero, EndNote export); its items join references"
     )
     citation_style: Literal["ama", "vancouver"] = "ama"
+    notes: Text | None = Field(
+        None, description="Speaker notes for the start of the answer (presenter only)"
+    )
 
     @field_validator("references_file", mode="before")
     @classmethod

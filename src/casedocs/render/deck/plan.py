@@ -24,14 +24,18 @@ from casedocs.wording import words
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
 INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
-TITLE_SIZE, BODY_SIZE, NOTE_SIZE, REFERENCE_SIZE = 36, 26, 20, 18
+# Sizes in points on a 7.5-inch-high (16:9) slide; other slide sizes scale them.
+TITLE_SIZE = 36
 TITLE_SIZES = (TITLE_SIZE, 32, 28)  # titles shrink a step rather than wrap in a narrow column
+BODY_SIZES = (24, 22, 20)  # body text shrinks to 20 pt before it continues on a new slide
+BODY_SIZE, MIN_BODY_SIZE = BODY_SIZES[0], BODY_SIZES[-1]
+NOTE_SIZE = REFERENCE_SIZE = MIN_BODY_SIZE  # differential notes, references: the minimum
 CAPTION_SIZE = 16  # figure numbers and credits on the black image panel: small print
 LABEL_SIZE = 16  # the neutral label on image slides
-MAX_BODY_LINES = 7  # a projected slide reads well with about six lines
+UNLIMITED_LINES = 10**6  # slides fill by measured space, not by a count of lines
 ORPHAN_LINES = 2  # a paragraph may run this far past the line limit to avoid a tiny slide
-MAX_COLUMN_LINES = 12  # the narrow text column beside an answer image: short lines
-FINDING_SIZE = 24
+DISCUSSION_SLIDES = 2  # by default; the rest of the discussion goes into their notes
+FINDING_SIZE = BODY_SIZE
 BULLET_INDENT = 0.4
 LOGO_HEIGHT = 0.9  # inches, on title slides
 PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
@@ -90,6 +94,7 @@ class TextPara:
     align: Literal["left", "center"] = "left"
     space_after: float = 8.0  # points
     keep_with_next: bool = False  # a differential name and its note share a slide
+    scalable: bool = True  # body text, shrunk towards the minimum to fit; else fixed
 
 
 @dataclass(frozen=True)
@@ -168,9 +173,10 @@ def plan_deck(
     measure: TextMeasure | None = None,
     geometry: DeckGeometry | None = None,
 ) -> list[SlidePlan]:
-    """Unknown part (title, history, clean images, prompt), then the answer part."""
+    """Unknown part (title, history, clean images, prompt), a divider, then the answer."""
     planner = _Planner(document, measure or TextMeasure(), geometry or default_geometry())
-    return [*planner.unknown_slides(), *planner.answer_slides()]
+    slides = [*planner.unknown_slides(), planner.divider(), *planner.answer_slides()]
+    return _distinct_notes(slides)
 
 
 def _labelled(label: str, slides: Iterator[SlidePlan]) -> list[SlidePlan]:
@@ -191,10 +197,34 @@ def plan_conference(
     unknowns = [p.unknown_slides() for p in planners]
     answers = [[p.divider(), *p.answer_slides()] for p in planners]
     if unknown:
-        return slides + [s for part in unknowns for s in part]
+        return _distinct_notes(slides + [s for part in unknowns for s in part])
     if conference.order == "case-by-case":
-        return slides + [s for u, a in zip(unknowns, answers, strict=True) for s in u + a]
-    return slides + [s for part in unknowns + answers for s in part]
+        slides += [s for u, a in zip(unknowns, answers, strict=True) for s in u + a]
+    else:
+        slides += [s for part in unknowns + answers for s in part]
+    return _distinct_notes(slides)
+
+
+def _distinct_notes(slides: list[SlidePlan]) -> list[SlidePlan]:
+    """Speaker notes say what the presenter needs on that slide: where two slides would say
+    the same (or nothing), the slide's own title leads its notes."""
+    seen: set[str] = set()
+    distinct = []
+    for slide in slides:
+        notes = slide.notes
+        if notes in seen or not notes.strip():
+            heading = _title_text(slide)
+            notes = f"{heading}\n\n{notes}".strip() if heading else notes
+        seen.add(notes)
+        distinct.append(replace(slide, notes=notes))
+    return distinct
+
+
+def _title_text(slide: SlidePlan) -> str:
+    for box in slide.texts:
+        if box.role == "title" or box.name in ("Divider", "Case label", "Image label"):
+            return "".join(span.text for para in box.paragraphs for span in para.spans)
+    return ""
 
 
 class _Planner:
@@ -203,8 +233,7 @@ class _Planner:
         self.measure = measure
         self.geo = geometry
         self.say = words(document.language)
-        discussion = "\n\n".join(_plain_block(block) for block in document.discussion)
-        self.answer_notes = self.say("notes_discussion", text=discussion) if discussion else ""
+        self.scale = geometry.height / SLIDE_HEIGHT  # sizes are set for a 7.5-inch slide
 
     # -- unknown part: nothing here may come from answer fields ------------------------------
 
@@ -219,7 +248,7 @@ class _Planner:
         public = self.doc.public
         label = public.label
         title = self._fitted(
-            TextPara((Span(label),), 54, color=TITLE_COLOR, bold=True, align="center"),
+            TextPara((Span(label),), 54 * self.scale, color=TITLE_COLOR, bold=True, align="center"),
             self._centre_box(),
         )
         yield SlidePlan(
@@ -242,7 +271,7 @@ class _Planner:
             "history",
             self.say("history"),
             [self._para(public.history)],
-            self.say("notes_history"),
+            [self.say("notes_history")],
         )
         for figure in public.figures:
             yield self._unknown_figure_slide(figure, label)
@@ -255,24 +284,26 @@ class _Planner:
             "prompt",
             self.say("interpretation"),
             prompts,
-            self.say("notes_prompt"),
+            [self.say("notes_prompt")],
         )
 
     def _unknown_figure_slide(self, figure: PublicFigure, case_label: str) -> SlidePlan:
         label = TextPara(
             (Span(f"{case_label}  \u00b7  {figure.view}"),),
-            LABEL_SIZE,
+            LABEL_SIZE * self.scale,
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
         )
         area = Box(0.2, 0.6, self.geo.width - 0.4, self.geo.height - 0.8)
+        notes = self.say("notes_figure", view=figure.view)
+        notes += f"\n\n{figure.notes}" if figure.notes else ""
         return SlidePlan(
             "unknown",
             "figure",
             True,
             (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
             pictures=(self._picture(figure, area, figure.view),),
-            notes=self.say("notes_figure", view=figure.view),
+            notes=notes,
         )
 
     # -- answer part ---------------------------------------------------------------------------
@@ -281,23 +312,29 @@ class _Planner:
         doc = self.doc
         shown: set[str] = set()
         loose: list[TextPara] = []
+        loose_notes: list[str] = []
         for finding in doc.findings:
             if finding.figures:
-                yield from self._finding_slides(finding.text, finding.figures)
+                yield from self._finding_slides(finding.text, finding.figures, finding.notes)
                 shown |= {f.id for f in finding.figures}
             else:
                 loose.append(self._para(finding.text, bullet=BULLET))
+                loose_notes += [finding.notes] if finding.notes else []
         for figure in doc.figures:
             if figure.id not in shown:
-                yield from self._finding_slides(figure.caption, (figure,))
-        yield from self._text_slides("answer", "findings", self.say("findings"), loose)
+                yield from self._finding_slides(figure.caption, (figure,), "")
         yield from self._text_slides(
-            "answer", "differential", self.say("differential"), self._differential_paras()
+            "answer", "findings", self.say("findings"), loose, ["\n\n".join(loose_notes)]
+        )
+        yield from self._text_slides(
+            "answer",
+            "differential",
+            self.say("differential"),
+            self._differential_paras(),
+            [_differential_notes(doc)],
         )
         yield self._diagnosis_slide()
-        yield from self._text_slides(
-            "answer", "discussion", self.say("discussion"), self._block_paras(doc.discussion)
-        )
+        yield from self._discussion_slides()
         yield from self._text_slides(
             "answer",
             "teaching",
@@ -308,10 +345,26 @@ class _Planner:
             "answer", "management", self.say("management"), self._block_paras(doc.management)
         )
         references = [
-            self._para(r.text, size=REFERENCE_SIZE, bullet=Numbered(r.number))
+            self._para(r.text, size=REFERENCE_SIZE, bullet=Numbered(r.number), scalable=False)
             for r in doc.references
         ]
         yield from self._text_slides("answer", "references", self.say("references"), references)
+
+    def _discussion_slides(self) -> Iterator[SlidePlan]:
+        """At most two slides by default, the rest of the discussion in their notes; all of
+        it on slides, or all of it in the diagnosis slide's notes, when the case asks."""
+        mode = self.doc.discussion_mode
+        if mode == "notes":
+            return
+        pages = self._pages(self._block_paras(self.doc.discussion), self.geo.body)
+        if mode == "default" and len(pages) > DISCUSSION_SLIDES:
+            rest = "\n\n".join(plain(para.spans) for page in pages[2:] for para in page)
+            pages = pages[:DISCUSSION_SLIDES]
+            notes = [""] * (len(pages) - 1) + [self.say("notes_discussion", text=rest)]
+        else:
+            notes = []
+        title = self.say("discussion")
+        yield from self._slides_of_pages("answer", "discussion", title, pages, notes)
 
     def _block_paras(self, blocks: tuple[DocBlock, ...]) -> list[TextPara]:
         paras = []
@@ -338,33 +391,53 @@ class _Planner:
             )
             if item.note:
                 paras.append(
-                    self._para(item.note, size=NOTE_SIZE, color=MUTED_COLOR, indent=BULLET_INDENT)
+                    self._para(
+                        item.note,
+                        size=NOTE_SIZE,
+                        color=MUTED_COLOR,
+                        indent=BULLET_INDENT,
+                        scalable=False,
+                    )
                 )
         return paras
 
     def _diagnosis_slide(self) -> SlidePlan:
         title = self._title(self.say("diagnosis"))
         diagnosis = self._fitted(
-            TextPara(self.doc.diagnosis, 44, color=TITLE_COLOR, bold=True, align="center"),
+            TextPara(
+                self.doc.diagnosis, 44 * self.scale, color=TITLE_COLOR, bold=True, align="center"
+            ),
             self.geo.body,
         )
         body = TextBox(self.geo.body, (diagnosis,), "Diagnosis text", "middle")
+        notes = "\n\n".join(_plain_block(block) for block in self.doc.management)
+        if self.doc.discussion_mode == "notes" and self.doc.discussion:
+            discussion = "\n\n".join(_plain_block(block) for block in self.doc.discussion)
+            notes += "\n\n" + self.say("notes_discussion", text=discussion)
         return SlidePlan(
             "answer",
             "diagnosis",
             False,
             (title, body),
-            notes=self.answer_notes,
+            notes=notes.strip(),
             footer=self.geo.footer,
         )
 
-    def _finding_slides(self, text: Spans, figures: tuple[DocFigure, ...]) -> Iterator[SlidePlan]:
+    def _finding_slides(
+        self, text: Spans, figures: tuple[DocFigure, ...], finding_notes: str
+    ) -> Iterator[SlidePlan]:
         panel = Box(0, 0, self.geo.width * PANEL_SHARE, self.geo.height)
         pictures, labels = self._panel_pictures(panel, figures)
         column = Box(panel.width + 0.4, 0, self.geo.width - panel.width - 0.4 - self.geo.margin, 0)
         title_box = replace(column, y=self.geo.title.y, height=self.geo.title.height)
         body_box = replace(column, y=self.geo.body.y, height=self.geo.body.height)
-        pages = self._paginate([self._para(text, size=FINDING_SIZE)], body_box, MAX_COLUMN_LINES)
+        pages = self._pages([self._para(text, size=FINDING_SIZE)], body_box)
+        captions = "\n".join(
+            f"{self.say('figure_caption', number=f.number)} {plain(f.caption)}"
+            + (f" {plain(f.credit)}" if f.credit else "")
+            for f in figures
+        )
+        notes = "\n\n".join(part for part in (plain(text), finding_notes, captions) if part)
         for i, page in enumerate(pages):
             heading = self._title_para(self.say("findings"), i > 0, title_box)
             title = TextBox(title_box, (heading,), "Title", role="title")
@@ -375,7 +448,7 @@ class _Planner:
                 (title, TextBox(body_box, tuple(page), "Findings text"), *labels),
                 pictures=pictures,
                 panel=panel,
-                notes=self.answer_notes,
+                notes=notes,
                 footer=replace(self.geo.footer, x=column.x, width=column.width),
             )
 
@@ -406,7 +479,7 @@ class _Planner:
     def _figure_label(self, figure: DocFigure) -> tuple[TextPara, ...]:
         number = TextPara(
             (Span(self.say("figure", number=figure.number), bold=True),),
-            CAPTION_SIZE,
+            CAPTION_SIZE * self.scale,
             color=LABEL_COLOR_ON_DARK,
             space_after=2,
         )
@@ -414,7 +487,9 @@ class _Planner:
             return (number,)
         return (
             number,
-            TextPara(figure.credit, CAPTION_SIZE, color=LABEL_COLOR_ON_DARK, space_after=0),
+            TextPara(
+                figure.credit, CAPTION_SIZE * self.scale, color=LABEL_COLOR_ON_DARK, space_after=0
+            ),
         )
 
     def _height(self, paras: tuple[TextPara, ...], width: float) -> float:
@@ -442,30 +517,59 @@ class _Planner:
     # -- text slides and pagination ------------------------------------------------------------
 
     def _text_slides(
-        self, part: Part, kind: str, title: str, paras: list[TextPara], notes: str | None = None
+        self,
+        part: Part,
+        kind: SlideKind,
+        title: str,
+        paras: list[TextPara],
+        notes: list[str] | None = None,
     ) -> Iterator[SlidePlan]:
-        if not paras:
-            return
-        for i, page in enumerate(self._paginate(paras, self.geo.body)):
+        """Slides of `paras` under `title`, paginated by measured space; `notes` for the
+        slides in order (the last repeats)."""
+        if paras:
+            pages = self._pages(paras, self.geo.body)
+            yield from self._slides_of_pages(part, kind, title, pages, notes or [])
+
+    def _slides_of_pages(
+        self, part: Part, kind: SlideKind, title: str, pages: list[list[TextPara]],
+        notes: list[str],
+    ) -> Iterator[SlidePlan]:
+        for i, page in enumerate(pages):
+            heading = self._title_para(title, i > 0, self.geo.title)
             yield SlidePlan(
                 part,
                 kind,
                 False,
                 (
-                    TextBox(
-                        self.geo.title,
-                        (self._title_para(title, i > 0, self.geo.title),),
-                        "Title",
-                        role="title",
-                    ),
+                    TextBox(self.geo.title, (heading,), "Title", role="title"),
                     TextBox(self.geo.body, tuple(page), title),
                 ),
-                notes=self.answer_notes if notes is None else notes,
+                notes=notes[min(i, len(notes) - 1)] if notes else "",
                 footer=self.geo.footer,
             )
 
+    def _pages(self, paras: list[TextPara], box: Box) -> list[list[TextPara]]:
+        """By measured space: all on one slide at the body size if it fits, else at a
+        smaller size down to the minimum; only then over several slides, each at the
+        largest size its part fits, broken between sentences."""
+        for size in BODY_SIZES:
+            pages = self._paginate([self._at(para, size) for para in paras], box)
+            if len(pages) == 1:
+                return pages
+        return [self._largest(page, box) for page in pages]
+
+    def _largest(self, page: list[TextPara], box: Box) -> list[TextPara]:
+        for size in BODY_SIZES:
+            sized = [self._at(para, size) for para in page]
+            if len(self._paginate(sized, box)) == 1:
+                return sized
+        return page
+
+    def _at(self, para: TextPara, size: float) -> TextPara:
+        return replace(para, size=size * self.scale) if para.scalable else para
+
     def _paginate(
-        self, paras: list[TextPara], box: Box, max_lines: int = MAX_BODY_LINES
+        self, paras: list[TextPara], box: Box, max_lines: int = UNLIMITED_LINES
     ) -> list[list[TextPara]]:
         """Fill slides in order; an item that alone does not fit is split between lines,
         after a sentence where one ends on the slide. Each paragraph is cut into words once
@@ -477,7 +581,9 @@ class _Planner:
         while queue:
             pending = queue.popleft()
             para = pending.para
-            reach = max(max_lines + ORPHAN_LINES, int(capacity // (para.size * LINE_SPACING)))
+            # Enough lines to judge the fit: the line limit's or the box's, whichever is less.
+            fits = int(capacity // (para.size * LINE_SPACING))
+            reach = max(min(max_lines, fits) + ORPHAN_LINES, fits)
             lines = self._wrapped(pending, box, reach)
             height = len(lines) * para.size * LINE_SPACING + para.space_after
             if para.keep_with_next and queue and pages[-1]:
@@ -531,15 +637,16 @@ class _Planner:
         return self.measure.wrap(para.spans, para.size, width)
 
     def _para(self, spans: Spans, size: float = BODY_SIZE, **options: object) -> TextPara:
-        return TextPara(spans, size, **options)  # type: ignore[arg-type]
+        return TextPara(spans, size * self.scale, **options)  # type: ignore[arg-type]
 
     def _title_para(self, title: str, continued: bool, box: Box) -> TextPara:
         """The slide title at the largest of the title sizes that keeps it on one line."""
         text = self.say("continued", title=title) if continued else title
         width = (box.width - 2 * INSET_X) * 72
+        sizes = [size * self.scale for size in TITLE_SIZES]
         size = next(
-            (size for size in TITLE_SIZES if self.measure.width(text, size, bold=True) <= width),
-            TITLE_SIZES[-1],
+            (size for size in sizes if self.measure.width(text, size, bold=True) <= width),
+            sizes[-1],
         )
         return TextPara((Span(text),), size, color=TITLE_COLOR, bold=True, space_after=0)
 
@@ -558,12 +665,15 @@ class _Planner:
     def _fitted(self, para: TextPara, box: Box, share: float = 1.0) -> TextPara:
         """`para` at the largest size, stepping down to 28 pt, whose lines fit in `share` of
         `box` (big one-off texts: the case label, the diagnosis, a conference title)."""
-        for size in range(int(para.size), 27, -4):
+        smallest = 28 * self.scale
+        size = para.size
+        while size > smallest:
             candidate = replace(para, size=size)
             lines = len(self._lines(candidate, box))
             if lines * size * LINE_SPACING <= (box.height - 2 * INSET_Y) * 72 * share:
                 return candidate
-        return replace(para, size=28)
+            size -= 4 * self.scale
+        return replace(para, size=smallest)
 
     def _centre_box(self) -> Box:
         return Box(
@@ -577,7 +687,11 @@ class _Planner:
         lines = [
             self._fitted(
                 TextPara(
-                    (Span(conference.title),), 44, color=TITLE_COLOR, bold=True, align="center"
+                    (Span(conference.title),),
+                    44 * self.scale,
+                    color=TITLE_COLOR,
+                    bold=True,
+                    align="center",
                 ),
                 self._centre_box(),
                 share=0.6,
@@ -588,7 +702,7 @@ class _Planner:
             self.say.long_date(conference.date) if conference.date else None,
         ]
         lines += [
-            TextPara((Span(text),), 24, color=MUTED_COLOR, align="center")
+            TextPara((Span(text),), 24 * self.scale, color=MUTED_COLOR, align="center")
             for text in details
             if text
         ]
@@ -607,10 +721,10 @@ class _Planner:
         )
 
     def divider(self) -> SlidePlan:
-        """Marks where a case's answer begins (conference decks)."""
+        """Marks where a case's answer begins; its notes are the case's own."""
         text = TextPara(
             (Span(self.say("answer_divider", label=self.doc.label)),),
-            44,
+            44 * self.scale,
             color=TITLE_COLOR,
             bold=True,
             align="center",
@@ -620,7 +734,7 @@ class _Planner:
             "divider",
             False,
             (TextBox(self._centre_box(), (text,), "Divider", "middle"),),
-            notes=self.answer_notes,
+            notes=self.doc.notes,
             footer=self.geo.footer,
             label=self.doc.label,
         )
@@ -676,6 +790,14 @@ def _fit(aspect: float, area: Box) -> Box:
     height = width / aspect
     return Box(
         area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height
+    )
+
+
+def _differential_notes(doc: Document) -> str:
+    """Each item with its note, for the presenter."""
+    return "\n".join(
+        plain(item.name) + (f": {plain(item.note)}" if item.note else "")
+        for item in doc.differential
     )
 
 
