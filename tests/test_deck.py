@@ -493,11 +493,19 @@ def test_differential_items_that_fit_stay_whole(long_plan: list) -> None:
     assert split == [], f"differential items split from their notes: {split}"
 
 
-def test_long_finding_continues_with_its_figure(long_plan: list) -> None:
-    findings = [slide for slide in long_plan if slide.kind == "finding"]
-    first_figure = [s for s in findings if any(p.alt == "Frontal chest radiograph."
-                                               for p in s.pictures)]
-    assert len(first_figure) >= 2, "the long finding should continue on a second slide"
+def test_long_finding_continues_without_repeating_its_figure(tmp_path: Path) -> None:
+    """Issue 10: a continuation never repeats images only to carry leftover text."""
+    sentence = "The opacity abuts the hemidiaphragm and has a lobulated margin. "
+    case = write_case_file(tmp_path, (("text: Persistent opacity in the left lower lobe "
+                                       "(@fig-cxr).", "text: (@fig-cxr) " + sentence * 40),))
+    findings = [s for s in plan_deck(load_document(case).document) if s.kind == "finding"]
+    with_cxr = [s for s in findings if any(p.alt == "Frontal chest radiograph."
+                                           for p in s.pictures)]
+    assert len(with_cxr) == 1
+    after = findings[findings.index(with_cxr[0]) + 1]
+    assert not after.pictures, "the long finding should continue on a text slide"
+    title = next(box for box in after.texts if box.role == "title")
+    assert title.paragraphs[0].spans[0].text == "Findings (cont.)"
 
 
 # -- LibreOffice renders one page per slide ----------------------------------------------------
@@ -633,3 +641,55 @@ def test_a_slide_never_breaks_after_fig_or_an_abbreviation() -> None:
     lines = [line("CT", "shows", "masses."), line("They", "grow", "fast"), line("(Fig.", "2).")]
     assert _sentence_cut(lines, 3) == 8
     assert _sentence_cut(lines[:2] + [line("(Fig.", "2")] + [line("shows")], 3) == 8
+
+
+# -- the seed deck, as issue 10 asks -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, Presentation]:
+    from conftest import REPO
+
+    out = tmp_path_factory.mktemp("seed-deck")
+    seed = REPO / "content" / "is-case-4.yaml"
+    assert main(["build", str(seed), "--out", str(out), "--only", "slides"]) == 0
+    plan = plan_deck(load_document(seed).document)
+    return plan, Presentation(out / "slides" / "is-case-4.pptx")
+
+
+def test_the_seed_deck_has_sixteen_slides_at_most(seed_deck) -> None:
+    plan, prs = seed_deck
+    kinds = [slide.kind for slide in plan]
+    assert len(prs.slides) == len(plan) <= 16
+    assert kinds[:6] == ["title", "history", "figure", "figure", "figure", "prompt"]
+    assert kinds[6] == "divider" and len(kinds[7:]) <= 9
+
+
+def test_no_two_seed_slides_share_notes(seed_deck) -> None:
+    _, prs = seed_deck
+    notes = [_notes(slide) for slide in prs.slides]
+    assert len(set(notes)) == len(notes)
+
+
+def test_images_on_findings_slides_take_60_percent_of_the_height(seed_deck) -> None:
+    plan, prs = seed_deck
+    findings = [pptx for slide, pptx in zip(plan, prs.slides, strict=True)
+                if slide.kind == "finding" and slide.pictures]
+    assert len(findings) == 2
+    for slide in findings:
+        for picture in _pictures(slide):
+            assert picture.height >= 0.6 * prs.slide_height, picture.name
+
+
+def test_no_seed_slide_breaks_inside_a_sentence(seed_deck) -> None:
+    """A slide's text box ends at the end of a sentence (or of a list item)."""
+    plan, _ = seed_deck
+    for slide in plan:
+        for box in slide.texts:
+            if box.role == "title" or box.name in ("Footer", "Image label") or \
+                    box.name.endswith("label"):
+                continue
+            last = "".join(span.text for span in box.paragraphs[-1].spans).rstrip()
+            assert not last or last[-1] in ".?!:)]\u00b9\u00b2\u00b3" or last[-1].isdigit() or \
+                box.paragraphs[-1].bullet or slide.kind in ("title", "divider", "diagnosis"), \
+                (slide.kind, last[-40:])

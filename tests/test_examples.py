@@ -55,3 +55,30 @@ def test_a_conference_of_every_example_builds(tmp_path: Path) -> None:
                           encoding="utf-8")
     code, err = build(conference, out=tmp_path / "out")
     assert code == 0, err
+
+
+MIN_SIZES = {"body": 20, "caption": 14, "footer": 10}  # points on a 7.5-inch-high slide
+
+
+def test_no_slide_text_below_the_minimum_sizes(built: Path) -> None:
+    """Issue 10: body text never below 20 pt, figure labels 14 pt, footers 10 pt, read from
+    the run sizes the writer set in every deck of the corpus."""
+    from pptx import Presentation
+
+    for deck in sorted((built / "slides").glob("*.pptx")):
+        prs = Presentation(deck)
+        scale = prs.slide_height / 6858000  # sizes are set for a 7.5-inch slide
+        for number, slide in enumerate(prs.slides, start=1):
+            for shape in slide.shapes:
+                if not shape.has_text_frame:
+                    continue
+                role = ("footer" if shape.name == "Footer" else
+                        "caption" if shape.name.endswith("label") else "body")
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        if run.font.size is None or not run.text.strip():
+                            continue
+                        points = run.font.size.pt / scale
+                        superscript = run._r.get_or_add_rPr().get("baseline")
+                        assert superscript or points >= MIN_SIZES[role] - 0.01, (
+                            deck.name, number, shape.name, run.text[:30], points)

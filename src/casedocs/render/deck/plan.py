@@ -38,7 +38,9 @@ DISCUSSION_SLIDES = 2  # by default; the rest of the discussion goes into their 
 FINDING_SIZE = BODY_SIZE
 BULLET_INDENT = 0.4
 LOGO_HEIGHT = 0.9  # inches, on title slides
-PANEL_SHARE = 0.6  # the answer image takes about 60% of the width
+MIN_IMAGE_SHARE = 0.6  # of the slide's height, for every image on a findings slide
+MAX_PANEL_SHARE = 0.72  # of the slide's width, for the images beside a finding
+PANEL_PAD, PANEL_GAP = 0.15, 0.1  # inches around and between the images on their panel
 TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
 LABEL_COLOR_ON_DARK = "C8C8C8"
 
@@ -426,71 +428,111 @@ class _Planner:
     def _finding_slides(
         self, text: Spans, figures: tuple[DocFigure, ...], finding_notes: str
     ) -> Iterator[SlidePlan]:
-        panel = Box(0, 0, self.geo.width * PANEL_SHARE, self.geo.height)
-        pictures, labels = self._panel_pictures(panel, figures)
-        column = Box(panel.width + 0.4, 0, self.geo.width - panel.width - 0.4 - self.geo.margin, 0)
-        title_box = replace(column, y=self.geo.title.y, height=self.geo.title.height)
-        body_box = replace(column, y=self.geo.body.y, height=self.geo.body.height)
-        pages = self._pages([self._para(text, size=FINDING_SIZE)], body_box)
+        """Slides built around the images: one or two figures (as their shapes allow) at
+        least 60% of the slide's height on a black panel, the finding beside them; text left
+        over continues on text slides, never with the images repeated."""
         captions = "\n".join(
             f"{self.say('figure_caption', number=f.number)} {plain(f.caption)}"
             + (f" {plain(f.credit)}" if f.credit else "")
             for f in figures
         )
         notes = "\n\n".join(part for part in (plain(text), finding_notes, captions) if part)
-        for i, page in enumerate(pages):
-            heading = self._title_para(self.say("findings"), i > 0, title_box)
-            title = TextBox(title_box, (heading,), "Title", role="title")
+        rest = [self._para(text, size=FINDING_SIZE)]
+        continued = False
+        for group in self._figure_rows(figures):
+            panel, pictures, labels = self._panel(group)
+            left = panel.width + 0.3
+            column = Box(left, 0, self.geo.width - left - self.geo.margin / 2, 0)
+            title_box = replace(column, y=self.geo.title.y, height=self.geo.title.height)
+            top = title_box.y + title_box.height
+            body_box = replace(column, y=top, height=self.geo.footer.y - top)
+            page, rest = self._first_page(rest, body_box)
+            heading = self._title_para(self.say("findings"), continued, title_box)
+            continued = True
             yield SlidePlan(
                 "answer",
                 "finding",
                 False,
-                (title, TextBox(body_box, tuple(page), "Findings text"), *labels),
+                (
+                    TextBox(title_box, (heading,), "Title", role="title"),
+                    TextBox(body_box, tuple(page), "Findings text"),
+                    *labels,
+                ),
                 pictures=pictures,
                 panel=panel,
                 notes=notes,
                 footer=replace(self.geo.footer, x=column.x, width=column.width),
             )
+        if rest:
+            pages = self._pages(rest, self.geo.body)
+            title = self.say("continued", title=self.say("findings"))
+            yield from self._slides_of_pages("answer", "finding", title, pages, [notes])
 
-    def _panel_pictures(
-        self, panel: Box, figures: tuple[DocFigure, ...]
-    ) -> tuple[tuple[PictureBox, ...], tuple[TextBox, ...]]:
-        """Images side by side on the black panel, each over its figure number and credit."""
-        gap, pad = 0.15, 0.2
-        cell_width = (panel.width - 2 * pad - gap * (len(figures) - 1)) / len(figures)
-        labels = [self._figure_label(figure) for figure in figures]
-        label_height = max(self._height(label, cell_width) for label in labels)
-        pictures, captions = [], []
-        for i, (figure, label) in enumerate(zip(figures, labels, strict=True)):
-            x = pad + i * (cell_width + gap)
-            cell = Box(x, pad, cell_width, panel.height - 2 * pad - label_height)
-            picture = self._picture(figure, cell, self.say("figure", number=figure.number))
-            pictures.append(picture)
-            picture = picture.box
-            captions.append(
+    def _first_page(
+        self, paras: list[TextPara], box: Box
+    ) -> tuple[list[TextPara], list[TextPara]]:
+        """What of `paras` fits in `box` (as large as it fits), and what is left."""
+        if not paras:
+            return [], []
+        pages = self._pages(paras, box)
+        return pages[0], [para for page in pages[1:] for para in page]
+
+    def _figure_rows(self, figures: tuple[DocFigure, ...]) -> list[tuple[DocFigure, ...]]:
+        """Two figures side by side where both stay at least 60% of the slide's height in
+        the panel's share of its width (two radiographs, two CT sections on a 16:9 slide),
+        else one figure a slide."""
+        rows: list[tuple[DocFigure, ...]] = []
+        for figure in figures:
+            if rows and len(rows[-1]) == 1:
+                pair = (*rows[-1], figure)
+                if self._row_height(pair) >= MIN_IMAGE_SHARE * self.geo.height:
+                    rows[-1] = pair
+                    continue
+            rows.append((figure,))
+        return rows
+
+    def _row_height(self, row: tuple[DocFigure, ...]) -> float:
+        """The height images of `row` can share, side by side, within the panel's limits."""
+        room = self.geo.width * MAX_PANEL_SHARE - 2 * PANEL_PAD - PANEL_GAP * (len(row) - 1)
+        tallest = self.geo.height - 2 * PANEL_PAD - self._label_height()
+        return min(tallest, room / sum(figure.source.aspect for figure in row))
+
+    def _label_height(self) -> float:
+        return CAPTION_SIZE * self.scale * LINE_SPACING / 72 + 2 * INSET_Y + 0.05
+
+    def _panel(
+        self, row: tuple[DocFigure, ...]
+    ) -> tuple[Box, tuple[PictureBox, ...], tuple[TextBox, ...]]:
+        """The black panel with the images side by side, each over its figure number."""
+        height = self._row_height(row)
+        label_height = self._label_height()
+        pictures, labels = [], []
+        x = PANEL_PAD
+        top = (self.geo.height - height - label_height) / 2
+        for figure in row:
+            width = height * figure.source.aspect
+            cell = Box(x, top, width, height)
+            pictures.append(self._picture(figure, cell, self.say("figure", number=figure.number)))
+            labels.append(
                 TextBox(
-                    Box(x, picture.y + picture.height, cell_width, label_height),
-                    label,
+                    Box(x, top + height, width, label_height),
+                    self._figure_label(figure),
                     f"Fig. {figure.number} label",
                 )
             )
-        return tuple(pictures), tuple(captions)
+            x += width + PANEL_GAP
+        panel = Box(0, 0, x - PANEL_GAP + PANEL_PAD, self.geo.height)
+        return panel, tuple(pictures), tuple(labels)
 
     def _figure_label(self, figure: DocFigure) -> tuple[TextPara, ...]:
+        """The figure's number under it; its caption and credit are in the notes."""
         number = TextPara(
             (Span(self.say("figure", number=figure.number), bold=True),),
             CAPTION_SIZE * self.scale,
             color=LABEL_COLOR_ON_DARK,
-            space_after=2,
+            space_after=0,
         )
-        if not figure.credit:
-            return (number,)
-        return (
-            number,
-            TextPara(
-                figure.credit, CAPTION_SIZE * self.scale, color=LABEL_COLOR_ON_DARK, space_after=0
-            ),
-        )
+        return (number,)
 
     def _height(self, paras: tuple[TextPara, ...], width: float) -> float:
         """Inches a text box needs for `paras` at `width` inches, insets included."""
