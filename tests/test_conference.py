@@ -425,6 +425,9 @@ def test_packet_pages_are_numbered_continuously(site: Path) -> None:
         total = len(pages)
         assert total == len(PdfReader(site / "build" / "handouts" / name).pages)
         for number, page in enumerate(pages, start=1):
+            if not page.strip():  # a blank back side for duplex printing carries nothing
+                assert name == "chest-duplex.pdf", (name, number)
+                continue
             assert f"Page {number} of {total}" in page, (name, number)
 
 

@@ -82,3 +82,41 @@ def test_no_slide_text_below_the_minimum_sizes(built: Path) -> None:
                         superscript = run._r.get_or_add_rPr().get("baseline")
                         assert superscript or points >= MIN_SIZES[role] - 0.01, (
                             deck.name, number, shape.name, run.text[:30], points)
+
+
+def blank_share(page: Path, top: float = 0.75 / 11, bottom: float = 0.75 / 11) -> float:
+    """The largest run of empty rows in the text area of a rendered page, as a share of it
+    (margins, where the header and footer sit, left out)."""
+    from PIL import Image
+
+    image = Image.open(page).convert("L")
+    width, height = image.size
+    first, last = round(height * top), round(height * (1 - bottom))
+    pixels = image.tobytes()
+    rows = [min(pixels[y * width:(y + 1) * width]) > 245 for y in range(first, last)]
+    longest = run = 0
+    for empty in rows:
+        run = run + 1 if empty else 0
+        longest = max(longest, run)
+    return longest / len(rows)
+
+
+def test_no_handout_page_but_the_last_is_more_than_a_quarter_empty(built: Path,
+                                                                    tmp_path: Path) -> None:
+    """Issue 10: figures float to the next place they fit while the text fills the page."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed; .ci/run installs it")
+    too_empty = []
+    for case in EXAMPLES:
+        prefix = tmp_path / case.stem
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png",
+                        str(built / "handouts" / f"{case.stem}.pdf"), str(prefix)], check=True)
+        pages = sorted(tmp_path.glob(f"{case.stem}-*.png"))
+        for number, page in enumerate(pages[:-1], start=1):
+            share = blank_share(page)
+            if share > 0.25:
+                too_empty.append(f"{case.stem} page {number}: {share:.0%} empty")
+    assert too_empty == []

@@ -45,9 +45,10 @@ AS_TYPED = (
     "the entity &amp; and",
     "an approximate size of ~5 mm and a power such as 2^10",
     "20–30 Gy × 10 fractions",
-    "the patient's baseline",
     "The teaching file has more cases.",
 )
+# Typed with straight quotes, printed with typographic ones (issue 10).
+TYPOGRAPHIC = ("the patient\u2019s baseline",)
 # Typed with sub/superscript markup; compared as the characters drawn.
 RENDERED = (
     "99mTc sulfur colloid uptake in the masses",
@@ -145,14 +146,18 @@ def test_the_fixture_has_what_the_issue_asks_for(document) -> None:
     assert "^99m^Tc" in case and "⁹⁹ᵐTc" in case
 
 
-@pytest.mark.parametrize("text", AS_TYPED + RENDERED)
+@pytest.mark.parametrize("text", AS_TYPED + RENDERED + TYPOGRAPHIC)
 def test_handout_prints_it_as_typed(built: Built, text: str) -> None:
     assert text in built.handout
 
 
-@pytest.mark.parametrize("text", AS_TYPED + RENDERED)
+@pytest.mark.parametrize("text", AS_TYPED + RENDERED + TYPOGRAPHIC)
 def test_deck_shows_it_as_typed(built: Built, text: str) -> None:
     assert text in built.deck
+
+
+def test_straight_quotes_print_typographic(built: Built) -> None:
+    assert "the patient's baseline" not in built.handout + built.deck
 
 
 @pytest.mark.parametrize("text", REFERENCES)
@@ -230,7 +235,8 @@ def nfd_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(stress_copy(tmp_path_factory.mktemp("stress-nfd"), "NFD"))
 
 
-@pytest.mark.parametrize("strings", [AS_TYPED + RENDERED, REFERENCES], ids=["text", "references"])
+@pytest.mark.parametrize("strings", [AS_TYPED + RENDERED + TYPOGRAPHIC, REFERENCES],
+                         ids=["text", "references"])
 def test_decomposed_input_prints_composed(nfd_built: Built, strings: tuple[str, ...]) -> None:
     assert [t for t in strings if t not in nfd_built.handout] == []
     assert [t for t in strings if t not in nfd_built.deck] == []

@@ -22,7 +22,9 @@ from casedocs.document.inline import (
     Span,
     parse_blocks,
     parse_inline,
+    plain_text,
 )
+from casedocs.document.words import content_words
 from casedocs.errors import FieldPath, Problem, did_you_mean
 from casedocs.figures import SourceImage
 from casedocs.source.model import Annotation, Case
@@ -57,6 +59,7 @@ class DocFinding:
 class DocDifferential:
     name: Spans
     note: Spans
+    is_diagnosis: bool = False  # the item the diagnosis names: marked in every output
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Document:
     answers: AnswerKey = field(default_factory=AnswerKey)  # what may not show before the answer
     language: str = "en"  # of the wording renderers add (wording.py)
     notes: str = ""  # speaker notes where the answer begins
+    bylines: tuple[str, ...] = ()  # each author with degrees and affiliation, as printed
     discussion_mode: str = "default"  # deck: default (two slides at most), slides or notes
 
     @property
@@ -180,6 +184,10 @@ def build_document(
         label=case.label,
         title=case.title,
         authors="; ".join(_author_line(a.name, a.degrees) for a in case.authors),
+        bylines=tuple(
+            _author_line(a.name, a.degrees) + (f" ({a.affiliation})" if a.affiliation else "")
+            for a in case.authors
+        ),
         institution=case.institution,
         copyright=case.copyright,
         published=case.published,
@@ -199,8 +207,9 @@ def build_document(
             DocDifferential(
                 resolved[(("differential", i), -1)],
                 resolved.get((("differential-note", i), -1), ()),
+                names_the_diagnosis(item.name, case.diagnosis),
             )
-            for i in range(len(case.differential))
+            for i, item in enumerate(case.differential)
         ),
         discussion=_resolved_blocks("discussion", case.discussion, resolved),
         teaching_points=tuple(
@@ -219,6 +228,14 @@ def build_document(
         notes=case.notes or "",
         discussion_mode=case.deck.discussion,
     )
+
+
+def names_the_diagnosis(item: str, diagnosis: str) -> bool:
+    """Whether a differential item is the diagnosis ("Extramedullary hematopoiesis" in
+    "Extramedullary hematopoiesis"; "Lymphoma" in "Primary CNS lymphoma")."""
+    item_words = " ".join(word.key for word in content_words(plain_text(parse_inline(item))))
+    said = " ".join(word.key for word in content_words(plain_text(parse_inline(diagnosis))))
+    return bool(item_words) and f" {item_words} " in f" {said} "
 
 
 def plain(spans: Spans) -> str:

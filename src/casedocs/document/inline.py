@@ -131,8 +131,10 @@ def _normalize(text: str) -> str:
 
 @cache
 def _parser(lists: bool = False) -> MarkdownIt:
-    rules = ["emphasis", "escape", "newline", "link", *(["list"] if lists else [])]
-    md = MarkdownIt("zero").enable(rules)
+    rules = ["emphasis", "escape", "newline", "link", "smartquotes", *(["list"] if lists else [])]
+    # Typographic quotes and apostrophes ("it's" prints as "it’s"); no other replacements.
+    md = MarkdownIt("zero", {"typographer": True, "quotes": "\u201c\u201d\u2018\u2019"})
+    md.enable(rules)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "figure_ref", _figure_rule)
     md.inline.ruler.before("emphasis", "superscript", _delimited_rule("^", "superscript"))

@@ -43,6 +43,7 @@ MAX_PANEL_SHARE = 0.72  # of the slide's width, for the images beside a finding
 PANEL_PAD, PANEL_GAP = 0.15, 0.1  # inches around and between the images on their panel
 TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
 LABEL_COLOR_ON_DARK = "C8C8C8"
+DIAGNOSIS_MARK = "\u2713"  # beside the diagnosis in the differential
 
 Part = Literal["unknown", "answer"]
 SlideKind = Literal[
@@ -381,11 +382,15 @@ class _Planner:
         return paras
 
     def _differential_paras(self) -> list[TextPara]:
+        """Each item, the diagnosis among them in bold with a check mark, notes below."""
         paras = []
         for item in self.doc.differential:
+            name = item.name
+            if item.is_diagnosis:
+                name = (*(replace(span, bold=True) for span in name), Span(f" {DIAGNOSIS_MARK}"))
             paras.append(
                 self._para(
-                    item.name,
+                    name,
                     bullet=BULLET,
                     space_after=2 if item.note else 8,
                     keep_with_next=bool(item.note),

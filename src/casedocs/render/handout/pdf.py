@@ -40,7 +40,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
 from casedocs import __version__
 from casedocs.dates import build_timestamp
@@ -53,9 +53,11 @@ from casedocs.fonts import FontFamily, find_family
 from casedocs.wording import Words, words
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
-MARGIN = 0.75 * inch
+MARGIN = 0.75 * inch  # top and bottom
+SIDE_MARGIN = 1.25 * inch  # a 6-inch measure on letter paper: about 70 characters a line
+DIAGNOSIS_MARK = "\u2713"  # beside the diagnosis in the differential
 FIGURE_GAP = 0.2 * inch
-MIN_CAPTION_WIDTH_SHARE = 0.6  # of the text frame
+MIN_CAPTION_WIDTH = 2.5 * inch  # a caption is as wide as its figure, but not narrower
 PRINT_DPI, PRINT_OVERSAMPLE = 150, 2.0  # images carry up to 300 dpi at their printed size
 MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
 GRAY = colors.HexColor("#555555")
@@ -157,8 +159,8 @@ def _build_pdf(
     template = _Template(
         buffer,
         pagesize=(page_width, page_height),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        leftMargin=SIDE_MARGIN,
+        rightMargin=SIDE_MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         title=info.title,
@@ -171,9 +173,9 @@ def _build_pdf(
         lang="en",
     )
     frame = Frame(
+        SIDE_MARGIN,
         MARGIN,
-        MARGIN,
-        page_width - 2 * MARGIN,
+        page_width - 2 * SIDE_MARGIN,
         page_height - 2 * MARGIN,
         id="body",
         leftPadding=0,
@@ -219,14 +221,9 @@ class _Template(BaseDocTemplate):
         self._floats_page = 0
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
-        if self._floats and (
-            self.page > self._floats_page or isinstance(flowables[0], (_NewCase, _EndOfFloats))
-        ):
-            # Placed now, whatever room there is: a figure floats once. The flowable they go
-            # before may have been moved here already; it may be moved on once more.
-            self._forget_postponement(flowables[0])
-            flowables[0:0] = [KeepTogether(waiting._content) for waiting in self._floats]
-            self._floats = []
+        forced = isinstance(flowables[0], (_NewCase, _EndOfFloats))
+        if self._floats and (self.page > self._floats_page or forced):
+            self._place_waiting(flowables, forced)
         first = flowables[0]
         # A figure that does not fit waits; so does any after it, to keep their order.
         if isinstance(first, _Float) and (self._floats or not self._fits(first)):
@@ -244,6 +241,23 @@ class _Template(BaseDocTemplate):
             return
         super().handle_flowable(flowables)
 
+    def _place_waiting(self, flowables: list[Flowable], forced: bool) -> None:
+        """Waiting figures go here, at the top of a new page, as many as fit (the rest wait
+        for the next page while the text fills this one); all of them at a case's end."""
+        room = self._room()
+        placed = []
+        while self._floats:
+            height = self._height(self._floats[0])
+            if not forced and placed and height > room:
+                break
+            placed.append(self._floats.pop(0))
+            room -= height
+        self._floats_page = self.page
+        # The flowable they go before may have been moved here already; it may be moved on
+        # once more.
+        self._forget_postponement(flowables[0])
+        flowables[0:0] = [KeepTogether(waiting._content) for waiting in placed]
+
     def _forget_postponement(self, flowable: Flowable) -> None:
         """reportlab refuses a flowable postponed twice; ours may be, by floats placed before
         it. In a multi-pass build reportlab also plans to remove the mark after the pass:
@@ -256,15 +270,22 @@ class _Template(BaseDocTemplate):
             ]
 
     def _fits(self, flowable: Flowable) -> bool:
+        return self._height(flowable) <= self._room()
+
+    def _room(self) -> float:
         frame = getattr(self, "frame", None)
         if frame is None:  # no page begun yet
-            return True
-        room = frame._y - frame._y1p  # reportlab keeps the space left in the frame here
-        height = sum(
-            part.wrapOn(self.canv, frame._aW, room)[1] + part.getSpaceBefore()
+            return float("inf")
+        return frame._y - frame._y1p  # reportlab keeps the space left in the frame here
+
+    def _height(self, flowable: _Float) -> float:
+        frame = getattr(self, "frame", None)
+        if frame is None:
+            return 0.0
+        return sum(
+            part.wrapOn(self.canv, frame._aW, frame._aH)[1] + part.getSpaceBefore()
             for part in flowable._content
         )
-        return height <= room
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
         if isinstance(flowable, _Bookmark):
@@ -316,10 +337,14 @@ class _NewCase(Flowable):
 
 
 class _Blank(Spacer):
-    """Keeps a deliberately empty page (a back side) from being skipped."""
+    """Keeps a deliberately empty page (a back side) from being skipped; the page carries
+    nothing, not even its footer."""
 
     def __init__(self) -> None:
         super().__init__(1, 1)
+
+    def draw(self) -> None:
+        self.canv.blank_page = True
 
 
 def _logo_image(images: FigureImages, logo: SourceImage) -> _FigureImage:
@@ -347,6 +372,9 @@ def _cover(
     lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
     contents = TableOfContents()
     contents.levelStyles = [STYLES["contents"]]
+    # The contents table's own default font is Helvetica, which would not be embedded.
+    commands = [*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), FONT)]
+    contents.tableStyle = TableStyle(commands)
     lines += [Spacer(1, 0.4 * inch), Paragraph(say("contents"), STYLES["heading"]), contents]
     return lines
 
@@ -372,7 +400,7 @@ def _register_fonts(family: FontFamily) -> None:
 
 
 def _style(name: str, **overrides: object) -> ParagraphStyle:
-    base = dict(fontName=FONT, bulletFontName=FONT, fontSize=10.5, leading=15, spaceAfter=6)
+    base = dict(fontName=FONT, bulletFontName=FONT, fontSize=11, leading=15.5, spaceAfter=6)
     return ParagraphStyle(name, **{**base, **overrides})
 
 
@@ -387,8 +415,7 @@ STYLES = {
         leading=16,
         spaceBefore=10,
         spaceAfter=4,
-        keepWithNext=1,
-    ),
+    ),  # not keepWithNext (that holds a whole paragraph back): CondPageBreak keeps lines
     "body": _style("body"),
     "diagnosis": _style("diagnosis", fontName=f"{FONT}-Bold", fontSize=11.5),
     "bullet": _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3),
@@ -482,19 +509,9 @@ class _Story:
         findings = self._blocks([finding.text for finding in doc.findings], "findings")
         findings += self._figure_groups(doc.unplaced_figures)
         story += self._section(self.say("findings"), findings)
+        story += self._section(self.say("differential"), self._differential())
         diagnosis = [Paragraph(markup(doc.diagnosis), STYLES["diagnosis"])]
         story += self._section(self.say("diagnosis"), diagnosis)
-        story += self._section(
-            self.say("differential"),
-            [
-                Paragraph(
-                    markup(item.name) + (" \u2013 " + markup(item.note) if item.note else ""),
-                    STYLES["bullet"],
-                    bulletText="\u2022",
-                )
-                for item in doc.differential
-            ],
-        )
         story += self._section(self.say("discussion"), self._blocks(doc.discussion, "discussion"))
         story += self._section(
             self.say("teaching_points"),
@@ -513,6 +530,16 @@ class _Story:
         )
         return story
 
+    def _differential(self) -> list[Flowable]:
+        """The items in order, the diagnosis among them in bold with a check mark."""
+        items = []
+        for item in self.document.differential:
+            name = markup(item.name)
+            name = f"<b>{name}</b> {DIAGNOSIS_MARK}" if item.is_diagnosis else name
+            note = " \u2013 " + markup(item.note) if item.note else ""
+            items.append(Paragraph(name + note, STYLES["bullet"], bulletText="\u2022"))
+        return items
+
     def _title_block(self) -> list[Flowable]:
         doc = self.document
         lines = [
@@ -520,7 +547,7 @@ class _Story:
             Paragraph(escape(doc.title), STYLES["title"]),
         ]
         details = [
-            doc.authors,
+            "; ".join(doc.bylines),
             doc.institution,
             self.say("published", date=self.say.long_date(doc.published))
             if doc.published
@@ -557,9 +584,8 @@ class _Story:
         if not content:
             return []
         # A heading never sits alone at the foot of a page: ask for room for a few lines.
-        # Figures waiting for room stay in the section that mentions them.
+        # Figures waiting for room may follow into the next section, as in a journal.
         return [
-            _EndOfFloats(),
             CondPageBreak(1.2 * inch),
             Paragraph(escape(heading), STYLES["heading"]),
             *content,
@@ -604,7 +630,7 @@ class _Story:
         cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
         images = [self._image(figure, cell_width) for figure in row]
         if len(row) == 1:  # a lone figure's caption is as wide as the image, within reason
-            cell_width = max(images[0].drawWidth, MIN_CAPTION_WIDTH_SHARE * self.width)
+            cell_width = max(images[0].drawWidth, MIN_CAPTION_WIDTH)
         captions = [self._caption(figure) for figure in row]
         tallest = max(
             sum(part.wrap(cell_width, self.frame_height)[1] for part in caption)
@@ -766,13 +792,15 @@ def _footer_canvas(left: str, say: Words) -> type[Canvas]:
             self._pages.append(dict(self.__dict__))
             self._startPage()
             self._bookmarks = []
+            self.blank_page = False
 
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 for key in state["_bookmarks"]:
                     super().bookmarkPage(key)
-                self._draw_footer(number, len(self._pages))
+                if not state.get("blank_page"):
+                    self._draw_footer(number, len(self._pages))
                 super().showPage()
             super().save()
 
@@ -782,8 +810,8 @@ def _footer_canvas(left: str, say: Words) -> type[Canvas]:
             self.setFont(style.fontName, style.fontSize)
             self.setFillColor(style.textColor)
             page = say("page", number=number, total=total)
-            room = width - 2 * MARGIN - self.stringWidth(page) - 18
-            self.drawString(MARGIN, MARGIN / 2, _shortened(self, left, room))
-            self.drawRightString(width - MARGIN, MARGIN / 2, page)
+            room = width - 2 * SIDE_MARGIN - self.stringWidth(page) - 18
+            self.drawString(SIDE_MARGIN, MARGIN / 2, _shortened(self, left, room))
+            self.drawRightString(width - SIDE_MARGIN, MARGIN / 2, page)
 
     return FooterCanvas
