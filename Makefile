@@ -8,7 +8,7 @@ CASES := $(wildcard content/*.yaml content/conferences/*.yaml \
                    content/examples/*.yaml content/examples/conferences/*.yaml)
 OUT ?= build
 
-.PHONY: handout slides all test lint bench illustrations example-images clean
+.PHONY: handout slides all test lint bench illustrations example-images default-template clean
 
 handout: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --only handout --out $(OUT)
@@ -23,7 +23,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench assets
+	$(BIN)/ruff check src tests bench assets tools
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
@@ -35,6 +35,9 @@ illustrations: $(STAMP)
 
 example-images: $(STAMP)
 	$(BIN)/python assets/examples/draw.py
+
+default-template: $(STAMP)
+	$(BIN)/python tools/make_default_template.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -201,9 +201,11 @@ def titles(path: Path) -> list[str]:
 def test_the_long_case_builds_and_matches_its_plan(built: Built) -> None:
     deck = Presentation(built.deck)
     assert len(deck.slides) == len(built.plan)
-    planned = [next((p.spans[0].text for box in slide.texts if box.name == "Title"
-                     for p in box.paragraphs), "") for slide in built.plan]
+    planned = ["\n".join("".join(span.text for span in p.spans)
+                          for box in slide.texts if box.role == "title" for p in box.paragraphs)
+               for slide in built.plan]
     assert titles(built.deck) == planned
+    assert all(planned), "every slide has a title (issue 10)"
 
 
 def test_long_sections_continue_on_cont_slides(built: Built) -> None:

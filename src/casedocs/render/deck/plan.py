@@ -259,12 +259,7 @@ class _Planner:
             "title",
             False,
             (
-                TextBox(
-                    self._centre_box(),
-                    (title,),
-                    "Case label",
-                    "middle",
-                ),
+                TextBox(self._centre_box(), (title,), "Case label", "middle", role="title"),
             ),
             pictures=self._logo(public.logo),
             notes=self.say("notes_title", label=label),
@@ -304,7 +299,11 @@ class _Planner:
             "unknown",
             "figure",
             True,
-            (TextBox(Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label"),),
+            (
+                TextBox(
+                    Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label", role="title"
+                ),
+            ),
             pictures=(self._picture(figure, area, figure.view),),
             notes=notes,
         )
@@ -523,6 +522,7 @@ class _Planner:
                     Box(x, top + height, width, label_height),
                     self._figure_label(figure),
                     f"Fig. {figure.number} label",
+                    role="label",
                 )
             )
             x += width + PANEL_GAP
@@ -758,7 +758,7 @@ class _Planner:
             "unknown",
             "title",
             False,
-            (TextBox(self._centre_box(), tuple(lines), "Conference", "middle"),),
+            (TextBox(self._centre_box(), tuple(lines), "Conference", "middle", role="title"),),
             pictures=self._logo(conference.logo),
             notes=self.say(
                 "notes_conference" if count != 1 else "notes_conference_one",
@@ -780,7 +780,7 @@ class _Planner:
             "answer",
             "divider",
             False,
-            (TextBox(self._centre_box(), (text,), "Divider", "middle"),),
+            (TextBox(self._centre_box(), (text,), "Divider", "middle", role="title"),),
             notes=self.doc.notes,
             footer=self.geo.footer,
             label=self.doc.label,

@@ -16,7 +16,6 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Emu
 
 from casedocs.errors import UserError
 from casedocs.fonts import DECK_FONT
@@ -45,7 +44,14 @@ PRESENTATION_MAIN = (
 )
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
-BLANK_LAYOUT = 6  # in python-pptx's default template
+DEFAULT_TEMPLATE = Path(__file__).with_name("default.pptx")  # tools/make_default_template.py
+DEFAULT_LAYOUTS = {  # role -> layout of our own template: a title placeholder on every slide
+    "title": "Title Slide",
+    "figure": "Title Only",
+    "divider": "Title Only",
+    **{role: "Title and Content" for role in ("history", "prompt", "findings", "differential",
+                                              "diagnosis", "discussion", "references")},
+}
 
 
 class TemplateError(UserError):
@@ -118,14 +124,9 @@ def describe_layouts(presentation: Presentation) -> list[LayoutInfo]:
 def load_template(path: Path | None, names: dict[str, str]) -> DeckTemplate:
     """The template at `path` (or our own default) with a layout for every role."""
     if path is None:
-        presentation = Presentation()
-        geometry = default_geometry()
-        presentation.slide_width, presentation.slide_height = (
-            Emu(int(geometry.width * 914400)),
-            Emu(int(geometry.height * 914400)),
-        )
-        blank = presentation.slide_layouts[BLANK_LAYOUT]
-        return DeckTemplate(presentation, dict.fromkeys(ROLES, blank), geometry, DECK_FONT, False)
+        presentation = Presentation(str(DEFAULT_TEMPLATE))
+        layouts = _choose_layouts(presentation, DEFAULT_LAYOUTS, DEFAULT_TEMPLATE)
+        return DeckTemplate(presentation, layouts, default_geometry(), DECK_FONT, False)
     presentation = open_presentation(path)
     layouts = _choose_layouts(presentation, names, path)
     geometry = _geometry(presentation, layouts["history"])

@@ -44,6 +44,8 @@ from casedocs.render.deck.template import KIND_ROLES, DeckTemplate
 from casedocs.render.deck.textfit import LINE_SPACING
 
 FOOTER_SIZE = 14
+TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+BODY_PLACEHOLDERS = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -110,7 +112,7 @@ def _draw_slide(
         fill = slide.background.fill
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
-    texts = _fill_title_placeholder(slide, plan.texts, themed)
+    texts = _fill_placeholders(slide, plan.texts, themed)
     if plan.panel:
         _draw_panel(slide, plan.panel)
     for picture in plan.pictures:
@@ -122,31 +124,29 @@ def _draw_slide(
     slide.notes_slide.notes_text_frame.text = plan.notes
 
 
-def _fill_title_placeholder(
-    slide,
-    texts: tuple[TextBox, ...],
-    themed: bool,  # noqa: ANN001
-) -> tuple[TextBox, ...]:
-    """The slide title goes into the layout's title placeholder (so the template styles it
-    and it is the slide's title for screen readers); other placeholders are removed, since
-    empty ones would show their prompt text. Returns the text boxes still to draw."""
-    title = next((t for t in texts if t.role == "title"), None)
-    used = None
+def _fill_placeholders(slide, texts: tuple[TextBox, ...], themed: bool) -> tuple[TextBox, ...]:  # noqa: ANN001
+    """The slide's title goes into the layout's title placeholder and its main text into the
+    body placeholder (so the outline lists every slide, screen readers find its title, and
+    another theme restyles it); other placeholders are removed, since empty ones would show
+    their prompt text. Returns the text boxes still to draw."""
+    wanted = {
+        TITLE_PLACEHOLDERS: next((t for t in texts if t.role == "title"), None),
+        BODY_PLACEHOLDERS: next((t for t in texts if t.role == "body"), None),
+    }
+    placed: list[TextBox] = []
     for placeholder in list(slide.placeholders):
-        kind = placeholder.placeholder_format.type
-        if (
-            title is not None
-            and used is None
-            and kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
-        ):
-            used = placeholder
-            placeholder.left, placeholder.top, placeholder.width, placeholder.height = _box_args(
-                title.box
-            )
-            _fill_frame(placeholder.text_frame, title, themed)
-        else:
+        kinds = next((k for k in wanted if placeholder.placeholder_format.type in k), None)
+        text = wanted.pop(kinds, None) if kinds else None
+        if text is None:
             placeholder._element.getparent().remove(placeholder._element)
-    return tuple(t for t in texts if not (used is not None and t is title))
+            continue
+        placeholder.name = text.name
+        placeholder.left, placeholder.top, placeholder.width, placeholder.height = _box_args(
+            text.box
+        )
+        _fill_frame(placeholder.text_frame, text, themed)
+        placed.append(text)
+    return tuple(t for t in texts if not any(t is p for p in placed))
 
 
 def _box_args(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
@@ -252,6 +252,7 @@ def _fill_frame(frame, text: TextBox, themed: bool) -> None:  # noqa: ANN001
 def _fill_paragraph(paragraph, para: TextPara, themed: bool) -> None:  # noqa: ANN001
     paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
     paragraph.line_spacing = Pt(para.size * LINE_SPACING)
+    paragraph.space_before = Pt(0)  # a placeholder's master style would add its own
     paragraph.space_after = Pt(para.space_after)
     _set_indent(paragraph, para)
     for span in para.spans:
