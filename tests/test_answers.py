@@ -262,3 +262,21 @@ def test_the_issues_paraphrase_example_is_refused() -> None:
     builder.add("findings[0]", "A crescentic extra-axial collection of mixed density.", True)
     (leak,) = builder.key().leaks_in("Axial CT with a crescentic extra-axial collection")
     assert (leak.field, leak.quote) == ("findings[0]", "crescentic extra-axial collection")
+
+
+def test_a_figures_notes_are_public_and_checked_like_its_view(tmp_path: Path) -> None:
+    """Issue 10: notes: on a figure are read on its unknown slide."""
+    case = write(tmp_path, edits=(("    alt: Coronal reformat of the CT pulmonary angiogram.\n",
+                                   "    alt: Coronal reformat of the CT pulmonary angiogram.\n"
+                                   "    notes: Look for the saddle embolus.\n"),))
+    (report,) = document_errors(case)
+    assert report.field == "figures[cor].notes"
+    assert "saddle embolus" in report.message
+
+
+def test_finding_and_case_notes_are_answers(key: AnswerKey, tmp_path: Path) -> None:
+    case = write(tmp_path, edits=(
+        ("diagnosis: Acute", "notes: Mention thrombolysis criteria.\ndiagnosis: Acute"),))
+    fields = {leak.field for leak in answer_key(load_case(case).case).leaks_in(
+        "Axial CT: mention thrombolysis criteria")}
+    assert fields == {"notes"}

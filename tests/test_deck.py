@@ -716,3 +716,47 @@ def test_the_shipped_default_template_is_what_its_script_makes(tmp_path: Path) -
     shipped = REPO / "src" / "casedocs" / "render" / "deck" / "default.pptx"
     assert target.read_bytes() == shipped.read_bytes()
     assert Presentation(shipped).slide_width == 12192000  # 16:9
+
+
+def test_notes_fields_reach_their_slides(tmp_path: Path) -> None:
+    """Issue 10: notes: on a figure (its unknown slide), a finding (its slide), the case (the
+    divider, where the answer begins)."""
+    case = write_case_file(tmp_path, (
+        ("    alt: Axial CT angiogram.", "    alt: Axial CT angiogram.\n"
+                                         "    notes: Point out the lower lobes first."),
+        ("  - figures: [cta]\n",
+         "  - figures: [cta]\n    notes: Trace the artery from the aorta.\n"),
+        ("management: Surgical resection.", "management: Surgical resection.\n"
+                                            "notes: Ask who has seen one before."),
+    ))
+    plan = plan_deck(load_document(case).document)
+    notes = {slide.kind: "" for slide in plan}
+    for slide in plan:
+        notes[slide.kind] += slide.notes
+    assert "Point out the lower lobes first." in notes["figure"]
+    assert "Trace the artery from the aorta." in notes["finding"]
+    assert "Ask who has seen one before." in notes["divider"]
+    unknown = " ".join(slide.notes for slide in plan if slide.part == "unknown")
+    assert "Trace the artery" not in unknown and "Ask who has seen" not in unknown
+
+
+@pytest.mark.parametrize("mode, slides, in_notes", [
+    ("slides", 2, False), ("notes", 0, True), ("default", 1, False)])
+def test_the_discussion_goes_where_the_case_asks(tmp_path: Path, mode: str, slides: int,
+                                                  in_notes: bool) -> None:
+    sentence = "Sequestration is supplied by a systemic artery in most reported series. "
+    paragraphs = "\n\n".join("  " + sentence * 6 for _ in range(6))
+    case = write_case_file(tmp_path, (
+        ("discussion: |\n  Sequestration is non-functioning lung tissue with a systemic arterial "
+         "supply [@smith2019].\n\n  Intralobar forms are the most common [@jones2020].\n",
+         f"deck:\n  discussion: {mode}\ndiscussion: |\n{paragraphs}\n\n"
+         "  Cited [@smith2019; @jones2020].\n"),))
+    plan = plan_deck(load_document(case).document)
+    discussion = [slide for slide in plan if slide.kind == "discussion"]
+    diagnosis = next(slide for slide in plan if slide.kind == "diagnosis")
+    if mode == "slides":
+        assert len(discussion) > 2
+    elif mode == "notes":
+        assert discussion == [] and sentence.strip() in diagnosis.notes
+    else:
+        assert len(discussion) == 2 and sentence.strip() in discussion[-1].notes
