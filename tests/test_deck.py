@@ -760,3 +760,16 @@ def test_the_discussion_goes_where_the_case_asks(tmp_path: Path, mode: str, slid
         assert discussion == [] and sentence.strip() in diagnosis.notes
     else:
         assert len(discussion) == 2 and sentence.strip() in discussion[-1].notes
+
+
+def test_eight_teaching_points_of_normal_length_share_one_slide(tmp_path: Path) -> None:
+    points = "".join(f"  - Point {i}, look for the systemic artery arising from the aorta.\n"
+                     for i in range(1, 9))
+    case = write_case_file(tmp_path, (("teaching_points:\n  - Look for the **systemic artery**.\n",
+                                       f"teaching_points:\n{points}"),))
+    plan = plan_deck(load_document(case).document)
+    teaching = [slide for slide in plan if slide.kind == "teaching"]
+    assert len(teaching) == 1
+    sizes = {para.size for box in teaching[0].texts if box.role == "body"
+             for para in box.paragraphs}
+    assert min(sizes) >= 20
