@@ -2,8 +2,9 @@
 read-back check of finished files.
 
 Public, shown before the answer: the history, the case label (series and number, or
-"Case n"), each figure's view and alt text, a conference's title, and the words casedocs adds
-itself (prompts, headings, figure labels, citation numbers).
+"Case n"), the metadata (modality, anatomy, subspecialty, difficulty), each figure's view,
+alt text and notes, a conference's title, and the words casedocs adds itself (prompts,
+headings, figure labels, citation numbers).
 
 Answer: the title, diagnosis, keywords, differential, findings, captions (beyond the view they
 start with), discussion, teaching points, management, annotation labels and references.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from casedocs.document.inline import ListBlock, Span, parse_blocks, parse_inline, plain_text
+from casedocs.document.metadata import Metadata
 from casedocs.document.words import Word, content_words, split_sentences
 from casedocs.errors import Problem
 from casedocs.figures import SourceImage
@@ -32,6 +34,10 @@ PUBLIC_FIELDS = (
     "history",
     "series",
     "number",
+    "modality",
+    "anatomy",
+    "subspecialty",
+    "difficulty",
     "figures[].view",
     "figures[].alt",
     "figures[].notes",
@@ -74,6 +80,7 @@ class PublicPart:
     history: tuple[Span, ...]
     figures: tuple[PublicFigure, ...]
     logo: SourceImage | None
+    metadata: Metadata = Metadata()
 
 
 MIN_SENTENCE_WORDS = 2  # a sentence cut from a longer text counts from two content words
@@ -294,6 +301,7 @@ def _block_texts(text: str | None) -> Iterator[str]:
 def public_field_problems(case: Case, key: AnswerKey) -> list[Problem]:
     """Public fields that carry answer content, each named with the answer field it repeats."""
     fields: list[tuple[tuple[str | int, ...], str | None]] = [(("series",), case.series)]
+    fields += [(("anatomy", i), part) for i, part in enumerate(case.anatomy)]
     for i, figure in enumerate(case.figures):
         fields += [(("figures", i, "view"), figure.view), (("figures", i, "alt"), figure.alt)]
         fields += [(("figures", i, "notes"), figure.notes)]

@@ -24,6 +24,7 @@ from casedocs.document.inline import (
     parse_inline,
     plain_text,
 )
+from casedocs.document.metadata import Metadata, case_metadata
 from casedocs.document.words import content_words
 from casedocs.errors import FieldPath, Problem, did_you_mean
 from casedocs.figures import SourceImage
@@ -109,6 +110,7 @@ class Document:
     notes: str = ""  # speaker notes where the answer begins
     bylines: tuple[str, ...] = ()  # each author with degrees and affiliation, as printed
     discussion_mode: str = "default"  # deck: default (two slides at most), slides or notes
+    metadata: Metadata = Metadata()  # public: for finding the case among many
 
     @property
     def public(self) -> PublicPart:
@@ -116,7 +118,7 @@ class Document:
         figures = tuple(
             PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes) for f in self.figures
         )
-        return PublicPart(self.label, self.history, figures, self.logo)
+        return PublicPart(self.label, self.history, figures, self.logo, self.metadata)
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""
@@ -227,6 +229,7 @@ def build_document(
         language=case.language,
         notes=case.notes or "",
         discussion_mode=case.deck.discussion,
+        metadata=case_metadata(case, sources.values()),
     )
 
 

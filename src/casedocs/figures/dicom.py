@@ -1,8 +1,9 @@
 """Decoding DICOM with pydicom: rescale, choose a frame, refuse what may carry burned-in text.
 
 Nothing from the header but pixel-describing values (rescale, window, photometric
-interpretation, frame count) is read, and nothing from it leaves this module: descriptions and
-names can identify the patient or give the diagnosis away.
+interpretation, frame count) and the modality code is read, and nothing but that code (one of
+a fixed list, for finding cases) leaves this module: descriptions and names can identify the
+patient or give the diagnosis away.
 """
 
 from __future__ import annotations
@@ -37,11 +38,24 @@ def is_dicom(path: Path) -> bool:
         return stream.read(4) == b"DICM"
 
 
-def burned_in_text_risk(path: Path) -> str | None:
-    """Why this file may show patient data in its pixels, or None."""
+@dataclass(frozen=True)
+class HeaderFacts:
+    risk: str | None  # why the pixels may show patient data
+    modality: str | None  # its (0008,0060) code when it is one of `known_modalities`
+
+
+def header_facts(path: Path, known_modalities: tuple[str, ...]) -> HeaderFacts:
     import pydicom
 
     header = _read(path, pydicom, stop_before_pixels=True)
+    modality = str(header.get("Modality", "")).strip().upper()
+    return HeaderFacts(
+        _burned_in_text_risk(header), modality if modality in known_modalities else None
+    )
+
+
+def _burned_in_text_risk(header) -> str | None:  # noqa: ANN001
+    """Why this file may show patient data in its pixels, or None."""
     if str(header.get("BurnedInAnnotation", "")).upper() == "YES":
         return "it is flagged BurnedInAnnotation = YES"
     sop_class = str(header.get("SOPClassUID", ""))

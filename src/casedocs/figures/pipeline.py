@@ -20,12 +20,13 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from casedocs.errors import Report
-from casedocs.figures.dicom import burned_in_text_risk, decode_dicom, is_dicom
+from casedocs.figures.dicom import decode_dicom, header_facts, is_dicom
 from casedocs.figures.errors import ImageProblem
 from casedocs.figures.raster import decode_raster
-from casedocs.source.model import Box, Figure
+from casedocs.source.model import MODALITIES, Box, Figure
 
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
+PROBE_VERSION = "2"  # bump when a probe records something new (2: the DICOM modality)
 PERCENTILE_WINDOW = (0.5, 99.5)  # robust default window for a DICOM file without its own
 LINE_ART_COLOURS = 64  # an image with at most this many colours is kept lossless (PNG)
 JPEG_QUALITY = 90
@@ -56,6 +57,7 @@ class SourceImage:
     settings: PixelSettings
     width: int
     height: int
+    modality: str | None = None  # a DICOM file's modality code
 
     @property
     def aspect(self) -> float:
@@ -119,19 +121,25 @@ class FigureImages:
         """Check a figure's source (raise ImageProblem) and learn its size after cropping."""
         digest = hashlib.sha256(figure.file.read_bytes()).hexdigest()
         settings = PixelSettings.of(figure)
-        probe_name = (
-            f"probe-{_hash(PIPELINE_VERSION, digest, repr(settings.frame), repr(settings.crop))}"
-        )
+        parts = (PROBE_VERSION, PIPELINE_VERSION, digest, repr(settings.frame), repr(settings.crop))
+        probe_name = f"probe-{_hash(*parts)}"
         probe = self._cached_json(probe_name)
         source = SourceImage(figure.id, origin, figure.file, digest, settings, 0, 0)
         if probe is None:
-            risk = burned_in_text_risk(figure.file) if is_dicom(figure.file) else None
+            facts = header_facts(figure.file, MODALITIES) if is_dicom(figure.file) else None
+            risk = facts.risk if facts else None
             _refuse_unreviewed(risk, figure)
             display = self._display_image(source)
             probe = {"width": display.width, "height": display.height, "risk": risk}
+            probe["modality"] = facts.modality if facts else None
             self._probes[f"{probe_name}.json"] = json.dumps(probe).encode()
         _refuse_unreviewed(probe["risk"], figure)
-        return replace(source, width=probe["width"], height=probe["height"])
+        return replace(
+            source,
+            width=probe["width"],
+            height=probe["height"],
+            modality=probe.get("modality"),
+        )
 
     def prepare(
         self,

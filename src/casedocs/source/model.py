@@ -85,6 +85,48 @@ WINDOWS = {  # name: (center, width) in Hounsfield units
 }
 
 
+MODALITIES = ("CR", "DX", "CT", "MR", "US", "NM", "PT", "MG", "XA", "RF")  # DICOM (0008,0060)
+SUBSPECIALTIES = (
+    "neuro",
+    "head and neck",
+    "chest",
+    "cardiac",
+    "breast",
+    "abdomen",
+    "GU",
+    "MSK",
+    "paediatrics",
+    "nuclear medicine",
+    "interventional",
+    "emergency",
+)
+SPELLINGS = {"pediatrics": "paediatrics"}  # one subspecialty, however it is spelt
+
+
+def _listed(value: Any) -> Any:
+    """One value or a list of them: `modality: CT` or `modality: [CT, MR]`."""
+    return [value] if isinstance(value, str) else value
+
+
+def _known(kind: str, known: tuple[str, ...], spellings: dict[str, str] | None = None):  # noqa: ANN202
+    """A validator taking a value of a fixed list, written in any case, as the list spells it."""
+    by_key = {item.casefold(): item for item in known}
+    by_key |= {alias: by_key[item.casefold()] for alias, item in (spellings or {}).items()}
+
+    def check(value: str) -> str:
+        found = by_key.get(value.strip().casefold())
+        if found is None:
+            hint = did_you_mean(value, known) or did_you_mean(value.upper(), known)
+            raise ValueError(f"unknown {kind} '{value}'{hint}; known: {', '.join(known)}")
+        return found
+
+    return AfterValidator(check)
+
+
+Modality = Annotated[StrictStr, _known("modality", MODALITIES)]
+Subspecialty = Annotated[StrictStr, _known("subspecialty", SUBSPECIALTIES, SPELLINGS)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -317,6 +359,16 @@ class Case(Branded):
     copyright: Text | None = None
     published: date | None = None
     keywords: list[Text] = []
+    modality: list[Modality] = Field(
+        [],
+        description="DICOM modality codes (" + ", ".join(MODALITIES) + "); when not given, "
+        "read from the DICOM figures' headers",
+    )
+    anatomy: list[Text] = Field([], description='Body parts shown: "liver", "posterior fossa"')
+    subspecialty: list[Subspecialty] = Field([], description=", ".join(SUBSPECIALTIES))
+    difficulty: Annotated[StrictInt, Field(ge=1, le=3)] | None = Field(
+        None, description="1 (a first-year resident) to 3 (a fellow)"
+    )
     history: Text
     figures: list[Figure] = []
     findings: list[Finding] = []
@@ -333,6 +385,11 @@ class Case(Branded):
     notes: Text | None = Field(
         None, description="Speaker notes for the start of the answer (presenter only)"
     )
+
+    @field_validator("modality", "anatomy", "subspecialty", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return _listed(value)
 
     @field_validator("references_file", mode="before")
     @classmethod
