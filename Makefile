@@ -8,7 +8,10 @@ CASES := $(wildcard content/*.yaml content/conferences/*.yaml \
                    content/examples/*.yaml content/examples/conferences/*.yaml)
 OUT ?= build
 
-.PHONY: handout slides all test lint bench illustrations example-images default-template clean
+# The site shows the example corpus (and the seed); `make quiz` is its answer-free variant.
+SITE_CASES := content/is-case-4.yaml content/examples
+
+.PHONY: handout slides all site quiz test lint bench illustrations example-images default-template clean
 
 handout: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --only handout --out $(OUT)
@@ -18,6 +21,12 @@ slides: $(STAMP)
 
 all: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --out $(OUT)
+
+site: $(STAMP)
+	$(BIN)/casedocs site $(SITE_CASES) --out $(OUT)/site
+
+quiz: $(STAMP)
+	$(BIN)/casedocs site $(SITE_CASES) --unknown --out $(OUT)/quiz
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -85,15 +85,18 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_each_heading_and_prompt_is_written_once() -> None:
-    """Wording lives in wording.py: no other module spells a heading, prompt or note."""
+    """Wording lives in wording.py: no other module or page template spells a heading,
+    prompt or note."""
     from casedocs.wording import ENGLISH
 
-    sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")
-                if path.name != "wording.py"}
+    files = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2")]
+    sources = {path: path.read_text(encoding="utf-8") for path in files
+               if path.name != "wording.py"}
     for key, text in ENGLISH.items():
         if "{" in text:  # templates ("Fig. {number}") are looked up by key
             continue
-        spelled = [path.name for path, source in sources.items() if f'"{text}"' in source]
+        spelled = [path.name for path, source in sources.items()
+                   if f'"{text}"' in source or f">{text}<" in source]
         assert spelled == [], (key, spelled)
 
 

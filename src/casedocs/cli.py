@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from casedocs.errors import CaseError, UserError
-from casedocs.render.registry import OUTPUTS
+from casedocs.render.registry import STANDALONE
 from casedocs.wording import LANGUAGES
 
 
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--only",
-        choices=[output.name for output in OUTPUTS],
+        choices=[output.name for output in STANDALONE],
         help="build only this output (and its -unknown variant)",
     )
     build.add_argument(
@@ -71,7 +71,26 @@ def _parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         help="language of headings, prompts and labels (overrides language: keys)",
     )
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_build, site=False, unknown=False)
+    site = commands.add_parser(
+        "site", help="a static teaching-file site: every case's page, the index, the library"
+    )
+    site.add_argument("cases", nargs="+", type=Path, metavar="CASES_OR_FOLDERS")
+    site.add_argument(
+        "--out", type=Path, default=Path("build/site"), metavar="DIR",
+        help="the site's folder (default: build/site)",
+    )
+    site.add_argument(
+        "--unknown", action="store_true",
+        help="the quiz: pages with no answer anywhere in them, to send to residents",
+    )
+    site.add_argument("--paper", choices=("letter", "a4"), default="letter",
+                      help="paper size of the handouts it links to (default: letter)")
+    site.add_argument("--template", type=Path, metavar="PPTX_OR_POTX",
+                      help="the department's PowerPoint template for its decks")
+    site.add_argument("--language", choices=LANGUAGES,
+                      help="language of headings, prompts and labels")
+    site.set_defaults(run=_build, only=None, site=True)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     validate.set_defaults(run=_validate)
@@ -90,14 +109,18 @@ def _build(args: argparse.Namespace) -> int:
     from casedocs.build.freshness import fresh_build, record_build
     from casedocs.dates import build_timestamp
 
+    args.cases = _case_files(args.cases, args.site)
     options = {
+        "site": "quiz" if args.unknown else str(args.site),
         "only": args.only or "",
         "paper": args.paper,
         "template": _digest(args.template),
         "language": args.language or "",
         "date": build_timestamp().isoformat(),
     }
-    records = args.out / ".cache" / "stamps"
+    from casedocs.build.stamps import cache_dir, stamp_dir
+
+    records = stamp_dir(cache_dir(args.out, args.site))
     record = fresh_build(records, args.cases, options)
     if record is not None:
         for warning in record.warnings:
@@ -112,27 +135,54 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_all(args: argparse.Namespace) -> tuple[list[Path], list]:
     from casedocs.build.atomic import sweep_temporaries
-    from casedocs.build.pipeline import cache_dir, output_folders, render_outputs, write_rendered
+    from casedocs.build.pipeline import (
+        gather_outputs,
+        output_folders,
+        render_outputs,
+        write_rendered,
+    )
+    from casedocs.build.stamps import cache_dir
     from casedocs.figures import FigureImages
     from casedocs.load import load_all
     from casedocs.render.registry import variants
 
-    sweep_temporaries(output_folders(args.out), started=time.time())
-    images = FigureImages(cache_dir(args.out))
+    site, quiz = args.site, args.unknown
+    cache = cache_dir(args.out, site)
+    sweep_temporaries(output_folders(args.out, cache), started=time.time())
+    images = FigureImages(cache)
     publications, warnings = load_all(args.cases, images, args.language)
     images.keep_probes()
+    companions = tuple(output.companion for output in STANDALONE) if site else ()
     rendered = render_outputs(
-        publications, variants(args.only), args.out, images, args.paper, args.template
+        publications,
+        variants(args.only, site, quiz),
+        args.out,
+        images,
+        args.paper,
+        args.template,
+        companions,
+        cache,
     )
+    gathered = gather_outputs(rendered, args.out, quiz) if site else {}
     warnings += [w for w in rendered.warnings if w not in warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)
-    write_rendered(rendered, args.out)
+    write_rendered(rendered, cache, gathered)
     for path in rendered.outputs:
+        print(f"wrote {path}")
+    for path in gathered:
         print(f"wrote {path}")
     for path in rendered.current:
         print(f"up to date: {path}")
-    return [*rendered.outputs, *rendered.current], warnings
+    return [*rendered.outputs, *gathered, *rendered.current], warnings
+
+
+def _case_files(paths: list[Path], site: bool) -> list[Path]:
+    """Files as given, and the case and conference files in folders (sorted); for a site,
+    the cases its conferences show too."""
+    from casedocs.source.inputs import case_files
+
+    return case_files(paths, with_conference_cases=site)
 
 
 def _digest(path: Path | None) -> str:

@@ -8,7 +8,6 @@ key (document); a conference loads each of its cases the same way and labels the
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from casedocs.figures import FigureImages, ImageProblem, SourceImage
 from casedocs.fonts import find_family, missing_glyphs
 from casedocs.render.output import UNKNOWN_SUFFIX
 from casedocs.source.csljson import item_line
+from casedocs.source.inputs import is_conference_file
 from casedocs.source.loader import (
     LoadedCase,
     SourceMap,
@@ -168,18 +168,6 @@ def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
 def file_digest(path: Path) -> str:
     """What an output depends on in a file it reads (a template, a reference list)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-TOP_LEVEL_CASES = re.compile(rb"""^["']?cases["']?\s*:""", re.MULTILINE)
-
-
-def is_conference_file(path: Path) -> bool:
-    """A conference file is the one with a top-level `cases:` key (read as text: the file is
-    parsed once, by whichever loader it is for)."""
-    try:
-        return TOP_LEVEL_CASES.search(path.read_bytes()) is not None
-    except OSError:
-        return False
 
 
 def load_conference(

@@ -69,6 +69,51 @@ ENGLISH = {
     "packet_worksheets": "Unknown case worksheets",
     "packet_worksheets_title": "{title}: unknown case worksheets",
     "deck_subject": "Unknown case conference",
+    # The teaching-file site
+    "site_title": "Teaching file",
+    "site_index": "All cases",
+    "site_library": "Library",
+    "site_cases": "Cases",
+    "site_conferences": "Conferences",
+    "skip_to_content": "Skip to content",
+    "show_answer": "Show answer",
+    "show_answers": "Show the diagnoses",
+    "full_size": "{label}, full size",
+    "close": "Close (Esc)",
+    "downloads": "Downloads",
+    "download_case_handout": "Handout (PDF)",
+    "download_case_handout_unknown": "Unknown-case worksheet (PDF)",
+    "download_case_slides": "Slides (PowerPoint)",
+    "download_case_slides_unknown": "Unknown-case slides (PowerPoint)",
+    "download_conference_handout": "Handouts of all cases (PDF)",
+    "download_conference_handout_unknown": "Worksheets of all cases (PDF)",
+    "download_conference_slides": "Conference slides (PowerPoint)",
+    "download_conference_slides_unknown": "Conference slides, unknowns only (PowerPoint)",
+    "search": "Search",
+    "search_index_hint": "history, modality, anatomy",
+    "search_library_hint": "diagnosis, keyword, history",
+    "filter_any": "Any",
+    "cases_shown": "{shown} of {total} cases",
+    "no_matches": "No case matches.",
+    "case_count": "{count} cases",
+    "column_case": "Case",
+    "column_keywords": "Keywords",
+    "meta_modality": "Modality",
+    "meta_anatomy": "Anatomy",
+    "meta_subspecialty": "Subspecialty",
+    "meta_difficulty": "Difficulty",
+    "difficulty_1": "Introductory",
+    "difficulty_2": "Intermediate",
+    "difficulty_3": "Advanced",
+    "modality_CR": "Radiography",
+    "modality_DX": "Radiography",
+    "modality_MR": "MRI",
+    "modality_US": "Ultrasound",
+    "modality_NM": "Nuclear medicine",
+    "modality_PT": "PET",
+    "modality_MG": "Mammography",
+    "modality_XA": "Angiography",
+    "modality_RF": "Fluoroscopy",
 }
 
 GERMAN = {
@@ -124,9 +169,58 @@ GERMAN = {
     "packet_worksheets": "Arbeitsblätter der unbekannten Fälle",
     "packet_worksheets_title": "{title}: Arbeitsblätter der unbekannten Fälle",
     "deck_subject": "Fallkonferenz mit unbekannten Fällen",
+    "site_title": "Lehrfallsammlung",
+    "site_index": "Alle Fälle",
+    "site_library": "Bibliothek",
+    "site_cases": "Fälle",
+    "site_conferences": "Fallkonferenzen",
+    "skip_to_content": "Zum Inhalt",
+    "show_answer": "Auflösung zeigen",
+    "show_answers": "Diagnosen zeigen",
+    "full_size": "{label}, volle Größe",
+    "close": "Schließen (Esc)",
+    "downloads": "Downloads",
+    "download_case_handout": "Handout (PDF)",
+    "download_case_handout_unknown": "Arbeitsblatt zum unbekannten Fall (PDF)",
+    "download_case_slides": "Folien (PowerPoint)",
+    "download_case_slides_unknown": "Folien des unbekannten Falls (PowerPoint)",
+    "download_conference_handout": "Handouts aller Fälle (PDF)",
+    "download_conference_handout_unknown": "Arbeitsblätter aller Fälle (PDF)",
+    "download_conference_slides": "Folien der Fallkonferenz (PowerPoint)",
+    "download_conference_slides_unknown": "Folien der Fallkonferenz, nur unbekannte Fälle "
+    "(PowerPoint)",
+    "search": "Suche",
+    "search_index_hint": "Anamnese, Modalität, Anatomie",
+    "search_library_hint": "Diagnose, Schlagwort, Anamnese",
+    "filter_any": "Alle",
+    "cases_shown": "{shown} von {total} Fällen",
+    "no_matches": "Kein Fall passt.",
+    "case_count": "{count} Fälle",
+    "column_case": "Fall",
+    "column_keywords": "Schlagwörter",
+    "meta_modality": "Modalität",
+    "meta_anatomy": "Anatomie",
+    "meta_subspecialty": "Fachgebiet",
+    "meta_difficulty": "Schwierigkeit",
+    "difficulty_1": "Einsteiger",
+    "difficulty_2": "Fortgeschritten",
+    "difficulty_3": "Experte",
+    "modality_CR": "Röntgen",
+    "modality_DX": "Röntgen",
+    "modality_MR": "MRT",
+    "modality_US": "Ultraschall",
+    "modality_NM": "Nuklearmedizin",
+    "modality_PT": "PET",
+    "modality_MG": "Mammographie",
+    "modality_XA": "Angiographie",
+    "modality_RF": "Durchleuchtung",
 }
 
 LOCALES = {"en": ENGLISH, "de": GERMAN}
+# The site's wording: its index, filters, downloads and controls are all public.
+SITE_PREFIXES = ("site_", "skip_", "show_answer", "full_size", "close", "download", "search",
+                 "filter_", "cases_shown", "no_matches", "case_count", "column_", "meta_",
+                 "difficulty_", "modality_")
 LANGUAGES = tuple(LOCALES)
 # What the unknown part of an output says besides the case's own public fields.
 UNKNOWN_PART_KEYS = (
@@ -147,6 +241,7 @@ UNKNOWN_PART_KEYS = (
     "notes_prompt",
     "worksheet_title",
     "deck_subject",
+    *(key for key in ENGLISH if key.startswith(SITE_PREFIXES)),
 )
 
 
@@ -163,6 +258,11 @@ class Words:
 
     def __call__(self, key: str, **fields: object) -> str:
         return self._table[key].format(**fields) if fields else self._table[key]
+
+    def name(self, kind: str, code: str) -> str:
+        """A coded value as readers know it ("MR": "MRI"); the code itself when it is the
+        name ("CT")."""
+        return self._table.get(f"{kind}_{code}", code)
 
     def long_date(self, day: date) -> str:
         """ "May 18, 2009"; "18. Mai 2009"."""

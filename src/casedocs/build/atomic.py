@@ -51,10 +51,11 @@ TEMPORARY_NAME = re.compile(r"^\.(?:.+\.[A-Za-z0-9_]{8}\.(?:tmp|old)|tmp-[A-Za-z
 
 def sweep_temporaries(folders: Iterable[Path], started: float) -> list[Path]:
     """Remove the temporary files (ours, by name) that builds which were killed left in
-    `folders`: only those older than this build, which may be writing its own."""
+    `folders` (and the folders of files that belong to an output, one level down): only those
+    older than this build, which may be writing its own."""
     swept = []
     for folder in folders:
-        for path in folder.glob(".*") if folder.is_dir() else ():
+        for path in [*folder.glob(".*"), *folder.glob("*/.*")] if folder.is_dir() else ():
             with contextlib.suppress(OSError):
                 if TEMPORARY_NAME.match(path.name) and path.stat().st_mtime < started:
                     path.unlink()

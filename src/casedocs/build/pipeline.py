@@ -7,33 +7,39 @@ reportlab or python-pptx.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from casedocs.build.atomic import write_atomically
 from casedocs.build.readback import fields_found, unknown_part_key
-from casedocs.build.stamps import Stamp, current_stamp, record_stamp, stamp_key
+from casedocs.build.stamps import (
+    Stamp,
+    attachment_folder,
+    cache_dir,
+    current_stamp,
+    record_stamp,
+    stamp_dir,
+    stamp_key,
+)
 from casedocs.build.workers import run_both
 from casedocs.dates import build_timestamp
+from casedocs.document.answers import AnswerKey
 from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.errors import CaseError, Report, UserError
 from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
 from casedocs.load import file_digest
-from casedocs.render.output import Output, RenderedFile, RenderOptions
+from casedocs.render.output import Companion, GatheredFile, Output, RenderedFile, RenderOptions
 from casedocs.render.registry import OUTPUTS
+from casedocs.wording import unknown_wording
 
 
-def cache_dir(out_dir: Path) -> Path:
-    """Prepared images live beside the outputs they were made for."""
-    return out_dir / ".cache"
-
-
-def output_folders(out_dir: Path) -> list[Path]:
+def output_folders(out_dir: Path, cache: Path) -> list[Path]:
     """Every folder a build writes into: the outputs' and the cache."""
     folders = {out_dir / output.folder for output in OUTPUTS}
-    return sorted(folders) + [cache_dir(out_dir)]
+    return sorted(folders) + [cache]
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,13 @@ class Rendered:
     """Outputs rendered in memory, with their stamps and answer checks; the outputs that were
     already up to date; and every warning, said again for outputs that were skipped."""
 
-    outputs: dict[Path, bytes] = field(default_factory=dict)
+    outputs: dict[Path, bytes] = field(default_factory=dict)  # with the files beside them
     leaks: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # found as rendered
     stamps: dict[Path, Stamp] = field(default_factory=dict)
     checks: dict[Path, Callable[[bytes], list[str]]] = field(default_factory=dict)
     current: list[Path] = field(default_factory=list)
     warnings: list[Report] = field(default_factory=list)
+    entries: dict[Output, list] = field(default_factory=dict)  # for outputs that gather
 
     def warn(self, warnings: Iterable[Report]) -> None:
         self.warnings += [w for w in warnings if w not in self.warnings]
@@ -70,28 +77,60 @@ def render_outputs(
     images: FigureImages,
     paper: str = "letter",
     template: Path | None = None,
+    companions: tuple[Companion, ...] = (),
+    cache: Path | None = None,
 ) -> Rendered:
     """Every requested output that is not up to date, in memory: nothing is written until all
-    have rendered."""
+    have rendered. `companions`: the outputs a site's pages link to."""
     if template is not None and not template.is_file():
         raise UserError(f"--template: no such file '{template}'")
-    options = RenderOptions(build_timestamp(), paper, template)
+    options = RenderOptions(build_timestamp(), paper, template, companions)
     rendered = Rendered()
     jobs = []
     for job in _jobs(publications, variants, out_dir, options):
-        stamp = current_stamp(stamp_dir(out_dir), job.path, job.stamp_key)
+        stamp = current_stamp(stamp_dir(cache or cache_dir(out_dir)), job.path, job.stamp_key)
         if stamp is not None:
             rendered.warn(stamp.warnings)
             rendered.current.append(job.path)
+            _add_entry(rendered, job, stamp.entry)
         else:
             jobs.append(job)
     for job, (result, leaks) in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
         rendered.outputs[job.path] = result.data
+        folder = attachment_folder(job.path)
+        rendered.outputs |= {folder / name: data for name, data in result.attachments}
         rendered.leaks[job.path] = leaks
         rendered.checks[job.path] = _answer_check(job, result)
-        rendered.stamps[job.path] = Stamp(job.stamp_key, result.warnings)
+        attachments = tuple((n, hashlib.sha256(d).hexdigest()) for n, d in result.attachments)
+        rendered.stamps[job.path] = Stamp(job.stamp_key, result.warnings, attachments, result.entry)
         rendered.warn(result.warnings)
+        _add_entry(rendered, job, result.entry)
     return rendered
+
+
+def _add_entry(rendered: Rendered, job: Job, entry: object) -> None:
+    if job.output.gather is not None:
+        rendered.entries.setdefault(job.output, []).append((job.unknown, entry))
+
+
+def gather_outputs(rendered: Rendered, out_dir: Path, quiz: bool) -> dict[Path, bytes]:
+    """The files made from every rendered file's entry (the site's index), checked for
+    answers in memory: in a full site, the full variants' entries; in a quiz, the unknown."""
+    options = RenderOptions(build_timestamp())
+    gathered: dict[Path, bytes] = {}
+    for output, entries in rendered.entries.items():
+        chosen = [entry for unknown, entry in entries if unknown == quiz]
+        for file in output.gather(chosen, options, quiz):  # type: ignore[misc]
+            _refuse(out_dir / file.name, _gathered_leaks(output, file))
+            gathered[out_dir / file.name] = file.data
+    return gathered
+
+
+def _gathered_leaks(output: Output, file: GatheredFile) -> list[str]:
+    if file.answers is None:
+        return []
+    key = AnswerKey.merged(file.answers).allowing(*unknown_wording())
+    return key.fields_in(output.read_back(file.data, None))
 
 
 def _jobs(
@@ -111,6 +150,7 @@ def _jobs(
                 options.paper,
                 timestamp,
                 template_hash,
+                "" if output.standalone else repr(options.companions),
                 *font_fingerprint(),
             )
             path = output.path(out_dir, publication.id, unknown)
@@ -151,14 +191,18 @@ def _render_on_two_cores(
     return [by_index[i] for i in range(len(jobs))]
 
 
-def write_rendered(rendered: Rendered, out_dir: Path) -> None:
+def write_rendered(
+    rendered: Rendered, cache: Path, gathered: dict[Path, bytes] | None = None
+) -> None:
     """Check every finished file for answers in memory, so a refused file never reaches the
-    disk; then write them all or none, and record what each was made from."""
+    disk; then write them (and the `gathered` files) all or none, and record what each was
+    made from."""
     for path, leaks in rendered.leaks.items():
         _refuse(path, leaks)
-    write_atomically(rendered.outputs, lambda path, data: _check_leaks(rendered, path, data))
+    outputs = rendered.outputs | (gathered or {})
+    write_atomically(outputs, lambda path, data: _check_leaks(rendered, path, data))
     for path, stamp in rendered.stamps.items():
-        record_stamp(stamp_dir(out_dir), path, stamp, rendered.outputs[path])
+        record_stamp(stamp_dir(cache), path, stamp, rendered.outputs[path])
 
 
 def _check_leaks(rendered: Rendered, path: Path, data: bytes) -> None:
@@ -174,9 +218,3 @@ def _refuse(path: Path, fields: Iterable[str]) -> None:
             "nothing was written"
         )
         raise CaseError([Report(str(path), None, "", message)])
-
-
-def stamp_dir(out_dir: Path) -> Path:
-    return cache_dir(out_dir) / "stamps"
-
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -30,13 +31,28 @@ LIBRARIES = (
     "pydantic",
     "pyyaml",
     "pypdf",
+    "jinja2",
+    "markupsafe",
 )
+CODE_SUFFIXES = (".py", ".j2", ".css", ".js", ".pptx")  # modules, page templates, site assets
 
 
 @dataclass(frozen=True)
 class Stamp:
     key: str
     warnings: tuple[Report, ...] = ()  # what rendering said, said again when it is skipped
+    attachments: tuple[tuple[str, str], ...] = ()  # name, sha256 of the files beside it
+    entry: object = None  # what the output told the files that gather (the site's index)
+
+
+def cache_dir(out_dir: Path, site: bool = False) -> Path:
+    """Prepared images and stamps live beside the outputs they were made for; a site's
+    outside its folder, which is published whole (a quiz's stamps know the answers)."""
+    return out_dir.parent / f".{out_dir.name}-cache" if site else out_dir / ".cache"
+
+
+def stamp_dir(cache: Path) -> Path:
+    return cache / "stamps"
 
 
 def stamp_key(*inputs: str) -> str:
@@ -52,7 +68,17 @@ def current_stamp(stamp_dir: Path, output: Path, key: str) -> Stamp | None:
         return None
     if record.get("key") != key or record.get("sha256") != hashlib.sha256(data).hexdigest():
         return None
-    return Stamp(key, tuple(Report(**warning) for warning in record.get("warnings", [])))
+    attachments = tuple((name, digest) for name, digest in record.get("attachments", []))
+    if not all(_digest(attachment_folder(output) / n) == d for n, d in attachments):
+        return None
+    entry = None
+    if record.get("entry"):
+        try:
+            entry = pickle.loads(_stamp_path(stamp_dir, output).with_suffix(".entry").read_bytes())
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            return None
+    warnings = tuple(Report(**warning) for warning in record.get("warnings", []))
+    return Stamp(key, warnings, attachments, entry)
 
 
 def record_stamp(stamp_dir: Path, output: Path, stamp: Stamp, data: bytes) -> None:
@@ -61,8 +87,25 @@ def record_stamp(stamp_dir: Path, output: Path, stamp: Stamp, data: bytes) -> No
         "key": stamp.key,
         "sha256": hashlib.sha256(data).hexdigest(),
         "warnings": [warning.__dict__ for warning in stamp.warnings],
+        "attachments": list(stamp.attachments),
+        "entry": stamp.entry is not None,
     }
-    _stamp_path(stamp_dir, output).write_text(json.dumps(record), encoding="utf-8")
+    path = _stamp_path(stamp_dir, output)
+    if stamp.entry is not None:  # our own cache, read only by this same code (its key says)
+        path.with_suffix(".entry").write_bytes(pickle.dumps(stamp.entry))
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def attachment_folder(output: Path) -> Path:
+    """Where the files that belong to an output (a page's images) are written."""
+    return output.parent / output.stem
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _stamp_path(stamp_dir: Path, output: Path) -> Path:
@@ -71,10 +114,10 @@ def _stamp_path(stamp_dir: Path, output: Path) -> Path:
 
 @cache
 def code_fingerprint() -> str:
-    """casedocs' own code (every module of the package) and the versions of the libraries
-    that shape its outputs."""
+    """casedocs' own code (every module, template and asset of the package) and the versions
+    of the libraries that shape its outputs."""
     digest = hashlib.sha256()
-    for source in sorted(PACKAGE.rglob("*.py")):
+    for source in sorted(p for p in PACKAGE.rglob("*") if p.suffix in CODE_SUFFIXES):
         digest.update(source.read_bytes())
     installed = _installed_versions()
     for library in LIBRARIES:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 DICOM_MAGIC_OFFSET = 128
 CODECS_EXTRA = "pip install 'casedocs[dicom-codecs]'"
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"  # and its .1-.4 multi-frame variants
+MODALITY_TAG = 0x00080060  # (0008,0060) Modality
 ULTRASOUND = ("1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1")
 
 
@@ -48,7 +49,8 @@ def header_facts(path: Path, known_modalities: tuple[str, ...]) -> HeaderFacts:
     import pydicom
 
     header = _read(path, pydicom, stop_before_pixels=True)
-    modality = str(header.get("Modality", "")).strip().upper()
+    element = header.get(MODALITY_TAG)
+    modality = str(element.value if element is not None else "").strip().upper()
     return HeaderFacts(
         _burned_in_text_risk(header), modality if modality in known_modalities else None
     )
@@ -61,7 +63,8 @@ def _burned_in_text_risk(header) -> str | None:  # noqa: ANN001
     sop_class = str(header.get("SOPClassUID", ""))
     if sop_class == SECONDARY_CAPTURE or sop_class.startswith(SECONDARY_CAPTURE + "."):
         return "it is a secondary capture, which often shows burned-in text"
-    if header.get("Modality") == "US" or sop_class in ULTRASOUND:
+    element = header.get(MODALITY_TAG)
+    if (element is not None and element.value == "US") or sop_class in ULTRASOUND:
         return "it is an ultrasound image, which usually shows burned-in text"
     return None
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from casedocs.errors import Report
 
 if TYPE_CHECKING:  # the registry stays cheap to import: --help and a no-change build
+    from casedocs.document.answers import AnswerKey
     from casedocs.document.conference import Publication
     from casedocs.figures import FigureImages
 
@@ -20,10 +21,25 @@ UNKNOWN_SUFFIX = "-unknown"  # names the unknown variant of every output
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A standalone output built beside a site, which its pages link to."""
+
+    name: str
+    folder: str
+    suffix: str
+
+    def link(self, publication_id: str, unknown: bool) -> str:
+        """Its file, relative to the output folder."""
+        variant = UNKNOWN_SUFFIX if unknown else ""
+        return f"{self.folder}/{publication_id}{variant}{self.suffix}"
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     timestamp: datetime  # written into the file (SOURCE_DATE_EPOCH, or a fixed date)
     paper: str = "letter"  # printed outputs: letter or a4
     template: Path | None = None  # --template: a department's PowerPoint template
+    companions: tuple[Companion, ...] = ()  # the files a site's pages link to
 
 
 @dataclass(frozen=True)
@@ -35,24 +51,46 @@ class RenderedFile:
     # else the named parts (the slides before the answer of a full deck; none of a handout).
     public_parts: frozenset[str] | None
     warnings: tuple[Report, ...] = ()
+    # Files that belong to this one (a page's images), by name in a folder named as its stem.
+    attachments: tuple[tuple[str, bytes], ...] = ()
+    entry: object = None  # what an output that gathers (the site's index) needs of this file
+
+
+@dataclass(frozen=True)
+class GatheredFile:
+    """A file made from every rendered file's entry (the site's index), relative to the output
+    folder; `answers`: the answer keys of the cases it shows, to check it, or None for a file
+    that is all answer (the library)."""
+
+    name: str
+    data: bytes
+    answers: tuple[AnswerKey, ...] | None
 
 
 Render = Callable[["Publication", "FigureImages", RenderOptions, bool], RenderedFile]
 ReadBack = Callable[[bytes, frozenset[str] | None], list[str]]
+Gather = Callable[[list, RenderOptions, bool], list[GatheredFile]]
 
 
 @dataclass(frozen=True)
 class Output:
     """One kind of output. `render(publication, images, options, unknown)` makes its full or
     its unknown variant; `read_back(data, public_parts)` gives the texts of a finished file
-    that the answer check reads (all of it, or only the named parts)."""
+    that the answer check reads (all of it, or only the named parts); `gather(entries,
+    options, unknown)`, when given, makes the files that show every rendered file at once."""
 
     name: str  # what --only takes
     folder: str  # below the output folder
     suffix: str  # of its files: <id><suffix>, <id>-unknown<suffix>
     render: Render
     read_back: ReadBack
+    standalone: bool = True  # built by `casedocs build`; else only as part of a site
+    gather: Gather | None = None
 
     def path(self, out_dir: Path, publication_id: str, unknown: bool) -> Path:
         variant = UNKNOWN_SUFFIX if unknown else ""
         return out_dir / self.folder / f"{publication_id}{variant}{self.suffix}"
+
+    @property
+    def companion(self) -> Companion:
+        return Companion(self.name, self.folder, self.suffix)

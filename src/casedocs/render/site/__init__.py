@@ -1,0 +1,42 @@
+"""The web output (HTML): a page per case, with the answer behind a reveal control, or its
+unknown variant, the quiz page, with no answer in its source; a page per conference; and,
+gathered from every page, the site's index and library. Declared here; pages.py and index.py
+render them through Jinja2 templates, imported only when a site is made."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from casedocs.render.output import Output, RenderedFile, RenderOptions
+
+if TYPE_CHECKING:
+    from casedocs.document.conference import Publication
+    from casedocs.figures import FigureImages
+    from casedocs.render.output import GatheredFile
+
+
+def render(
+    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
+) -> RenderedFile:
+    from casedocs.render.site.pages import render_page
+
+    return render_page(publication, images, options, unknown)
+
+
+def gather(entries: list, options: RenderOptions, unknown: bool) -> list[GatheredFile]:
+    from casedocs.render.site.index import render_indexes
+
+    return render_indexes(entries, options, unknown)
+
+
+def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
+    """Every text, attribute value, comment and script of the page; of a full page's public
+    part, all but what is inside its answer."""
+    from casedocs.render.site.readback import page_texts
+
+    return page_texts(data.decode("utf-8"), outside_answer=public_parts is not None)
+
+
+OUTPUT = Output(
+    "site", "pages", ".html", render, read_back, standalone=False, gather=gather
+)

@@ -1,0 +1,82 @@
+"""The site's shared files, made from every page's entry: the index (every case's public
+card, with filters and search), the library (searchable by diagnosis and keywords too; not in
+a quiz site), and the stylesheet and script every page uses."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from casedocs.render.output import GatheredFile, RenderOptions
+from casedocs.render.site.entries import CaseCard, ConferenceCard, SiteEntry
+from casedocs.render.site.html import STATIC, render_template
+from casedocs.wording import words
+
+ASSETS = "assets"
+INDEX, LIBRARY = "index.html", "library.html"
+FACETS = ("modalities", "subspecialties", "anatomy", "difficulty")
+
+
+def render_indexes(
+    entries: list[SiteEntry], options: RenderOptions, unknown: bool
+) -> list[GatheredFile]:
+    cases = sorted(
+        (e for e in entries if isinstance(e.card, CaseCard)), key=lambda e: _sort_key(e.card)
+    )
+    conferences = sorted(
+        (e.card for e in entries if isinstance(e.card, ConferenceCard)),
+        key=lambda card: (card.date, card.title),
+        reverse=True,
+    )
+    language = _language([e.card for e in cases])
+    say = words(language)
+    keys = tuple(e.key for e in entries)
+    common = {
+        "w": say,
+        "lang": language,
+        "root": ".",
+        "library": not unknown,
+        "filters": _filters([e.card for e in cases]),
+    }
+    index = render_template(
+        "index.html.j2",
+        **common,
+        title=say("site_title"),
+        cards=[e.card for e in cases],
+        conferences=conferences,
+    )
+    files = [GatheredFile(INDEX, index, keys)]
+    if not unknown:
+        library = render_template(
+            "library.html.j2",
+            **common,
+            title=say("site_library"),
+            rows=[(e.card, e.answers) for e in cases],
+        )
+        files.append(GatheredFile(LIBRARY, library, None))
+    for asset in sorted(STATIC.iterdir()):
+        files.append(GatheredFile(f"{ASSETS}/{asset.name}", asset.read_bytes(), keys))
+    return files
+
+
+def _filters(cards: list[CaseCard]) -> list[tuple[str, list[str]]]:
+    """Each facet with the values some case has, in a reader's order."""
+    found = []
+    for facet in FACETS:
+        values: set[str] = set()
+        for card in cards:
+            value = getattr(card, facet)
+            values.update(value if isinstance(value, tuple) else (value,) if value else ())
+        found.append((facet, sorted(values, key=str.casefold)))
+    return found
+
+
+def _language(cards: list[CaseCard]) -> str:
+    counts = Counter(card.language for card in cards)
+    return counts.most_common(1)[0][0] if counts else "en"
+
+
+def _sort_key(card: CaseCard) -> tuple:
+    """Natural order: "Case 2" before "Case 10"."""
+    parts = re.split(r"(\d+)", card.label.casefold())
+    return ([int(p) if p.isdigit() else p for p in parts], card.id)

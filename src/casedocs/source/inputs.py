@@ -1,0 +1,63 @@
+"""Which files a command reads: case and conference files named or found in folders, told
+apart without parsing them twice. Cheap to import: a build with nothing to do uses it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TOP_LEVEL_CASES = re.compile(rb"""^["']?cases["']?\s*:""", re.MULTILINE)
+
+
+def is_conference_file(path: Path) -> bool:
+    """A conference file is the one with a top-level `cases:` key (read as text: the file is
+    parsed once, by whichever loader it is for)."""
+    try:
+        return TOP_LEVEL_CASES.search(path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+CASE_SUFFIXES = (".yaml", ".yml")
+
+
+def case_files(paths: list[Path], with_conference_cases: bool = False) -> list[Path]:
+    """The files given, with each folder replaced by the case and conference files in it
+    (and its subfolders, but not hidden ones), sorted; `with_conference_cases`: and the case
+    files the conferences among them show, after them."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in CASE_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    if with_conference_cases:
+        found += _conference_cases(found)
+    return list(dict.fromkeys(found))
+
+
+def _conference_cases(paths: list[Path]) -> list[Path]:
+    """The case files the conferences among `paths` list, which `paths` does not name."""
+    given = {path.resolve() for path in paths}
+    more: list[Path] = []
+    for path in paths:
+        if not is_conference_file(path):
+            continue
+        import yaml
+
+        try:
+            listed = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases") or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            continue  # loading the conference will say what is wrong with it
+        for name in listed if isinstance(listed, list) else ():
+            case = (path.parent / str(name)).resolve()
+            if case not in given:
+                given.add(case)
+                more.append(case)
+    return more

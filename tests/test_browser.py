@@ -1,0 +1,193 @@
+"""The site in a real browser (issue 11): the distribution's headless Chromium, driven by
+Selenium through the distribution's chromedriver (nothing is downloaded). The example corpus is
+built once as a site and once as a quiz, and read from file://, as a resident would.
+
+.ci/run installs chromium and chromium-driver when they are missing, so in CI these tests run;
+elsewhere they are skipped when no Chromium is found."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from casedocs.build.readback import unknown_part_key
+from casedocs.cli import main
+from casedocs.load import load_document
+from casedocs.render.site.readback import page_texts
+from conftest import REPO
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+EXAMPLES = REPO / "content" / "examples"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+DRIVERS = ("chromedriver",)
+
+
+def _found(names: tuple[str, ...], *folders: str) -> str | None:
+    for name in names:
+        found = shutil.which(name) or next(
+            (f"{folder}/{name}" for folder in folders if os.access(f"{folder}/{name}", os.X_OK)),
+            None,
+        )
+        if found:
+            return found
+    return None
+
+
+def _driver(javascript: bool = True):  # noqa: ANN202
+    browser = _found(BROWSERS)
+    driver = _found(DRIVERS, "/usr/lib/chromium", "/usr/lib/chromium-browser")
+    if browser is None or driver is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have chromium and chromium-driver (.ci/run installs them)")
+        pytest.skip("no Chromium and chromedriver here")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--window-size=1280,900", "--allow-file-access-from-files"):
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=webdriver.ChromeService(driver), options=options)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("browser")
+    built = {}
+    for name, extra in (("site", []), ("quiz", ["--unknown"])):
+        built[name] = root / name
+        assert main(["site", str(EXAMPLES), "--out", str(built[name]), *extra]) == 0
+    return built
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    driver = _driver()
+    yield driver
+    driver.quit()
+
+
+def _open(browser, path: Path) -> None:  # noqa: ANN001
+    browser.get(path.as_uri())
+    browser.get_log("browser")  # what an earlier page said is not this page's
+
+
+def _errors(browser) -> list[dict]:  # noqa: ANN001
+    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def _visible_cards(browser) -> list:  # noqa: ANN001
+    return [card for card in browser.find_elements(By.CSS_SELECTOR, "[data-item]")
+            if card.is_displayed()]
+
+
+def test_the_index_loads_every_case_with_no_console_errors(browser, sites) -> None:
+    browser.get(sites["site"].joinpath("index.html").as_uri())
+    assert _errors(browser) == []
+    assert len(_visible_cards(browser)) == 14
+    assert browser.find_element(By.ID, "count").text == "14 of 14 cases"
+    for image in browser.find_elements(By.CSS_SELECTOR, ".card img"):
+        assert browser.execute_script("return arguments[0].naturalWidth", image) > 0
+
+
+def test_a_filter_narrows_the_list_and_search_finds_a_history(browser, sites) -> None:
+    _open(browser, sites["site"] / "index.html")
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
+        .select_by_visible_text("MRI")
+    shown = _visible_cards(browser)
+    assert 0 < len(shown) < 14
+    assert all("MRI" in card.find_element(By.CLASS_NAME, "facts").text for card in shown)
+    assert browser.find_element(By.ID, "count").text == f"{len(shown)} of 14 cases"
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
+        .select_by_visible_text("Any")
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("vaginal delivery")
+    shown = _visible_cards(browser)
+    assert [card.find_element(By.CLASS_NAME, "label").text for card in shown] == ["Neuro Case 32"]
+    search.send_keys(" zzzz")
+    assert _visible_cards(browser) == []
+    assert browser.find_element(By.ID, "empty").is_displayed()
+    assert _errors(browser) == []
+
+
+def test_the_library_finds_a_case_by_its_diagnosis(browser, sites) -> None:
+    _open(browser, sites["site"] / "library.html")
+    browser.find_element(By.ID, "search").send_keys("schwannoma")
+    shown = _visible_cards(browser)
+    assert len(shown) == 1 and "Vestibular schwannoma" in shown[0].text
+    assert _errors(browser) == []
+
+
+def test_a_case_page_shows_no_answer_until_asked_then_shows_it(browser, sites) -> None:
+    _open(browser, sites["site"] / "pages" / "hn-01.html")
+    body = browser.find_element(By.TAG_NAME, "body")
+    before = body.text
+    assert "History" in before and "Show answer" in before
+    for answer in ("schwannoma", "Differential diagnosis", "Teaching points", "References"):
+        assert answer not in before, answer
+    summary = browser.find_element(By.CSS_SELECTOR, "details.answer > summary")
+    summary.send_keys(Keys.ENTER)  # the keyboard opens it as a click does
+    after = body.text
+    assert "Vestibular schwannoma" in after and "Teaching points" in after
+    assert browser.find_element(By.CSS_SELECTOR, "#answer-fig-1 svg.marks").is_displayed()
+    assert _errors(browser) == []
+
+
+def test_a_figure_opens_full_size_and_escape_closes_it(browser, sites) -> None:
+    _open(browser, sites["site"] / "pages" / "nm-01.html")
+    inline = browser.find_element(By.CSS_SELECTOR, "#fig-1 img").size
+    browser.find_element(By.CSS_SELECTOR, "#fig-1 a.zoom").click()
+    lightbox = browser.find_element(By.ID, "fig-1-full")
+    assert lightbox.is_displayed()
+    full = lightbox.find_element(By.TAG_NAME, "img")
+    natural = browser.execute_script(
+        "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", full
+    )
+    shown = [full.size["width"], full.size["height"]]
+    window = browser.execute_script("return [innerWidth, innerHeight]")
+    # Its own size, or as large as the window allows: larger than on the page.
+    assert shown == natural or max(shown[0] / window[0], shown[1] / window[1]) > 0.85
+    assert shown[0] * shown[1] > inline["width"] * inline["height"]
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    assert not lightbox.is_displayed()
+    assert _errors(browser) == []
+
+
+def test_the_quiz_source_has_no_answer(browser, sites) -> None:
+    documents = {path.stem: load_document(path).document for path in EXAMPLES.glob("*.yaml")}
+    for stem, document in documents.items():
+        page = sites["quiz"] / "pages" / f"{stem}-unknown.html"
+        _open(browser, page)
+        source = browser.page_source
+        key = unknown_part_key([document])
+        assert key.fields_in(page_texts(source)) == [], stem
+        assert "Show answer" not in browser.find_element(By.TAG_NAME, "body").text
+        assert _errors(browser) == []
+    _open(browser, sites["quiz"] / "index.html")
+    key = unknown_part_key(documents.values())
+    assert key.fields_in(page_texts(browser.page_source)) == []
+    assert len(_visible_cards(browser)) == 14
+
+
+def test_without_javascript_every_case_is_listed_and_the_answer_still_opens(sites) -> None:
+    driver = _driver(javascript=False)
+    try:
+        driver.get((sites["site"] / "index.html").as_uri())
+        assert len(_visible_cards(driver)) == 14
+        assert not driver.find_element(By.ID, "filters").is_displayed()
+        driver.get((sites["site"] / "pages" / "us-01.html").as_uri())
+        driver.find_element(By.CSS_SELECTOR, "details.answer > summary").click()
+        assert "cholecystitis" in driver.find_element(By.TAG_NAME, "body").text.lower()
+    finally:
+        driver.quit()
