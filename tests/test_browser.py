@@ -23,7 +23,7 @@ from conftest import REPO
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 EXAMPLES = REPO / "content" / "examples"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
@@ -58,7 +58,10 @@ def _driver(javascript: bool = True):  # noqa: ANN202
             "prefs", {"profile.managed_default_content_settings.javascript": 2}
         )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=webdriver.ChromeService(driver), options=options)
+    chrome = webdriver.Chrome(service=webdriver.ChromeService(driver), options=options)
+    chrome.set_page_load_timeout(60)  # a page that never loads fails the test, never hangs it
+    chrome.set_script_timeout(30)
+    return chrome
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def browser(sites: dict[str, Path]) -> Iterator:  # after the build: it forks workers
     driver = _driver()
     yield driver
     driver.quit()
@@ -92,16 +95,21 @@ def _visible_cards(browser) -> list:  # noqa: ANN001
             if card.is_displayed()]
 
 
-def test_the_index_loads_every_case_with_no_console_errors(browser, sites) -> None:
+def test_the_index_loads_every_case_with_no_console_errors(sites, browser) -> None:
     browser.get(sites["site"].joinpath("index.html").as_uri())
     assert _errors(browser) == []
     assert len(_visible_cards(browser)) == 14
     assert browser.find_element(By.ID, "count").text == "14 of 14 cases"
-    for image in browser.find_elements(By.CSS_SELECTOR, ".card img"):
+    for image in browser.find_elements(By.CSS_SELECTOR, ".card img"):  # loaded lazily
+        browser.execute_script("arguments[0].scrollIntoView()", image)
+        WebDriverWait(browser, 10).until(
+            lambda _, image=image: browser.execute_script("return arguments[0].complete", image)
+        )
         assert browser.execute_script("return arguments[0].naturalWidth", image) > 0
+    assert _errors(browser) == []
 
 
-def test_a_filter_narrows_the_list_and_search_finds_a_history(browser, sites) -> None:
+def test_a_filter_narrows_the_list_and_search_finds_a_history(sites, browser) -> None:
     _open(browser, sites["site"] / "index.html")
     Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
         .select_by_visible_text("MRI")
@@ -121,7 +129,7 @@ def test_a_filter_narrows_the_list_and_search_finds_a_history(browser, sites) ->
     assert _errors(browser) == []
 
 
-def test_the_library_finds_a_case_by_its_diagnosis(browser, sites) -> None:
+def test_the_library_finds_a_case_by_its_diagnosis(sites, browser) -> None:
     _open(browser, sites["site"] / "library.html")
     browser.find_element(By.ID, "search").send_keys("schwannoma")
     shown = _visible_cards(browser)
@@ -129,7 +137,7 @@ def test_the_library_finds_a_case_by_its_diagnosis(browser, sites) -> None:
     assert _errors(browser) == []
 
 
-def test_a_case_page_shows_no_answer_until_asked_then_shows_it(browser, sites) -> None:
+def test_a_case_page_shows_no_answer_until_asked_then_shows_it(sites, browser) -> None:
     _open(browser, sites["site"] / "pages" / "hn-01.html")
     body = browser.find_element(By.TAG_NAME, "body")
     before = body.text
@@ -144,7 +152,7 @@ def test_a_case_page_shows_no_answer_until_asked_then_shows_it(browser, sites) -
     assert _errors(browser) == []
 
 
-def test_a_figure_opens_full_size_and_escape_closes_it(browser, sites) -> None:
+def test_a_figure_opens_full_size_and_escape_closes_it(sites, browser) -> None:
     _open(browser, sites["site"] / "pages" / "nm-01.html")
     inline = browser.find_element(By.CSS_SELECTOR, "#fig-1 img").size
     browser.find_element(By.CSS_SELECTOR, "#fig-1 a.zoom").click()
@@ -164,7 +172,7 @@ def test_a_figure_opens_full_size_and_escape_closes_it(browser, sites) -> None:
     assert _errors(browser) == []
 
 
-def test_the_quiz_source_has_no_answer(browser, sites) -> None:
+def test_the_quiz_source_has_no_answer(sites, browser) -> None:
     documents = {path.stem: load_document(path).document for path in EXAMPLES.glob("*.yaml")}
     for stem, document in documents.items():
         page = sites["quiz"] / "pages" / f"{stem}-unknown.html"

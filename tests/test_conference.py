@@ -580,13 +580,21 @@ def test_a_case_id_ending_in_unknown_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_case_whose_id_is_another_ones_unknown_name_is_an_error(tmp_path: Path) -> None:
-    """case-17 writes case-17-unknown.pptx; a case with id case-17-unknown would too."""
+    """case-17 writes case-17-unknown.pptx; a case with id case-17-unknown would too. That
+    case is refused and writes nothing; case-17, which is right, builds (issue 11: a broken
+    input does not stop the others)."""
     a, b = write_cases(tmp_path)
     b.write_text(SECOND_CASE.replace("id: case-21", "id: case-17-unknown"), encoding="utf-8")
     code, out, err = run("build", a, b, "--out", tmp_path / "build")
     assert code == 1
-    assert "case-17-unknown" in err
-    assert not (tmp_path / "build" / "slides").exists()
+    assert "case-17-unknown" in err and "ends in -unknown" in err
+    slides = sorted(p.name for p in (tmp_path / "build" / "slides").iterdir())
+    assert slides == ["case-17-unknown.pptx", "case-17.pptx"]
+    unknown = Presentation(str(tmp_path / "build" / "slides" / "case-17-unknown.pptx"))
+    assert "Chest Case 17" in " ".join(
+        shape.text_frame.text for slide in unknown.slides for shape in slide.shapes
+        if shape.has_text_frame
+    )
 
 
 def test_validate_accepts_a_conference_file(site: Path, tmp_path: Path,

@@ -7,7 +7,6 @@ import hashlib
 import json
 import signal
 import sys
-import time
 from pathlib import Path
 
 from casedocs.errors import CaseError, UserError
@@ -31,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # an output folder that cannot be written, a full disk
         print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return 1
+
+
+def _jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs", "-j", type=int, default=0, metavar="N",
+        help="processes to build in (default: CASEDOCS_JOBS, else every core)",
+    )
 
 
 def _exit_on_signal(number: int, frame: object) -> None:
@@ -71,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         help="language of headings, prompts and labels (overrides language: keys)",
     )
+    _jobs_option(build)
     build.set_defaults(run=_build, site=False, unknown=False)
     site = commands.add_parser(
         "site", help="a static teaching-file site: every case's page, the index, the library"
@@ -90,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="the department's PowerPoint template for its decks")
     site.add_argument("--language", choices=LANGUAGES,
                       help="language of headings, prompts and labels")
+    _jobs_option(site)
     site.set_defaults(run=_build, only=None, site=True)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
@@ -103,78 +111,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    """Answered from the last build's record when nothing changed (without validating or
-    importing a renderer); else every input loaded, what is stale rendered and checked, and
-    everything written at once."""
-    from casedocs.build.freshness import fresh_build, record_build
+    """Inputs that are up to date are answered from their records (without validating them
+    or importing a renderer); the others are built on every core, each written as soon as it
+    is done; a site's index comes last."""
+    from casedocs.build.report import Reporter
+    from casedocs.build.runner import BuildRequest, run_build
     from casedocs.dates import build_timestamp
 
-    args.cases = _case_files(args.cases, args.site)
-    options = {
-        "site": "quiz" if args.unknown else str(args.site),
-        "only": args.only or "",
-        "paper": args.paper,
-        "template": _digest(args.template),
-        "language": args.language or "",
-        "date": build_timestamp().isoformat(),
-    }
-    from casedocs.build.stamps import cache_dir, stamp_dir
-
-    records = stamp_dir(cache_dir(args.out, args.site))
-    record = fresh_build(records, args.cases, options)
-    if record is not None:
-        for warning in record.warnings:
-            print(warning, file=sys.stderr)
-        for path in record.outputs:
-            print(f"up to date: {path}")
-        return 0
-    outputs, warnings = _build_all(args)
-    record_build(records, args.cases, options, outputs, [str(w) for w in warnings])
-    return 0
-
-
-def _build_all(args: argparse.Namespace) -> tuple[list[Path], list]:
-    from casedocs.build.atomic import sweep_temporaries
-    from casedocs.build.pipeline import (
-        gather_outputs,
-        output_folders,
-        render_outputs,
-        write_rendered,
+    request = BuildRequest(
+        out_dir=args.out,
+        site=args.site,
+        quiz=args.unknown,
+        only=args.only,
+        paper=args.paper,
+        template=args.template,
+        template_digest=_digest(args.template),
+        language=args.language,
+        timestamp=build_timestamp().isoformat(),
+        jobs=args.jobs,
     )
-    from casedocs.build.stamps import cache_dir
-    from casedocs.figures import FigureImages
-    from casedocs.load import load_all
-    from casedocs.render.registry import variants
-
-    site, quiz = args.site, args.unknown
-    cache = cache_dir(args.out, site)
-    sweep_temporaries(output_folders(args.out, cache), started=time.time())
-    images = FigureImages(cache)
-    publications, warnings = load_all(args.cases, images, args.language)
-    images.keep_probes()
-    companions = tuple(output.companion for output in STANDALONE) if site else ()
-    rendered = render_outputs(
-        publications,
-        variants(args.only, site, quiz),
-        args.out,
-        images,
-        args.paper,
-        args.template,
-        companions,
-        cache,
-    )
-    gathered = gather_outputs(rendered, args.out, quiz) if site else {}
-    warnings += [w for w in rendered.warnings if w not in warnings]
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    write_rendered(rendered, cache, gathered)
-    for path in rendered.outputs:
-        print(f"wrote {path}")
-    for path in gathered:
-        print(f"wrote {path}")
-    for path in rendered.current:
-        print(f"up to date: {path}")
-    return [*rendered.outputs, *gathered, *rendered.current], warnings
+    return run_build(_case_files(args.cases, args.site), request, Reporter())
 
 
 def _case_files(paths: list[Path], site: bool) -> list[Path]:

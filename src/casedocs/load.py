@@ -268,6 +268,16 @@ def _load_cases(
     return documents, warnings
 
 
+def load_input(
+    path: Path, images: FigureImages, language: str | None = None
+) -> tuple[Publication, list[Report]]:
+    """A case or conference file loaded, with its warnings; or CaseError."""
+    if is_conference_file(path):
+        return load_conference(path, images, language)
+    result = load_document(path, images, language)
+    return result.document, result.warnings
+
+
 def load_all(
     paths: list[Path], images: FigureImages, language: str | None = None
 ) -> tuple[list[Publication], list[Report]]:
@@ -278,47 +288,43 @@ def load_all(
     said: list[Report] = []
     for path in paths:
         try:
-            if is_conference_file(path):
-                publication, warnings = load_conference(path, images, language)
-            else:
-                result = load_document(path, images, language)
-                publication, warnings = result.document, result.warnings
+            publication, warnings = load_input(path, images, language)
         except CaseError as error:
             reports += error.reports
             continue
         said += [warning for warning in warnings if warning not in said]
         loaded[path] = publication
-    reports += _clashing_ids(loaded)
+    reports += clashing_ids([(path, p.id, p.id_line) for path, p in loaded.items()])
     if reports:  # a case also listed in a conference would report its problems twice
         raise CaseError(list(dict.fromkeys(reports)))
     return list(loaded.values()), said
 
 
-def _clashing_ids(loaded: dict[Path, Publication]) -> list[Report]:
-    """Two inputs with one id would write the same output files; so would an id ending in
-    -unknown, next to the unknown variant of another."""
-    owners: dict[str, Path] = {}
+def clashing_ids(owners: list[tuple[Path, str, int | None]]) -> list[Report]:
+    """Two inputs with one id would write the same output files (each is reported); so would
+    an id ending in -unknown, next to the unknown variant of another. `owners`: each input, its
+    id and the line of its id."""
+    by_id: dict[str, list[Path]] = {}
+    for path, publication_id, _ in owners:
+        by_id.setdefault(publication_id, []).append(path)
     reports = []
-    for path, publication in loaded.items():
-        where = (display_path(path), publication.id_line, "id")
-        if publication.id.endswith(UNKNOWN_SUFFIX):
+    for path, publication_id, line in owners:
+        where = (display_path(path), line, "id")
+        if publication_id.endswith(UNKNOWN_SUFFIX):
             reports.append(
                 Report(
                     *where,
-                    f"'{publication.id}' ends in {UNKNOWN_SUFFIX}, which "
+                    f"'{publication_id}' ends in {UNKNOWN_SUFFIX}, which "
                     "names the unknown variants of outputs; choose another id",
                 )
             )
-        if publication.id in owners:
+        others = [display_path(other) for other in by_id[publication_id] if other != path]
+        if others:
             reports.append(
                 Report(
                     *where,
-                    f"'{publication.id}' is also the id of "
-                    f"{display_path(owners[publication.id])}; both would write "
-                    "the same files",
+                    f"'{publication_id}' is also the id of {', '.join(others)}; both would "
+                    "write the same files",
                 )
             )
-        owners.setdefault(publication.id, path)
     return reports
-
-

@@ -1,118 +1,204 @@
-"""The quick way out of a build that has nothing to do.
+"""What is up to date, decided before anything is loaded.
 
-A build records, for its inputs and options, a key and the outputs it left. When the same
-build is asked for again and the key still matches (the same bytes in every case and
-conference file and in every file they name, the same options, date, fonts and code) and every
-output is still as written, the build is answered from that record: before any case is
-validated or any renderer imported. Anything else, even an unreadable file, takes the full
-path, which checks everything.
+After an input (a case or conference file) builds, its record says what it was made from
+(every file it read, with size, modification time and content hash), under which settings
+(options, date, fonts, casedocs' code) and what it left (its output files, with size and
+modification time), what the build said, and what it told the site's index. The next build
+asks each input's record: when the settings match, every file it read is unchanged (same size
+and time, or the same bytes) and every output is as written, the input is up to date: it is not
+validated, and no renderer is imported for it. Anything else, even an unreadable record,
+rebuilds it, which checks everything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from casedocs.build.stamps import code_fingerprint
+from casedocs.errors import Report
 from casedocs.fonts import font_fingerprint
 
-NAMED_FILES = ("references_file", "template", "logo")  # besides figures[].file and cases[]
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PRIVATE = "sha256:"  # a source file's name, kept only as a hash: it may name the patient
 
 
 @dataclass(frozen=True)
-class BuildRecord:
-    key: str
-    outputs: dict[str, str]  # path -> sha256 of the file as written
-    warnings: list[str]  # what the build said, said again when it is skipped
+class FileState:
+    """A file as a build saw it."""
 
+    path: str  # an output's path; a source file's as PRIVATE + the hash of its path
+    size: int
+    mtime_ns: int
+    sha256: str = ""  # the bytes, for a file that was touched but not changed
 
-def fresh_build(
-    record_dir: Path, inputs: list[Path], options: dict[str, str]
-) -> BuildRecord | None:
-    """The record of this same build, if nothing it depends on has changed since."""
-    key = build_key(inputs, options)
-    try:
-        raw = json.loads(_record_path(record_dir, inputs, options).read_text(encoding="utf-8"))
-        record = BuildRecord(raw["key"], raw["outputs"], raw["warnings"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if key is None or record.key != key:
-        return None
-    for output, digest in record.outputs.items():
+    @staticmethod
+    def of(path: Path, with_digest: bool = True, private: bool = False) -> FileState | None:
         try:
-            if hashlib.sha256(Path(output).read_bytes()).hexdigest() != digest:
-                return None
+            status = path.stat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if with_digest else ""
         except OSError:
             return None
-    return record
+        name = private_name(path) if private else str(path)
+        return FileState(name, status.st_size, status.st_mtime_ns, digest)
+
+    def unchanged(self, path: Path | None = None) -> bool:
+        """Whether the file (at `path`, for a private one) is as it was."""
+        where = path or Path(self.path)
+        try:
+            status = os.stat(where)
+        except OSError:
+            return False
+        if (status.st_size, status.st_mtime_ns) == (self.size, self.mtime_ns):
+            return True
+        if not self.sha256 or status.st_size != self.size:
+            return False
+        try:
+            return hashlib.sha256(where.read_bytes()).hexdigest() == self.sha256
+        except OSError:
+            return False
 
 
-def record_build(
-    record_dir: Path,
-    inputs: list[Path],
-    options: dict[str, str],
-    outputs: list[Path],
-    warnings: list[str],
-) -> None:
-    key = build_key(inputs, options)
-    if key is None:
-        return
-    digests = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in outputs}
-    record = {"key": key, "outputs": digests, "warnings": warnings}
-    record_dir.mkdir(parents=True, exist_ok=True)
-    _record_path(record_dir, inputs, options).write_text(json.dumps(record), encoding="utf-8")
+def private_name(path: Path) -> str:
+    return PRIVATE + hashlib.sha256(str(path).encode()).hexdigest()
 
 
-def build_key(inputs: list[Path], options: dict[str, str]) -> str | None:
-    """A hash of everything the build's outputs depend on; None when an input cannot be read
-    quickly (the full build will say why)."""
+@dataclass
+class InputRecord:
+    """What one input's last successful build read, wrote, said and told the index."""
+
+    settings: str
+    id: str
+    read: list[FileState]
+    wrote: list[FileState]
+    warnings: list[Report] = field(default_factory=list)
+    entries: list = field(default_factory=list)  # (output name, unknown, entry)
+    outputs: list[str] = field(default_factory=list)  # of `wrote`, the outputs (not images)
+
+    def is_current(self, settings: str, source: Path | None = None) -> bool:
+        """Whether nothing it read or wrote has changed; `source`: the input, whose named
+        files are found again by reading it (their names are not kept)."""
+        if self.settings != settings:
+            return False
+        named = {private_name(p): p for p in files_read(source)} if source else {}
+        return all(
+            named.get(state.path) is not None and state.unchanged(named[state.path])
+            if state.path.startswith(PRIVATE)
+            else state.unchanged()
+            for state in self.read
+        ) and all(state.unchanged() for state in self.wrote)
+
+
+def settings_key(options: dict[str, str]) -> str:
+    """The build's settings and everything besides its inputs that shapes outputs."""
     digest = hashlib.sha256()
     for part in (code_fingerprint(), *font_fingerprint(), *sorted(options.items())):
         digest.update(f"{part}\x00".encode())
-    for path in inputs:
-        fingerprint = _input_fingerprint(path)
-        if fingerprint is None:
-            return None
-        digest.update(f"{path.resolve()}\x00{fingerprint}\x00".encode())
     return digest.hexdigest()
 
 
-def _record_path(record_dir: Path, inputs: list[Path], options: dict[str, str]) -> Path:
-    """One record per set of inputs and options, so `make handout` and `make slides` keep
-    one each."""
-    name = "\x00".join([*(str(p.resolve()) for p in inputs), *sorted(options)])
-    return record_dir / f"build-{hashlib.sha256(name.encode()).hexdigest()[:24]}.json"
-
-
-def _input_fingerprint(path: Path) -> str | None:
-    """The file's bytes and those of every file it names (a conference: its cases, and
-    theirs)."""
+def read_record(records: Path, name: str, options: dict[str, str]) -> InputRecord | None:
+    """The record of the last build of input `name` (its resolved path) with these options,
+    current or not."""
+    where = record_path(records, name, options)
     try:
-        text = path.read_bytes()
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a C safe loader)
+        raw = json.loads(where.read_text(encoding="utf-8"))
+        record = InputRecord(
+            raw["settings"],
+            raw["id"],
+            [FileState(**state) for state in raw["read"]],
+            [FileState(**state) for state in raw["wrote"]],
+            [Report(**warning) for warning in raw["warnings"]],
+            outputs=raw["outputs"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record
+
+
+def read_entries(records: Path, name: str, options: dict[str, str]) -> list:
+    """What the last build of input `name` told the site's index (read only when an index
+    is made: unpickling them imports the document model)."""
+    return _load_entries(record_path(records, name, options))
+
+
+def write_record(
+    records: Path, name: str, options: dict[str, str], record: InputRecord
+) -> None:
+    records.mkdir(parents=True, exist_ok=True)
+    where = record_path(records, name, options)
+    raw = {
+        "settings": record.settings,
+        "id": record.id,
+        "read": [state.__dict__ for state in record.read],
+        "wrote": [state.__dict__ for state in record.wrote],
+        "warnings": [warning.__dict__ for warning in record.warnings],
+        "outputs": record.outputs,
+        "entries": bool(record.entries),
+    }
+    if record.entries:  # our own cache, read back only by this code (the settings say which)
+        _atomic_write(where.with_suffix(".entries"), pickle.dumps(record.entries))
+    _atomic_write(where, json.dumps(raw).encode())
+
+
+def _load_entries(where: Path) -> list:
+    try:
+        return pickle.loads(where.with_suffix(".entries").read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return []
+
+
+def record_path(records: Path, name: str, options: dict[str, str]) -> Path:
+    """One record per input and set of options (but the date), so `make handout` and
+    `make slides` keep one each."""
+    parts = [name, *sorted(f"{k}={v}" for k, v in options.items() if k != "date")]
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
+    return records / f"input-{digest}.json"
+
+
+def input_name(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+NAMED_FILES = ("references_file", "template", "logo")  # besides figures[].file and cases[]
+
+
+def files_read(path: Path) -> list[Path]:
+    """The input and every file it names (a conference: its cases, and theirs), as a build
+    reads them; called after a build, on files it could read."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    found = [path.resolve()]
+    try:
+        data = yaml.load(path.read_bytes(), Loader=loader)  # noqa: S506 (a C safe loader)
     except (OSError, yaml.YAMLError, RecursionError):
-        return None
+        return found
     if not isinstance(data, dict):
-        return None
-    digest = hashlib.sha256(text)
+        return found
     for named in _named_files(data, path.parent):
         if named.suffix in (".yaml", ".yml") and "cases" in data:
-            fingerprint = _input_fingerprint(named)
+            found += files_read(named)
         else:
-            fingerprint = _file_digest(named)
-        if fingerprint is None:
-            return None
-        digest.update(f"\x00{named}\x00{fingerprint}".encode())
-    return digest.hexdigest()
+            found.append(named)
+    return list(dict.fromkeys(found))
 
 
-def _named_files(data: dict[str, Any], base: Path) -> list[Path]:
+def _named_files(data: dict, base: Path) -> list[Path]:
     names = [data.get(key) for key in NAMED_FILES]
     figures = [figure for figure in _items(data.get("figures")) if isinstance(figure, dict)]
     names += [figure.get("file") for figure in figures]
@@ -120,12 +206,5 @@ def _named_files(data: dict[str, Any], base: Path) -> list[Path]:
     return [(base / name).resolve() for name in names if isinstance(name, str)]
 
 
-def _items(value: Any) -> list[Any]:
+def _items(value: object) -> list:
     return value if isinstance(value, list) else []
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None

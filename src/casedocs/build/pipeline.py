@@ -65,6 +65,7 @@ class Rendered:
     current: list[Path] = field(default_factory=list)
     warnings: list[Report] = field(default_factory=list)
     entries: dict[Output, list] = field(default_factory=dict)  # for outputs that gather
+    attachments: list[Path] = field(default_factory=list)  # files beside outputs (images)
 
     def warn(self, warnings: Iterable[Report]) -> None:
         self.warnings += [w for w in warnings if w not in self.warnings]
@@ -79,9 +80,11 @@ def render_outputs(
     template: Path | None = None,
     companions: tuple[Companion, ...] = (),
     cache: Path | None = None,
+    split: bool = True,
 ) -> Rendered:
     """Every requested output that is not up to date, in memory: nothing is written until all
-    have rendered. `companions`: the outputs a site's pages link to."""
+    have rendered. `companions`: the outputs a site's pages link to; `split`: render the
+    first output here and the others in a second process."""
     if template is not None and not template.is_file():
         raise UserError(f"--template: no such file '{template}'")
     options = RenderOptions(build_timestamp(), paper, template, companions)
@@ -92,13 +95,17 @@ def render_outputs(
         if stamp is not None:
             rendered.warn(stamp.warnings)
             rendered.current.append(job.path)
+            folder = attachment_folder(job.path)
+            rendered.attachments += [folder / name for name, _ in stamp.attachments]
             _add_entry(rendered, job, stamp.entry)
         else:
             jobs.append(job)
-    for job, (result, leaks) in zip(jobs, _render_on_two_cores(jobs, images, options), strict=True):
+    results = _render_on_two_cores(jobs, images, options, split)
+    for job, (result, leaks) in zip(jobs, results, strict=True):
         rendered.outputs[job.path] = result.data
         folder = attachment_folder(job.path)
         rendered.outputs |= {folder / name: data for name, data in result.attachments}
+        rendered.attachments += [folder / name for name, _ in result.attachments]
         rendered.leaks[job.path] = leaks
         rendered.checks[job.path] = _answer_check(job, result)
         attachments = tuple((n, hashlib.sha256(d).hexdigest()) for n, d in result.attachments)
@@ -113,13 +120,12 @@ def _add_entry(rendered: Rendered, job: Job, entry: object) -> None:
         rendered.entries.setdefault(job.output, []).append((job.unknown, entry))
 
 
-def gather_outputs(rendered: Rendered, out_dir: Path, quiz: bool) -> dict[Path, bytes]:
-    """The files made from every rendered file's entry (the site's index), checked for
-    answers in memory: in a full site, the full variants' entries; in a quiz, the unknown."""
+def gather_files(entries: dict[Output, list], out_dir: Path, quiz: bool) -> dict[Path, bytes]:
+    """The files each gathering output makes from its files' entries (the site's index),
+    checked for answers in memory."""
     options = RenderOptions(build_timestamp())
     gathered: dict[Path, bytes] = {}
-    for output, entries in rendered.entries.items():
-        chosen = [entry for unknown, entry in entries if unknown == quiz]
+    for output, chosen in entries.items():
         for file in output.gather(chosen, options, quiz):  # type: ignore[misc]
             _refuse(out_dir / file.name, _gathered_leaks(output, file))
             gathered[out_dir / file.name] = file.data
@@ -168,7 +174,7 @@ def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]
 
 
 def _render_on_two_cores(
-    jobs: list[Job], images: FigureImages, options: RenderOptions
+    jobs: list[Job], images: FigureImages, options: RenderOptions, split: bool
 ) -> list[tuple[RenderedFile, tuple[str, ...]]]:
     """Each file rendered and read back for answers: the first output's files here and the
     others' in a second process, when both are wanted; in `jobs`' order."""
@@ -183,7 +189,7 @@ def _render_on_two_cores(
     first_output = OUTPUTS[0]
     here = [i for i, job in enumerate(jobs) if job.output is first_output]
     there = [i for i, job in enumerate(jobs) if job.output is not first_output]
-    if here and there:
+    if split and here and there:
         mine, theirs = run_both(lambda: render(here), lambda: render(there))
     else:
         mine, theirs = render(here), render(there)

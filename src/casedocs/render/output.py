@@ -86,6 +86,8 @@ class Output:
     read_back: ReadBack
     standalone: bool = True  # built by `casedocs build`; else only as part of a site
     gather: Gather | None = None
+    # What its renderer imports, imported before worker processes start, which then share it.
+    preload: tuple[str, ...] = ()
 
     def path(self, out_dir: Path, publication_id: str, unknown: bool) -> Path:
         variant = UNKNOWN_SUFFIX if unknown else ""

@@ -70,4 +70,6 @@ def xml_texts(xml: str) -> Iterator[str]:
         yield html.unescape(text)
 
 
-OUTPUT = Output("slides", "slides", ".pptx", render, read_back)
+OUTPUT = Output(
+    "slides", "slides", ".pptx", render, read_back, preload=("casedocs.render.deck.files",)
+)

@@ -50,4 +50,11 @@ def _flatten(outline: list) -> Iterable:
             yield item
 
 
-OUTPUT = Output("handout", "handouts", ".pdf", render, read_back)
+OUTPUT = Output(
+    "handout",
+    "handouts",
+    ".pdf",
+    render,
+    read_back,
+    preload=("casedocs.render.handout.pdf", "pypdf"),
+)

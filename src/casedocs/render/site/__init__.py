@@ -38,5 +38,12 @@ def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
 
 
 OUTPUT = Output(
-    "site", "pages", ".html", render, read_back, standalone=False, gather=gather
+    "site",
+    "pages",
+    ".html",
+    render,
+    read_back,
+    standalone=False,
+    gather=gather,
+    preload=("casedocs.render.site.pages", "casedocs.render.site.index"),
 )

@@ -1,0 +1,271 @@
+"""A build of any number of inputs: what is up to date is skipped without loading it; the
+rest is built on every core, one input per task, each input's files written as soon as it is
+done (all of them or none); a broken input is reported and the others go on. Files made from
+every input (the site's index) come last. Nothing large stays in this process: memory does not
+grow with the number of cases.
+
+CASEDOCS_JOBS (or --jobs) sets the number of processes; 1 builds in this process alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casedocs.build.freshness import (
+    FileState,
+    InputRecord,
+    input_name,
+    read_entries,
+    read_record,
+    record_path,
+    settings_key,
+    write_record,
+)
+from casedocs.build.report import Reporter
+from casedocs.build.stamps import cache_dir
+from casedocs.errors import CaseError, Report, UserError
+from casedocs.render.output import Output
+from casedocs.render.registry import STANDALONE, output_named, variants
+
+if TYPE_CHECKING:
+    from casedocs.build.task import BuildSettings, InputResult
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    out_dir: Path
+    site: bool = False
+    quiz: bool = False  # a site whose pages hold no answer
+    only: str | None = None
+    paper: str = "letter"
+    template: Path | None = None
+    template_digest: str = ""
+    language: str | None = None
+    timestamp: str = ""
+    jobs: int = 0  # 0: CASEDOCS_JOBS, else every core
+
+    @property
+    def options(self) -> dict[str, str]:
+        return {
+            "site": "quiz" if self.quiz else str(self.site),
+            "only": self.only or "",
+            "paper": self.paper,
+            "template": self.template_digest,
+            "language": self.language or "",
+            "date": self.timestamp,
+        }
+
+    @property
+    def cache(self) -> Path:
+        return cache_dir(self.out_dir, self.site)
+
+    @property
+    def records(self) -> Path:
+        return self.cache / "inputs"
+
+    def worker_count(self) -> int:
+        wanted = self.jobs or int(os.environ.get("CASEDOCS_JOBS", "0") or 0)
+        return max(1, wanted or os.cpu_count() or 1)
+
+
+def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> int:
+    """Build `inputs`; 0 when every one built or was up to date, 1 when one failed."""
+    key = settings_key(request.options)
+    chosen = [(output, unknown) for output, unknown in variants(request.only, request.site,
+                                                                 request.quiz)]
+    stale: list[Path] = []
+    for path in inputs:
+        record = read_record(request.records, input_name(path), request.options)
+        if record is not None and record.is_current(key, path):
+            reporter.warn(record.warnings)
+            reporter.up_to_date(record.outputs)
+        else:
+            stale.append(path)
+    gathering = [output for output, _ in chosen if output.gather is not None]
+    failed: set[Path] = set()
+    built: dict[Path, list] = {}
+    if stale:
+        failed, built = _build_stale(stale, inputs, request, key, chosen, reporter)
+    if gathering and (stale or not _gathered_current(inputs, request, key)):
+        _gather(inputs, request, key, gathering, built, reporter)
+    reporter.finish()
+    return 1 if failed else 0
+
+
+def _build_stale(
+    stale: list[Path],
+    inputs: list[Path],
+    request: BuildRequest,
+    key: str,
+    chosen: list[tuple[Output, bool]],
+    reporter: Reporter,
+) -> tuple[set[Path], dict[Path, list]]:
+    from casedocs.build.atomic import sweep_temporaries
+    from casedocs.build.pipeline import output_folders
+    from casedocs.build.task import BuildSettings
+
+    if request.template is not None and not request.template.is_file():
+        raise UserError(f"--template: no such file '{request.template}'")
+    sweep_temporaries(output_folders(request.out_dir, request.cache), started=time.time())
+    jobs = request.worker_count()
+    settings = BuildSettings(
+        out_dir=request.out_dir,
+        cache=request.cache,
+        records=request.records,
+        variants=tuple((output.name, unknown) for output, unknown in chosen),
+        options=request.options,
+        settings_key=key,
+        paper=request.paper,
+        template=request.template,
+        language=request.language,
+        companions=tuple(o.companion for o in STANDALONE) if request.site else (),
+        split=jobs > 1 and len(stale) == 1,
+    )
+    failed: set[Path] = set()
+    built: dict[Path, list] = {}
+    clashes = _id_clashes(stale, inputs, request)
+    for path, reports in clashes.items():
+        reporter.done([], [], [], reports)
+        failed.add(path)
+    todo = [path for path in stale if path not in clashes]
+    reporter.start(len(todo))
+    for result in _results(todo, settings, jobs, chosen):
+        reporter.done(result.written, result.current, result.warnings, result.errors)
+        if result.failed:
+            failed.add(result.path)
+        else:
+            built[result.path] = result.entries
+    return failed, built
+
+
+def _results(
+    todo: list[Path], settings: BuildSettings, jobs: int, chosen: list[tuple[Output, bool]]
+) -> Iterator[InputResult]:
+    """Each input's result, as it finishes: in worker processes (forked, so they share what
+    this process imported) when there are several inputs and cores, else here."""
+    from casedocs.build.task import build_input
+
+    if jobs == 1 or len(todo) <= 1:
+        for path in todo:
+            yield build_input(path, settings)
+        return
+    import multiprocessing
+
+    for output, _ in chosen:  # imported once here rather than once in every worker
+        for module in output.preload:
+            importlib.import_module(module)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(todo))) as pool:
+        yield from pool.imap_unordered(partial(build_input, settings=settings), todo)
+
+
+def _id_clashes(stale: list[Path], inputs: list[Path], request: BuildRequest) -> dict:
+    """Inputs that would write another input's files (one id for two, or an id ending in
+    -unknown), found before anything is built; the ids of inputs that are up to date come
+    from their records."""
+    from casedocs.load import clashing_ids
+
+    owners = []
+    for path in inputs:
+        if path in stale:
+            owners.append((path, *_declared_id(path)))
+        else:
+            record = read_record(request.records, input_name(path), request.options)
+            owners.append((path, record.id if record else "", None))
+    reports = clashing_ids([(p, i, line) for p, i, line in owners if i])
+    found: dict[Path, list[Report]] = {}
+    for report in reports:
+        for path in stale:
+            if _same_file(report.file, path):
+                found.setdefault(path, []).append(report)
+    return found
+
+
+def _declared_id(path: Path) -> tuple[str, int | None]:
+    """The id a file declares, and its line ("" when it cannot be read: loading it will say
+    why)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a C safe loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return "", None
+    value = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        return "", None
+    lines = text.splitlines()
+    line = next((n for n, s in enumerate(lines, 1) if s.split(":")[0].strip(" '\"") == "id"),
+                None)
+    return value, line
+
+
+def _same_file(shown: str, path: Path) -> bool:
+    from casedocs.source.loader import display_path
+
+    return shown == display_path(path)
+
+
+def _gather(
+    inputs: list[Path],
+    request: BuildRequest,
+    key: str,
+    gathering: list[Output],
+    built: dict[Path, list],
+    reporter: Reporter,
+) -> None:
+    """The files made from every input's entries; an input that failed this time is shown
+    as it last built."""
+    from casedocs.build.atomic import write_atomically
+    from casedocs.build.pipeline import gather_files
+
+    entries: dict[Output, list] = {output: [] for output in gathering}
+    for path in inputs:
+        found = built.get(path)
+        if found is None:
+            found = read_entries(request.records, input_name(path), request.options)
+        for name, unknown, entry in found:
+            output = output_named(name)
+            if output in entries and unknown == request.quiz:
+                entries[output].append(entry)
+    try:
+        gathered = gather_files(entries, request.out_dir, request.quiz)
+    except CaseError as error:
+        reporter.done([], [], [], error.reports)
+        return
+    write_atomically(gathered)
+    reporter.wrote(gathered)
+    _record_gathered(inputs, request, key, list(gathered))
+
+
+def _gathered_current(inputs: list[Path], request: BuildRequest, key: str) -> bool:
+    record = read_record(request.records, _gathered_name(inputs), request.options)
+    return record is not None and record.is_current(key)
+
+
+def _record_gathered(
+    inputs: list[Path], request: BuildRequest, key: str, files: list[Path]
+) -> None:
+    """The gathered files are current while every input's record is as it was."""
+    records = [record_path(request.records, input_name(p), request.options) for p in inputs]
+    read = [FileState.of(path, with_digest=False) for path in records]
+    wrote = [FileState.of(path, with_digest=False) for path in files]
+    if None in read or None in wrote:
+        return
+    record = InputRecord(key, "", read, wrote)  # type: ignore[arg-type]
+    write_record(request.records, _gathered_name(inputs), request.options, record)
+
+
+def _gathered_name(inputs: list[Path]) -> str:
+    """One record of the gathered files per set of inputs."""
+    names = "\x00".join(sorted(input_name(p) for p in inputs))
+    return f"gathered:{hashlib.sha256(names.encode()).hexdigest()}"

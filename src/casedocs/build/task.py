@@ -1,0 +1,126 @@
+"""One input (a case or conference file) built start to finish, in whichever process runs
+it: loaded, its outputs rendered and read back for answers, written all or nothing, and
+recorded. What comes back is small: the files written, what the build said, and what the
+input tells the site's index; never the outputs themselves."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casedocs.build.freshness import (
+    FileState,
+    InputRecord,
+    files_read,
+    input_name,
+    write_record,
+)
+from casedocs.build.pipeline import render_outputs, write_rendered
+from casedocs.errors import CaseError, Report, UserError
+from casedocs.figures import FigureImages
+from casedocs.load import load_input
+from casedocs.render.output import Companion
+from casedocs.render.registry import output_named
+from casedocs.source.loader import display_path
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What every input of one build is built with (plain data: it crosses to workers)."""
+
+    out_dir: Path
+    cache: Path
+    records: Path  # where each input's record is kept
+    variants: tuple[tuple[str, bool], ...]  # output name, unknown
+    options: dict[str, str]  # as recorded: what makes two builds the same
+    settings_key: str
+    paper: str = "letter"
+    template: Path | None = None
+    language: str | None = None
+    companions: tuple[Companion, ...] = ()
+    split: bool = False  # render one input's outputs in two processes
+
+
+@dataclass
+class InputResult:
+    path: Path
+    id: str | None = None
+    written: list[Path] = field(default_factory=list)  # outputs written
+    current: list[Path] = field(default_factory=list)  # outputs already up to date
+    attachments: list[Path] = field(default_factory=list)  # files beside them, both kinds
+    warnings: list[Report] = field(default_factory=list)
+    errors: list[Report] = field(default_factory=list)
+    entries: list = field(default_factory=list)  # (output name, unknown, entry)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def build_input(path: Path, settings: BuildSettings) -> InputResult:
+    """Build one input; every failure is reported in the result, none raised (a broken case
+    never stops the others), but an interrupt."""
+    result = InputResult(path)
+    try:
+        _build(path, settings, result)
+    except CaseError as error:
+        result.errors = list(dict.fromkeys(error.reports))
+    except UserError as error:  # a template that cannot serve
+        result.errors = [Report(display_path(path), None, "", str(error))]
+    except OSError as error:  # an output folder that cannot be written, a full disk
+        message = f"{error.strerror or error}: {error.filename or ''}"
+        result.errors = [Report(display_path(path), None, "", message)]
+    except Exception as error:  # noqa: BLE001 (a bug: reported with this input, others go on)
+        message = f"casedocs failed on this file ({type(error).__name__}: {error})"
+        detail = "".join(traceback.format_exception(error)[-3:]).rstrip()
+        result.errors = [Report(display_path(path), None, "", f"{message}\n{detail}")]
+    return result
+
+
+def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
+    images = FigureImages(settings.cache)
+    publication, warnings = load_input(path, images, settings.language)
+    result.id = publication.id
+    images.keep_probes()
+    rendered = render_outputs(
+        [publication],
+        [(output_named(name), unknown) for name, unknown in settings.variants],
+        settings.out_dir,
+        images,
+        settings.paper,
+        settings.template,
+        settings.companions,
+        settings.cache,
+        split=settings.split,
+    )
+    write_rendered(rendered, settings.cache)
+    attachments = set(rendered.attachments)
+    result.written = [path for path in rendered.outputs if path not in attachments]
+    result.current = list(rendered.current)
+    result.attachments = list(rendered.attachments)
+    result.warnings = list(dict.fromkeys([*warnings, *rendered.warnings]))
+    result.entries = [
+        (output.name, unknown, entry)
+        for output, items in rendered.entries.items()
+        for unknown, entry in items
+    ]
+    _record(path, settings, result)
+
+
+def _record(path: Path, settings: BuildSettings, result: InputResult) -> None:
+    outputs = result.written + result.current
+    read = [FileState.of(file, private=True) for file in files_read(path)]
+    wrote = [FileState.of(file, with_digest=False) for file in outputs + result.attachments]
+    if None in read or None in wrote:  # a file gone already: the next build will see to it
+        return
+    record = InputRecord(
+        settings.settings_key,
+        result.id or "",
+        read,  # type: ignore[arg-type]
+        wrote,  # type: ignore[arg-type]
+        result.warnings,
+        result.entries,
+        [str(output) for output in outputs],
+    )
+    write_record(settings.records, input_name(path), settings.options, record)

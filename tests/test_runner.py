@@ -1,0 +1,173 @@
+"""Builds of many inputs (issue 11): worker processes, each input written as soon as it is
+done and all or nothing, a broken input reported while the others are written, what is up to
+date skipped without loading it, an edit rebuilding only what shows it; and what the build
+says: plain lines, or a progress bar on a terminal, and a one-line summary."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from casedocs.build.report import Reporter
+from casedocs.cli import main
+from casedocs.errors import Report
+from conftest import MINIMAL_CASE, make_image
+
+NUMBERS = range(1, 7)
+
+
+def _cases(folder: Path) -> list[Path]:
+    """Six cases with their own ids and images, and a conference of the first two."""
+    paths = []
+    for n in NUMBERS:
+        case_dir = folder / f"case{n}"
+        make_image(case_dir / "images" / "cxr.png", (300 + n, 400))
+        make_image(case_dir / "images" / "cta.png", (400, 400 + n))
+        text = MINIMAL_CASE.replace("id: case-17", f"id: case-{n}").replace(
+            "number: 17", f"number: {n}"
+        )
+        path = case_dir / "case.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    conference = folder / "conference.yaml"
+    conference.write_text(
+        "id: chest-day\ntitle: Chest conference\ncases: [case1/case.yaml, case2/case.yaml]\n",
+        encoding="utf-8",
+    )
+    return [*paths, conference]
+
+
+def _build(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _summary(out: str) -> str:
+    return re.search(r"casedocs: .*", out).group()  # type: ignore[union-attr]
+
+
+def test_many_inputs_build_in_worker_processes(tmp_path: Path, capsys) -> None:
+    inputs = _cases(tmp_path)
+    code, out, _ = _build(capsys, "build", *inputs, "--out", tmp_path / "out", "--jobs", "2")
+    assert code == 0
+    assert "7 inputs: 7 built, 0 up to date, 0 failed" in _summary(out)
+    for n in NUMBERS:
+        for name in (f"case-{n}.pdf", f"case-{n}-unknown.pdf"):
+            assert (tmp_path / "out" / "handouts" / name).read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "out" / "slides" / "chest-day.pptx").is_file()
+    assert out.count("wrote ") == 7 * 4
+
+
+def test_the_same_files_come_from_one_process_and_from_two(tmp_path: Path, capsys) -> None:
+    inputs = _cases(tmp_path)
+    for jobs in ("1", "2"):
+        assert _build(capsys, "build", *inputs, "--out", tmp_path / jobs, "-j", jobs)[0] == 0
+    one, two = (
+        {p.relative_to(tmp_path / jobs): p.read_bytes()
+         for folder in ("handouts", "slides") for p in (tmp_path / jobs / folder).iterdir()}
+        for jobs in ("1", "2")
+    )
+    assert one == two and len(one) == 28
+
+
+def test_a_broken_input_is_reported_and_the_others_are_written(tmp_path: Path, capsys) -> None:
+    inputs = _cases(tmp_path)
+    broken = inputs[2]
+    broken.write_text(broken.read_text().replace("title: Pulmonary", "titel: Pulmonary"))
+    code, out, err = _build(capsys, "build", *inputs, "--out", tmp_path / "out", "-j", "2")
+    assert code == 1
+    assert "6 built, 0 up to date, 1 failed" in _summary(out)
+    assert f"{broken}:4: titel: unknown key" in err
+    handouts = {p.name for p in (tmp_path / "out" / "handouts").iterdir()}
+    assert "case-3.pdf" not in handouts and "case-3-unknown.pdf" not in handouts
+    assert {"case-1.pdf", "case-6.pdf", "chest-day.pdf"} <= handouts
+
+
+def test_a_second_build_is_up_to_date_and_an_edit_rebuilds_what_shows_it(
+    tmp_path: Path, capsys
+) -> None:
+    inputs = _cases(tmp_path)
+    out_dir = tmp_path / "out"
+    assert _build(capsys, "build", *inputs, "--out", out_dir, "-j", "2")[0] == 0
+    code, out, _ = _build(capsys, "build", *inputs, "--out", out_dir, "-j", "2")
+    assert code == 0 and "0 built, 7 up to date" in _summary(out) and "wrote" not in out
+    case = inputs[0]
+    case.write_text(case.read_text().replace("Surgical resection.", "Resection."))
+    code, out, _ = _build(capsys, "build", *inputs, "--out", out_dir, "-j", "2")
+    assert "2 built, 5 up to date" in _summary(out)  # case 1 and the conference showing it
+    rebuilt = {Path(line.split(" ", 1)[1]).name for line in out.splitlines()
+               if line.startswith("wrote ")}
+    assert rebuilt == {"case-1.pdf", "case-1-unknown.pdf", "case-1.pptx", "case-1-unknown.pptx",
+                       "chest-day.pdf", "chest-day-unknown.pdf", "chest-day.pptx",
+                       "chest-day-unknown.pptx"}
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(tmp_path: Path, capsys) -> None:
+    inputs = _cases(tmp_path)[:2]
+    out_dir = tmp_path / "out"
+    assert _build(capsys, "build", *inputs, "--out", out_dir)[0] == 0
+    for path in (inputs[0], inputs[0].parent / "images" / "cxr.png"):
+        path.write_bytes(path.read_bytes())  # a new modification time, the same bytes
+    code, out, _ = _build(capsys, "build", *inputs, "--out", out_dir)
+    assert "0 built, 2 up to date" in _summary(out)
+
+
+def test_an_edit_rebuilds_the_case_page_the_conference_page_and_the_index(
+    tmp_path: Path, capsys
+) -> None:
+    inputs = _cases(tmp_path)
+    site = tmp_path / "site"
+    assert _build(capsys, "site", *inputs, "--out", site, "-j", "2")[0] == 0
+    index = (site / "index.html").stat().st_mtime_ns
+    case = inputs[1]
+    case.write_text(case.read_text().replace("recurrent left lower", "recurrent right lower"))
+    code, out, _ = _build(capsys, "site", *inputs, "--out", site, "-j", "2")
+    assert code == 0 and "2 built, 5 up to date" in _summary(out)
+    pages = {Path(line.split(" ", 1)[1]).name for line in out.splitlines()
+             if line.startswith("wrote ") and line.endswith(".html")}
+    assert pages == {"case-2.html", "chest-day.html", "index.html", "library.html"}
+    assert "recurrent right lower" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "index.html").stat().st_mtime_ns != index
+
+
+def test_an_input_that_fails_stays_in_the_index_as_it_last_built(tmp_path: Path, capsys) -> None:
+    inputs = _cases(tmp_path)[:3]
+    site = tmp_path / "site"
+    assert _build(capsys, "site", *inputs, "--out", site)[0] == 0
+    inputs[2].write_text(inputs[2].read_text().replace("history:", "histroy:"))
+    code, out, err = _build(capsys, "site", *inputs, "--out", site)
+    assert code == 1 and "histroy" in err
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count("data-item ") == 3 and "Chest Case 3" in index
+
+
+def test_plain_output_is_a_line_per_file_and_a_summary() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    reporter = Reporter(out, err, interactive=False)
+    reporter.start(2)
+    reporter.up_to_date(["build/handouts/a.pdf"])
+    warning = Report("b.yaml", 3, "figures[x]", "soft", warning=True)
+    reporter.done([Path("build/handouts/b.pdf")], [], [warning, warning], [])
+    reporter.done([], [], [warning], [Report("c.yaml", 1, "id", "bad")])
+    reporter.finish()
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == ["up to date: build/handouts/a.pdf", "wrote build/handouts/b.pdf"]
+    assert re.fullmatch(r"casedocs: 3 inputs: 1 built, 1 up to date, 1 failed \(\d+\.\d s\)",
+                        lines[-1])
+    assert err.getvalue().splitlines() == [str(warning), "c.yaml:1: id: bad"]
+
+
+def test_a_terminal_gets_a_progress_bar_and_no_line_per_file() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    reporter = Reporter(out, err, interactive=True)
+    reporter.start(2)
+    reporter.done([Path("build/handouts/b.pdf")], [], [], [])
+    reporter.done([], [], [], [Report("c.yaml", 1, "id", "bad")])
+    reporter.finish()
+    assert "wrote" not in out.getvalue()
+    assert out.getvalue().startswith("casedocs: 2 inputs: 1 built, 0 up to date, 1 failed")
+    assert "c.yaml:1: id: bad" in err.getvalue()
