@@ -172,6 +172,32 @@ def test_a_figure_opens_full_size_and_escape_closes_it(sites, browser) -> None:
     assert _errors(browser) == []
 
 
+def test_the_keyboard_opens_a_figure_and_comes_back_to_it(sites, browser) -> None:
+    _open(browser, sites["site"] / "pages" / "chest-01.html")
+    zoom = browser.find_element(By.CSS_SELECTOR, "#fig-2 a.zoom")
+    zoom.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 5).until(
+        lambda _: browser.switch_to.active_element.get_attribute("class") == "close"
+    )
+    assert browser.find_element(By.ID, "fig-2-full").is_displayed()
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 5).until(
+        lambda _: browser.switch_to.active_element.get_attribute("class") == "zoom"
+    )
+    assert not browser.find_element(By.ID, "fig-2-full").is_displayed()
+
+
+def test_printing_leaves_out_navigation_and_controls(sites, browser) -> None:
+    _open(browser, sites["site"] / "index.html")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.CSS_SELECTOR, "header.site").is_displayed()
+        assert not browser.find_element(By.ID, "filters").is_displayed()
+        assert len(_visible_cards(browser)) == 14
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_the_quiz_source_has_no_answer(sites, browser) -> None:
     documents = {path.stem: load_document(path).document for path in EXAMPLES.glob("*.yaml")}
     for stem, document in documents.items():

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,9 @@ class InputRecord:
         files are found again by reading it (their names are not kept)."""
         if self.settings != settings:
             return False
-        named = {private_name(p): p for p in files_read(source)} if source else {}
+        named = _named_quickly(source) if source else {}
+        if any(s.path.startswith(PRIVATE) and s.path not in named for s in self.read):
+            named = {private_name(p): p for p in files_read(source)} if source else {}
         return all(
             named.get(state.path) is not None and state.unchanged(named[state.path])
             if state.path.startswith(PRIVATE)
@@ -196,6 +199,31 @@ def files_read(path: Path) -> list[Path]:
         else:
             found.append(named)
     return list(dict.fromkeys(found))
+
+
+NAMED_LINE = re.compile(
+    r"""^[ \t]*(?:-[ \t]+)?["']?(?:file|references_file|template|logo)["']?[ \t]*:[ \t]*"""
+    r"""(?P<value>"[^"]*"|'[^']*'|[^#\n]*?)[ \t]*(?:\#.*)?$""",
+    re.MULTILINE,
+)
+
+
+def _named_quickly(source: Path) -> dict[str, Path]:
+    """The input and the files it names, by private name, found by reading its lines rather
+    than parsing it: a guess, right for files written as `file: path`; whatever it misses
+    sends the caller to files_read."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    base = os.path.dirname(os.path.realpath(source))
+    found = {private_name(Path(os.path.realpath(source))): Path(source)}
+    for match in NAMED_LINE.finditer(text):
+        value = match.group("value").strip("\"'")
+        if value:
+            path = Path(os.path.normpath(os.path.join(base, value)))
+            found[private_name(path)] = path
+    return found
 
 
 def _named_files(data: dict, base: Path) -> list[Path]:

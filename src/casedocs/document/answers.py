@@ -93,10 +93,6 @@ class Unit:
     field: str  # as the user reads it: "findings[1]", "figures[cxr].caption"
     words: tuple[str, ...]
 
-    @property
-    def pattern(self) -> str:
-        return f" {' '.join(self.words)} "
-
 
 @dataclass(frozen=True)
 class Leak:
@@ -141,17 +137,25 @@ class AnswerKey:
 
     def says_publicly(self, words: Iterable[str]) -> bool:
         """Whether a public text (a history) says these compared words, in this order."""
-        return f" {' '.join(words)} " in self._history[0]
+        words = tuple(words)
+        tokens, positions = self._history_tokens
+        return any(
+            tuple(tokens[at : at + len(words)]) == words for at in positions.get(words[0], ())
+        ) if words else False
 
     def _whole_units_in(self, text: str, words: Sequence[Word]) -> Iterator[Leak]:
+        """Each unit found in the text, where it first occurs; units are looked up by their
+        first two words, so a key of many cases costs no more than one."""
         keys = [word.key for word in words]
-        joined = f" {' '.join(keys)} "
-        candidates = {id(u): u for key in set(keys) for u in self._units_by_word.get(key, ())}
-        for unit in candidates.values():
-            at = joined.find(unit.pattern)
-            if at >= 0:
-                first = joined.count(" ", 0, at)
-                yield Leak(unit.field, _quote(text, words[first : first + len(unit.words)]))
+        index = self._units_by_head
+        for at in range(len(keys)):
+            heads = [(keys[at],), tuple(keys[at : at + 2])] if at + 1 < len(keys) else [
+                (keys[at],)
+            ]
+            for head in heads:
+                for unit in index.get(head, ()):
+                    if tuple(keys[at : at + len(unit.words)]) == unit.words:
+                        yield Leak(unit.field, _quote(text, words[at : at + len(unit.words)]))
 
     def _phrases_in(self, text: str, words: Sequence[Word]) -> Iterator[Leak]:
         phrases = self._live_phrases
@@ -169,24 +173,38 @@ class AnswerKey:
             index = max(end, index + 1)  # a run for another field may start where this ends
 
     @cached_property
-    def _history(self) -> tuple[str, frozenset[tuple[str, str]]]:
-        keyed = [[w.key for w in content_words(text)] for text in self.public]
-        joined = " | ".join(" ".join(keys) for keys in keyed)
-        pairs = frozenset(pair for keys in keyed for pair in zip(keys, keys[1:], strict=False))
-        return f" {joined} ", pairs
+    def _history_tokens(self) -> tuple[list[str], dict[str, list[int]]]:
+        """The public texts' compared words, one list ("|" between texts), with where each
+        word occurs."""
+        tokens: list[str] = []
+        for text in self.public:
+            tokens += [w.key for w in content_words(text)] + ["|"]
+        positions: dict[str, list[int]] = {}
+        for at, token in enumerate(tokens):
+            positions.setdefault(token, []).append(at)
+        return tokens, positions
 
     @cached_property
-    def _units_by_word(self) -> dict[str, list[Unit]]:
-        said, _ = self._history
-        index: dict[str, list[Unit]] = {}
+    def _history_pairs(self) -> frozenset[tuple[str, str]]:
+        tokens, _ = self._history_tokens
+        return frozenset(zip(tokens, tokens[1:], strict=False))
+
+    @cached_property
+    def _units_by_head(self) -> dict[tuple[str, ...], list[Unit]]:
+        """The units no public text says, once each, by their first two words (one for a
+        one-word unit)."""
+        index: dict[tuple[str, ...], list[Unit]] = {}
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         for unit in self.units:
-            if unit.pattern not in said:
-                index.setdefault(unit.words[0], []).append(unit)
+            if (unit.field, unit.words) in seen or self.says_publicly(unit.words):
+                continue
+            seen.add((unit.field, unit.words))
+            index.setdefault(unit.words[:2], []).append(unit)
         return index
 
     @cached_property
     def _live_phrases(self) -> dict[tuple[str, str], str]:
-        _, said = self._history
+        said = self._history_pairs
         live: dict[tuple[str, str], str] = {}
         for pair, answer_field in self.phrases:
             if pair not in said:

@@ -60,7 +60,7 @@ class RenderedFile:
 class GatheredFile:
     """A file made from every rendered file's entry (the site's index), relative to the output
     folder; `answers`: the answer keys of the cases it shows, to check it, or None for a file
-    that is all answer (the library)."""
+    that is all answer (the library) or holds nothing of any case (a stylesheet)."""
 
     name: str
     data: bytes

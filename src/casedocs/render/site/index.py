@@ -54,8 +54,8 @@ def render_indexes(
             rows=[(e.card, e.answers) for e in cases],
         )
         files.append(GatheredFile(LIBRARY, library, None))
-    for asset in sorted(STATIC.iterdir()):
-        files.append(GatheredFile(f"{ASSETS}/{asset.name}", asset.read_bytes(), keys))
+    for asset in sorted(STATIC.iterdir()):  # casedocs' own, the same for every site
+        files.append(GatheredFile(f"{ASSETS}/{asset.name}", asset.read_bytes(), None))
     return files
 
 

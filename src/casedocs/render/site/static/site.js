@@ -39,10 +39,17 @@ function setUpFilters() {
 }
 
 function setUpLightboxes() {
+  // The full-size view is a CSS :target; the keyboard moves into it and Escape leaves it.
+  window.addEventListener("hashchange", () => {
+    const target = document.querySelector(":target");
+    if (!target) return;
+    const control = target.querySelector(target.matches(".lightbox") ? ".close" : ".zoom");
+    if (control) control.focus();
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape" || !location.hash.endsWith("-full")) return;
-    const open = document.querySelector(".lightbox:target .close");
-    if (open) open.click();
+    const close = document.querySelector(".lightbox:target .close");
+    if (close) close.click();
   });
 }
 
