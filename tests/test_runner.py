@@ -6,11 +6,13 @@ says: plain lines, or a progress bar on a terminal, and a one-line summary."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from casedocs.build import task
 from casedocs.build.report import Reporter
 from casedocs.cli import main
 from casedocs.errors import Report
@@ -38,6 +40,17 @@ def _cases(folder: Path) -> list[Path]:
         encoding="utf-8",
     )
     return [*paths, conference]
+
+
+def _dies_on_case_3(path: Path, settings: task.BuildSettings) -> task.InputResult:
+    """build_input, but for case 3 the worker ends as the out-of-memory killer would end it
+    (module-level: workers find it by name)."""
+    if path.parent.name == "case3":
+        os._exit(9)
+    return BUILD_INPUT(path, settings)
+
+
+BUILD_INPUT = task.build_input
 
 
 def _build(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
@@ -171,3 +184,16 @@ def test_a_terminal_gets_a_progress_bar_and_no_line_per_file() -> None:
     assert "wrote" not in out.getvalue()
     assert out.getvalue().startswith("casedocs: 2 inputs: 1 built, 0 up to date, 1 failed")
     assert "c.yaml:1: id: bad" in err.getvalue()
+
+
+def test_a_worker_that_dies_fails_its_input_and_the_build_ends_cleanly(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(task, "build_input", _dies_on_case_3)
+    inputs = _cases(tmp_path)
+    code, out, err = _build(capsys, "build", *inputs, "--out", tmp_path / "out", "-j", "2")
+    assert code == 1
+    assert "case3/case.yaml: the process building this file stopped" in err
+    handouts = {p.name for p in (tmp_path / "out" / "handouts").iterdir()}
+    assert "case-3.pdf" not in handouts
+    assert not [p for p in (tmp_path / "out").rglob(".*.tmp")]

@@ -251,3 +251,22 @@ def _options():  # noqa: ANN202
     from casedocs.render.output import RenderOptions
 
     return RenderOptions(datetime(2000, 1, 1))
+
+
+def test_a_card_that_would_show_an_answer_in_the_index_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casedocs.render.site import pages
+
+    def leaky(metadata, say):  # noqa: ANN001, ANN202
+        found = pages.facets.__wrapped__(metadata, say)
+        return {**found, "anatomy": (DIAGNOSIS,)}
+
+    leaky.__wrapped__ = pages.facets  # type: ignore[attr-defined]
+    monkeypatch.setattr(pages, "facets", leaky)
+    case = write_case_file(tmp_path)
+    out = tmp_path / "site"
+    assert main(["site", str(case), "--out", str(out)]) == 1
+    assert "the answer would leak into this file (diagnosis" in capsys.readouterr().err
+    assert not (out / "pages").exists()
+    assert not (out / "index.html").exists()  # no case built: nothing to list

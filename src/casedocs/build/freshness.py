@@ -19,6 +19,7 @@ import pickle
 import re
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from casedocs.build.stamps import code_fingerprint
@@ -163,8 +164,10 @@ def record_path(records: Path, name: str, options: dict[str, str]) -> Path:
     return records / f"input-{digest}.json"
 
 
+@cache
 def input_name(path: Path) -> str:
-    return str(path.resolve())
+    """An input as its record knows it: its resolved path."""
+    return os.path.realpath(path)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -31,9 +31,8 @@ from casedocs.errors import CaseError, Report, UserError
 from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
 from casedocs.load import file_digest
-from casedocs.render.output import Companion, GatheredFile, Output, RenderedFile, RenderOptions
+from casedocs.render.output import Companion, Output, RenderedFile, RenderOptions
 from casedocs.render.registry import OUTPUTS
-from casedocs.wording import unknown_wording
 
 
 def output_folders(out_dir: Path, cache: Path) -> list[Path]:
@@ -121,22 +120,14 @@ def _add_entry(rendered: Rendered, job: Job, entry: object) -> None:
 
 
 def gather_files(entries: dict[Output, list], out_dir: Path, quiz: bool) -> dict[Path, bytes]:
-    """The files each gathering output makes from its files' entries (the site's index),
-    checked for answers in memory."""
+    """The files each gathering output makes from its files' entries (the site's index);
+    each entry's public part was read back where its file rendered."""
     options = RenderOptions(build_timestamp())
     gathered: dict[Path, bytes] = {}
     for output, chosen in entries.items():
         for file in output.gather(chosen, options, quiz):  # type: ignore[misc]
-            _refuse(out_dir / file.name, _gathered_leaks(output, file))
             gathered[out_dir / file.name] = file.data
     return gathered
-
-
-def _gathered_leaks(output: Output, file: GatheredFile) -> list[str]:
-    if file.answers is None:
-        return []
-    key = AnswerKey.merged(file.answers).allowing(*unknown_wording())
-    return key.fields_in(output.read_back(file.data, None))
 
 
 def _jobs(
@@ -165,12 +156,24 @@ def _jobs(
 
 def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]]:
     """Reads a finished file's public parts back for answer content."""
+    key = _answer_key(job)
+    return lambda data: fields_found(job.output, data, result.public_parts, key)
+
+
+def _entry_leaks(job: Job, result: RenderedFile) -> list[str]:
+    """What the file's entry will show in the gathered files (the site's index) is public."""
+    if job.output.read_entry is None or result.entry is None:
+        return []
+    key = _answer_key(job)
+    return key.fields_in(job.output.read_entry(result.entry))
+
+
+def _answer_key(job: Job) -> AnswerKey:
     publication = job.publication
     documents = (
         publication.documents if isinstance(publication, ConferenceDocument) else (publication,)
     )
-    key = unknown_part_key(documents)
-    return lambda data: fields_found(job.output, data, result.public_parts, key)
+    return unknown_part_key(documents)
 
 
 def _render_on_two_cores(
@@ -183,7 +186,8 @@ def _render_on_two_cores(
         done = []
         for job in (jobs[i] for i in chosen):
             result = job.output.render(job.publication, images, options, job.unknown)
-            done.append((result, tuple(_answer_check(job, result)(result.data))))
+            leaks = _answer_check(job, result)(result.data) + _entry_leaks(job, result)
+            done.append((result, tuple(dict.fromkeys(leaks))))
         return done
 
     first_output = OUTPUTS[0]

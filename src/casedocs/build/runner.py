@@ -14,8 +14,9 @@ import importlib
 import os
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from casedocs.build.freshness import (
 )
 from casedocs.build.report import Reporter
 from casedocs.build.stamps import cache_dir
-from casedocs.errors import CaseError, Report, UserError
+from casedocs.errors import Report, UserError
 from casedocs.render.output import Output
 from casedocs.render.registry import STANDALONE, output_named, variants
 
@@ -90,12 +91,9 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
-    failed: set[Path] = set()
-    built: dict[Path, list] = {}
-    if stale:
-        failed, built = _build_stale(stale, inputs, request, key, chosen, reporter)
+    failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
-        _gather(inputs, request, key, gathering, built, reporter)
+        _gather(inputs, request, key, gathering, reporter)
     reporter.finish()
     return 1 if failed else 0
 
@@ -107,7 +105,8 @@ def _build_stale(
     key: str,
     chosen: list[tuple[Output, bool]],
     reporter: Reporter,
-) -> tuple[set[Path], dict[Path, list]]:
+) -> set[Path]:
+    """Build the stale inputs; those that failed."""
     from casedocs.build.atomic import sweep_temporaries
     from casedocs.build.pipeline import output_folders
     from casedocs.build.task import BuildSettings
@@ -130,7 +129,6 @@ def _build_stale(
         split=jobs > 1 and len(stale) == 1,
     )
     failed: set[Path] = set()
-    built: dict[Path, list] = {}
     clashes = _id_clashes(stale, inputs, request)
     for path, reports in clashes.items():
         reporter.done([], [], [], reports)
@@ -141,16 +139,15 @@ def _build_stale(
         reporter.done(result.written, result.current, result.warnings, result.errors)
         if result.failed:
             failed.add(result.path)
-        else:
-            built[result.path] = result.entries
-    return failed, built
+    return failed
 
 
 def _results(
     todo: list[Path], settings: BuildSettings, jobs: int, chosen: list[tuple[Output, bool]]
 ) -> Iterator[InputResult]:
     """Each input's result, as it finishes: in worker processes (forked, so they share what
-    this process imported) when there are several inputs and cores, else here."""
+    this process imported) when there are several inputs and cores, else here. A worker that
+    dies (killed, out of memory) fails the inputs not yet done, and the build ends."""
     from casedocs.build.task import build_input
 
     if jobs == 1 or len(todo) <= 1:
@@ -158,13 +155,31 @@ def _results(
             yield build_input(path, settings)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     for output, _ in chosen:  # imported once here rather than once in every worker
         for module in output.preload:
             importlib.import_module(module)
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(jobs, len(todo))) as pool:
-        yield from pool.imap_unordered(partial(build_input, settings=settings), todo)
+    pool = ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context)
+    try:
+        futures = {pool.submit(build_input, path, settings): path for path in todo}
+        for future in as_completed(futures):
+            yield _outcome(future, futures[future])
+    finally:  # on an interrupt: nothing new starts; what runs finishes its case whole
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(future: Future, path: Path) -> InputResult:
+    from casedocs.build.task import InputResult
+    from casedocs.source.loader import display_path
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        message = ("the process building this file stopped (killed, or out of memory?); "
+                   "nothing of it was written; try again with --jobs 1")
+        return InputResult(path, errors=[Report(display_path(path), None, "", message)])
 
 
 def _id_clashes(stale: list[Path], inputs: list[Path], request: BuildRequest) -> dict:
@@ -220,28 +235,23 @@ def _gather(
     request: BuildRequest,
     key: str,
     gathering: list[Output],
-    built: dict[Path, list],
     reporter: Reporter,
 ) -> None:
-    """The files made from every input's entries; an input that failed this time is shown
-    as it last built."""
+    """The files made from every input's entries, as each input's record keeps them: an
+    input that failed this time is shown as it last built."""
     from casedocs.build.atomic import write_atomically
     from casedocs.build.pipeline import gather_files
 
     entries: dict[Output, list] = {output: [] for output in gathering}
     for path in inputs:
-        found = built.get(path)
-        if found is None:
-            found = read_entries(request.records, input_name(path), request.options)
-        for name, unknown, entry in found:
+        for name, unknown, entry in read_entries(request.records, input_name(path),
+                                                 request.options):
             output = output_named(name)
             if output in entries and unknown == request.quiz:
                 entries[output].append(entry)
-    try:
-        gathered = gather_files(entries, request.out_dir, request.quiz)
-    except CaseError as error:
-        reporter.done([], [], [], error.reports)
+    if not any(entries.values()):  # nothing built, now or before: nothing to list
         return
+    gathered = gather_files(entries, request.out_dir, request.quiz)
     write_atomically(gathered)
     reporter.wrote(gathered)
     _record_gathered(inputs, request, key, list(gathered))

@@ -51,7 +51,6 @@ class InputResult:
     attachments: list[Path] = field(default_factory=list)  # files beside them, both kinds
     warnings: list[Report] = field(default_factory=list)
     errors: list[Report] = field(default_factory=list)
-    entries: list = field(default_factory=list)  # (output name, unknown, entry)
 
     @property
     def failed(self) -> bool:
@@ -100,15 +99,17 @@ def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
     result.current = list(rendered.current)
     result.attachments = list(rendered.attachments)
     result.warnings = list(dict.fromkeys([*warnings, *rendered.warnings]))
-    result.entries = [
+    entries = [
         (output.name, unknown, entry)
         for output, items in rendered.entries.items()
         for unknown, entry in items
     ]
-    _record(path, settings, result)
+    _record(path, settings, result, entries)
 
 
-def _record(path: Path, settings: BuildSettings, result: InputResult) -> None:
+def _record(path: Path, settings: BuildSettings, result: InputResult, entries: list) -> None:
+    """What the input read and wrote, and its entries for the files gathered from every
+    input (read from here, so they never cross back from the worker)."""
     outputs = result.written + result.current
     read = [FileState.of(file, private=True) for file in files_read(path)]
     wrote = [FileState.of(file, with_digest=False) for file in outputs + result.attachments]
@@ -120,7 +121,7 @@ def _record(path: Path, settings: BuildSettings, result: InputResult) -> None:
         read,  # type: ignore[arg-type]
         wrote,  # type: ignore[arg-type]
         result.warnings,
-        result.entries,
+        entries,
         [str(output) for output in outputs],
     )
     write_record(settings.records, input_name(path), settings.options, record)

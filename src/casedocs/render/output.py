@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from casedocs.errors import Report
 
 if TYPE_CHECKING:  # the registry stays cheap to import: --help and a no-change build
-    from casedocs.document.answers import AnswerKey
     from casedocs.document.conference import Publication
     from casedocs.figures import FigureImages
 
@@ -59,17 +58,17 @@ class RenderedFile:
 @dataclass(frozen=True)
 class GatheredFile:
     """A file made from every rendered file's entry (the site's index), relative to the output
-    folder; `answers`: the answer keys of the cases it shows, to check it, or None for a file
-    that is all answer (the library) or holds nothing of any case (a stylesheet)."""
+    folder. What it shows of a case is what `read_entry` gave for that case's entry, which was
+    checked for answers where the case rendered."""
 
     name: str
     data: bytes
-    answers: tuple[AnswerKey, ...] | None
 
 
 Render = Callable[["Publication", "FigureImages", RenderOptions, bool], RenderedFile]
 ReadBack = Callable[[bytes, frozenset[str] | None], list[str]]
 Gather = Callable[[list, RenderOptions, bool], list[GatheredFile]]
+ReadEntry = Callable[[object], list[str]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,9 @@ class Output:
     """One kind of output. `render(publication, images, options, unknown)` makes its full or
     its unknown variant; `read_back(data, public_parts)` gives the texts of a finished file
     that the answer check reads (all of it, or only the named parts); `gather(entries,
-    options, unknown)`, when given, makes the files that show every rendered file at once."""
+    options, unknown)`, when given, makes the files that show every rendered file at once, and
+    `read_entry(entry)` gives the texts an entry will show there (its public part: checked for
+    answers like the unknown part of a file)."""
 
     name: str  # what --only takes
     folder: str  # below the output folder
@@ -86,6 +87,7 @@ class Output:
     read_back: ReadBack
     standalone: bool = True  # built by `casedocs build`; else only as part of a site
     gather: Gather | None = None
+    read_entry: ReadEntry | None = None
     # What its renderer imports, imported before worker processes start, which then share it.
     preload: tuple[str, ...] = ()
 

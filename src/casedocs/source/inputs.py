@@ -44,11 +44,12 @@ def case_files(paths: list[Path], with_conference_cases: bool = False) -> list[P
 
 def _conference_cases(paths: list[Path]) -> list[Path]:
     """The case files the conferences among `paths` list, which `paths` does not name."""
+    conferences = [path for path in paths if is_conference_file(path)]
+    if not conferences:
+        return []
     given = {path.resolve() for path in paths}
     more: list[Path] = []
-    for path in paths:
-        if not is_conference_file(path):
-            continue
+    for path in conferences:
         import yaml
 
         try:

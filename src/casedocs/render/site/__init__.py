@@ -29,6 +29,13 @@ def gather(entries: list, options: RenderOptions, unknown: bool) -> list[Gathere
     return render_indexes(entries, options, unknown)
 
 
+def read_entry(entry: object) -> list[str]:
+    """The texts a page's card will show in the index, rendered as the index renders it."""
+    from casedocs.render.site.index import card_texts
+
+    return card_texts(entry)
+
+
 def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
     """Every text, attribute value, comment and script of the page; of a full page's public
     part, all but what is inside its answer."""
@@ -45,5 +52,6 @@ OUTPUT = Output(
     read_back,
     standalone=False,
     gather=gather,
+    read_entry=read_entry,
     preload=("casedocs.render.site.pages", "casedocs.render.site.index"),
 )

@@ -1,11 +1,10 @@
-"""What a page tells the site's index about itself: a card of public facts, for a case the
-answer facts the library searches, and the answer key the index is checked against."""
+"""What a page tells the site's index about itself: a card of public facts and, for a case,
+the answer facts the library searches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casedocs.document.answers import AnswerKey
 from casedocs.document.metadata import Metadata
 from casedocs.wording import Words
 
@@ -40,7 +39,6 @@ class ConferenceCard:
 class SiteEntry:
     card: CaseCard | ConferenceCard
     answers: dict[str, str] | None  # a case's title, diagnosis and keywords (full site only)
-    key: AnswerKey  # what the index may not show
 
 
 def facets(metadata: Metadata, say: Words) -> dict:

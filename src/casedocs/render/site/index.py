@@ -30,7 +30,6 @@ def render_indexes(
     )
     language = _language([e.card for e in cases])
     say = words(language)
-    keys = tuple(e.key for e in entries)
     common = {
         "w": say,
         "lang": language,
@@ -45,7 +44,7 @@ def render_indexes(
         cards=[e.card for e in cases],
         conferences=conferences,
     )
-    files = [GatheredFile(INDEX, index, keys)]
+    files = [GatheredFile(INDEX, index)]
     if not unknown:
         library = render_template(
             "library.html.j2",
@@ -53,10 +52,20 @@ def render_indexes(
             title=say("site_library"),
             rows=[(e.card, e.answers) for e in cases],
         )
-        files.append(GatheredFile(LIBRARY, library, None))
+        files.append(GatheredFile(LIBRARY, library))
     for asset in sorted(STATIC.iterdir()):  # casedocs' own, the same for every site
-        files.append(GatheredFile(f"{ASSETS}/{asset.name}", asset.read_bytes(), None))
+        files.append(GatheredFile(f"{ASSETS}/{asset.name}", asset.read_bytes()))
     return files
+
+
+def card_texts(entry: SiteEntry) -> list[str]:
+    """What the index will show of this entry: its card, rendered by the index's template."""
+    from casedocs.render.site.readback import page_texts
+
+    card = entry.card
+    say = words(card.language if isinstance(card, CaseCard) else "en")
+    template = "card.html.j2" if isinstance(card, CaseCard) else "conference_item.html.j2"
+    return page_texts(render_template(template, w=say, card=card, conference=card).decode())
 
 
 def _filters(cards: list[CaseCard]) -> list[tuple[str, list[str]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casedocs.document.answers import AnswerKey, PublicFigure, PublicPart
+from casedocs.document.answers import PublicFigure, PublicPart
 from casedocs.document.conference import ConferenceDocument, Publication
 from casedocs.document.document import DocFigure, Document, Spans
 from casedocs.document.metadata import Metadata
@@ -86,7 +86,7 @@ def _case_page(
         None if unknown else frozenset({"outside-answer"}),
         images.new_warnings(),
         tuple((name, image.data) for name, image in files.items()),
-        SiteEntry(card, answers, document.answers),
+        SiteEntry(card, answers),
     )
 
 
@@ -255,11 +255,6 @@ def _conference_page(
         date=conference.date.isoformat() if conference.date else "",
         count=len(conference.documents),
     )
-    answers = tuple(d.answers for d in conference.documents)
     return RenderedFile(
-        data,
-        None if unknown else frozenset({"outside-answer"}),
-        (),
-        (),
-        SiteEntry(card, None, AnswerKey.merged(answers)),
+        data, None if unknown else frozenset({"outside-answer"}), (), (), SiteEntry(card, None)
     )
