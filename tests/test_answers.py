@@ -280,3 +280,38 @@ def test_finding_and_case_notes_are_answers(key: AnswerKey, tmp_path: Path) -> N
     fields = {leak.field for leak in answer_key(load_case(case).case).leaks_in(
         "Axial CT: mention thrombolysis criteria")}
     assert fields == {"notes"}
+
+
+def test_an_answer_only_figure_is_never_in_an_unknown_part(write_case, case_dir: Path,
+                                                          tmp_path: Path) -> None:
+    """An annotated image kept as its own figure (as MIRC keeps them): its view may say the
+    finding, and it shows in the answer parts only."""
+    make_image(case_dir / "images" / "cta-marked.png", (420, 400))
+    path = write_case(replace=(("findings:", """\
+  - id: cta-marked
+    file: images/cta-marked.png
+    caption: The systemic feeding artery, marked.
+    view: Systemic feeding artery from the aorta
+    answer_only: true
+findings:"""),))
+    document = load_document(path).document
+    assert [f.id for f in document.figures] == ["cxr", "cta", "cta-marked"]
+    assert [f.id for f in document.public.figures] == ["cxr", "cta"]
+    out = tmp_path / "out"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", str(path), "--out", str(out), "--jobs", "1"]) == 0
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    def pictures(deck: Path) -> int:
+        return sum(shape.shape_type == 13 for slide in Presentation(str(deck)).slides
+                   for shape in slide.shapes)
+
+    def images(pdf: Path) -> int:
+        return sum(len(page.images) for page in PdfReader(pdf).pages)
+
+    assert pictures(out / "slides" / "case-17-unknown.pptx") == 2
+    assert pictures(out / "slides" / "case-17.pptx") > pictures(out / "slides" /
+                                                                 "case-17-unknown.pptx")
+    assert images(out / "handouts" / "case-17-unknown.pdf") == 2
+    assert images(out / "handouts" / "case-17.pdf") == 3

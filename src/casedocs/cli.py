@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casedocs.errors import CaseError, UserError
 from casedocs.render.registry import STANDALONE
 from casedocs.wording import LANGUAGES
+
+if TYPE_CHECKING:
+    from casedocs.build.runner import BuildRequest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +41,29 @@ def _jobs_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _build_options(command: argparse.ArgumentParser, only: bool = True) -> None:
+    """The options of what is built and how: build, site and watch share them."""
+    if only:
+        command.add_argument(
+            "--only",
+            choices=[output.name for output in STANDALONE],
+            help="build only this output (and its -unknown variant)",
+        )
+    command.add_argument(
+        "--paper", choices=("letter", "a4"), default="letter",
+        help="handout paper size (default: letter)",
+    )
+    command.add_argument(
+        "--template", type=Path, metavar="PPTX_OR_POTX",
+        help="the department's PowerPoint template (overrides template: keys)",
+    )
+    command.add_argument(
+        "--language", choices=LANGUAGES,
+        help="language of headings, prompts and labels (overrides language: keys)",
+    )
+    _jobs_option(command)
+
+
 def _exit_on_signal(number: int, frame: object) -> None:
     raise SystemExit(128 + number)
 
@@ -55,29 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: build)",
     )
-    build.add_argument(
-        "--only",
-        choices=[output.name for output in STANDALONE],
-        help="build only this output (and its -unknown variant)",
-    )
-    build.add_argument(
-        "--paper",
-        choices=("letter", "a4"),
-        default="letter",
-        help="handout paper size (default: letter)",
-    )
-    build.add_argument(
-        "--template",
-        type=Path,
-        metavar="PPTX_OR_POTX",
-        help="the department's PowerPoint template (overrides template: keys)",
-    )
-    build.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        help="language of headings, prompts and labels (overrides language: keys)",
-    )
-    _jobs_option(build)
+    _build_options(build)
     build.set_defaults(run=_build, site=False, unknown=False)
     site = commands.add_parser(
         "site", help="a static teaching-file site: every case's page, the index, the library"
@@ -91,14 +94,20 @@ def _parser() -> argparse.ArgumentParser:
         "--unknown", action="store_true",
         help="the quiz: pages with no answer anywhere in them, to send to residents",
     )
-    site.add_argument("--paper", choices=("letter", "a4"), default="letter",
-                      help="paper size of the handouts it links to (default: letter)")
-    site.add_argument("--template", type=Path, metavar="PPTX_OR_POTX",
-                      help="the department's PowerPoint template for its decks")
-    site.add_argument("--language", choices=LANGUAGES,
-                      help="language of headings, prompts and labels")
-    _jobs_option(site)
+    _build_options(site, only=False)
     site.set_defaults(run=_build, only=None, site=True)
+    watch = commands.add_parser(
+        "watch", help="build, then build again what changed on every save (Ctrl-C stops)"
+    )
+    watch.add_argument("cases", nargs="+", type=Path, metavar="CASES_OR_FOLDERS")
+    watch.add_argument("--out", type=Path, metavar="DIR",
+                       help="output folder (default: build, or build/site with --site)")
+    watch.add_argument("--site", action="store_true",
+                       help="build the teaching-file site (as casedocs site does)")
+    watch.add_argument("--unknown", action="store_true",
+                       help="with --site: the quiz, pages with no answer anywhere in them")
+    _build_options(watch)
+    watch.set_defaults(run=_watch)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     validate.set_defaults(run=_validate)
@@ -106,7 +115,16 @@ def _parser() -> argparse.ArgumentParser:
     layouts.add_argument("template", type=Path, metavar="PPTX_OR_POTX")
     layouts.set_defaults(run=_layouts)
     schema = commands.add_parser("schema", help="print the JSON Schema of case files")
+    schema.add_argument("--out", type=Path, metavar="FILE",
+                        help="write it to FILE instead (case.schema.json beside the cases)")
     schema.set_defaults(run=_schema)
+    new = commands.add_parser("new", help="start a case: a starter file with every section")
+    new.add_argument("id", metavar="ID",
+                     help="the case's id (lowercase letters, digits and hyphens: chest-07)")
+    new.add_argument("--dir", type=Path, default=Path("content"), metavar="DIR",
+                     help="the folder to write ID.yaml in (default: content)")
+    new.set_defaults(run=_new)
+    _interchange_commands(commands)
     return parser
 
 
@@ -115,22 +133,41 @@ def _build(args: argparse.Namespace) -> int:
     or importing a renderer); the others are built on every core, each written as soon as it
     is done; a site's index comes last."""
     from casedocs.build.report import Reporter
-    from casedocs.build.runner import BuildRequest, run_build
+    from casedocs.build.runner import run_build
+
+    return run_build(_case_files(args.cases, args.site), _request(args), Reporter())
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Build, then build again on every save of what the inputs read; see build/watch.py."""
+    from casedocs.build.watch import watch
+
+    if args.unknown and not args.site:
+        raise UserError("--unknown is the site's quiz: use it with --site")
+    if args.site and args.only:
+        raise UserError("--only chooses among handouts and decks; --site builds the site")
+    if args.out is None:
+        args.out = Path("build/site" if args.site else "build")
+    return watch(args.cases, _request(args), with_conference_cases=args.site)
+
+
+def _request(args: argparse.Namespace) -> BuildRequest:
+    """What build, site and watch are asked to build, from their shared options."""
+    from casedocs.build.runner import BuildRequest, file_digest
     from casedocs.dates import build_timestamp
 
-    request = BuildRequest(
+    return BuildRequest(
         out_dir=args.out,
         site=args.site,
         quiz=args.unknown,
         only=args.only,
         paper=args.paper,
         template=args.template,
-        template_digest=_digest(args.template),
+        template_digest=file_digest(args.template),
         language=args.language,
         timestamp=build_timestamp().isoformat(),
         jobs=args.jobs,
     )
-    return run_build(_case_files(args.cases, args.site), request, Reporter())
 
 
 def _case_files(paths: list[Path], site: bool) -> list[Path]:
@@ -139,16 +176,6 @@ def _case_files(paths: list[Path], site: bool) -> list[Path]:
     from casedocs.source.inputs import case_files
 
     return case_files(paths, with_conference_cases=site)
-
-
-def _digest(path: Path | None) -> str:
-    """A file's hash, for options that name one ('' for none, 'missing' for none there)."""
-    if path is None:
-        return ""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -185,9 +212,148 @@ def _layouts(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from casedocs.source.model import Case
+    from casedocs.source.starter import schema_text
 
-    print(json.dumps(Case.model_json_schema(), indent=2))
+    if args.out is None:
+        print(schema_text(), end="")
+        return 0
+    from casedocs.build.atomic import write_atomically
+
+    write_atomically({args.out: schema_text().encode()})
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    """A starter case file, and the schema its first line points at when that is missing or
+    out of date; then what to do next. Nothing is written for a bad id or an existing file."""
+    from casedocs.build.atomic import write_atomically
+    from casedocs.source.loader import display_path
+    from casedocs.source.starter import SCHEMA_FILE, figure_file, schema_text, starter_text
+
+    _check_new_id(args.id)
+    case = args.dir / f"{args.id}.yaml"
+    if case.exists() or case.is_symlink():
+        raise UserError(
+            f"{display_path(case)} already exists; nothing written (edit that file, or choose "
+            "another id)"
+        )
+    outputs = {case: starter_text(args.id).encode()}
+    schema = args.dir / SCHEMA_FILE
+    old_schema = schema.read_bytes() if schema.is_file() else None
+    if old_schema != schema_text().encode():
+        outputs[schema] = schema_text().encode()
+    write_atomically(outputs)
+    image = args.dir / figure_file(args.id)
+    image.parent.mkdir(parents=True, exist_ok=True)
+    print(f"wrote {display_path(case)}")
+    if schema in outputs:
+        why = "it was missing" if old_schema is None else "it was out of date"
+        print(f"wrote {display_path(schema)} ({why}): editors complete and check case files "
+              "with it")
+    for line in _next_steps(display_path(case), display_path(image), args.dir):
+        print(line)
+    return 0
+
+
+def _check_new_id(case_id: str) -> None:
+    """The id rules of case files (the model's pattern; no -unknown ending), before writing."""
+    import re
+
+    from casedocs.render.output import UNKNOWN_SUFFIX
+    from casedocs.source.model import SLUG_PATTERN
+
+    if not re.fullmatch(SLUG_PATTERN, case_id):
+        raise UserError(
+            f"'{case_id}' is not a case id: use lowercase letters, digits and single hyphens "
+            "between them, as in chest-07; nothing written"
+        )
+    if case_id.endswith(UNKNOWN_SUFFIX):
+        raise UserError(
+            f"'{case_id}' ends in {UNKNOWN_SUFFIX}, which names the unknown variants of "
+            "outputs; choose another id; nothing written"
+        )
+
+
+def _next_steps(case: str, image: str, folder: Path) -> list[str]:
+    command = _command()
+    steps = [
+        f"put the image at {image} (PNG, JPEG, TIFF or DICOM; for more figures, copy the "
+        "figures item)",
+        f'replace every "TODO: ..." in {case} with the case\'s own text',
+        f"check it:  {command} validate {case}",
+        f"build it:  {command} build {case}",
+    ]
+    if folder.resolve() == Path("content").resolve() and Path("Makefile").is_file():
+        steps[-1] += "   (or every case in content/: make handout, make all)"
+    return ["next:", *(f"  {n}. {step}" for n, step in enumerate(steps, 1))]
+
+
+def _command() -> str:
+    """The casedocs command as the author can type it again: as they ran it
+    (.venv/bin/casedocs), or casedocs when their PATH finds that one."""
+    import shutil
+
+    from casedocs.source.loader import display_path
+
+    script = Path(sys.argv[0])
+    if script.name != "casedocs":
+        return "casedocs"
+    found = shutil.which("casedocs")
+    if found and Path(found).resolve() == script.resolve():
+        return "casedocs"
+    shown = display_path(script)
+    return shown if "/" in shown else f"./{shown}"
+
+
+
+def _interchange_commands(commands: argparse._SubParsersAction) -> None:
+    """`import mirc` and `export mirc`: cases in from and out to RSNA MIRC."""
+    importing = commands.add_parser("import", help="make a case file from another system's case")
+    systems = importing.add_subparsers(required=True, metavar="SYSTEM")
+    mirc = systems.add_parser("mirc", help="a MIRCdocument: its XML, its folder or MIRC's zip")
+    mirc.add_argument("path", type=Path, metavar="PATH")
+    mirc.add_argument("--out", type=Path, default=Path("content"), metavar="DIR",
+                      help="where the case file and its images/ go (default: content)")
+    mirc.add_argument("--id", help="the case's id (default: the zip's or folder's name)")
+    mirc.add_argument("--force", action="store_true", help="replace a case of that id")
+    mirc.set_defaults(run=_import_mirc)
+    exporting = commands.add_parser("export", help="a case as another system takes it")
+    systems = exporting.add_subparsers(required=True, metavar="SYSTEM")
+    mirc = systems.add_parser("mirc", help="a MIRCdocument zip for MIRC's author and submit "
+                              "services")
+    mirc.add_argument("case", type=Path, metavar="CASE.yaml")
+    mirc.add_argument("--out", type=Path, default=Path("build/mirc"), metavar="DIR",
+                      help="where ID.zip goes (default: build/mirc)")
+    mirc.set_defaults(run=_export_mirc)
+
+
+def _import_mirc(args: argparse.Namespace) -> int:
+    from casedocs.interchange.mirc_import import import_mirc
+    from casedocs.load import load_document
+    from casedocs.source.loader import display_path
+
+    imported = import_mirc(args.path, args.out, args.id, args.force)
+    print(f"wrote {display_path(imported.case_file)} and its images")
+    print("\n".join(imported.summary.lines()))
+    try:
+        loaded = load_document(imported.case_file)
+    except CaseError as error:
+        print("left for you to fix:", file=sys.stderr)
+        for report in error.reports:
+            print(report, file=sys.stderr)
+        return 1
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    print(f"it validates; build it: {_command()} build {display_path(imported.case_file)}")
+    return 0
+
+
+def _export_mirc(args: argparse.Namespace) -> int:
+    from casedocs.interchange.mirc_export import export_case_file
+    from casedocs.source.loader import display_path
+
+    print(f"wrote {display_path(export_case_file(args.case, args.out))}")
     return 0
 
 

@@ -15,10 +15,13 @@ from casedocs.errors import Report
 
 class Reporter:
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None,
-                 interactive: bool | None = None):
+                 interactive: bool | None = None, unchanged: bool = True):
+        """`unchanged`: list the outputs that were up to date and say again what their
+        inputs warned (a watch's rebuilds say only what changed)."""
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.interactive = self.err.isatty() if interactive is None else interactive
+        self.unchanged = unchanged
         self.started = time.monotonic()
         self.built = self.current = self.failed = 0
         self._said: set[Report] = set()
@@ -45,9 +48,12 @@ class Reporter:
         self._progress.start()
         self._task = self._progress.add_task("building", total=total)
 
-    def up_to_date(self, outputs: Iterable[str]) -> None:
+    def up_to_date(self, outputs: Iterable[str], warnings: Iterable[Report] = ()) -> None:
+        """One input was up to date: its outputs, and what its last build warned."""
         self.current += 1
-        if not self.interactive:
+        if self.unchanged:
+            self.warn(warnings)
+        if not self.interactive and self.unchanged:
             for output in outputs:
                 print(f"up to date: {output}", file=self.out)
 
@@ -65,7 +71,7 @@ class Reporter:
         if not self.interactive:
             for path in outputs:
                 print(f"wrote {path}", file=self.out)
-            for path in current:
+            for path in current if self.unchanged else ():
                 print(f"up to date: {path}", file=self.out)
         if self._progress is not None:
             self._progress.advance(self._task)

@@ -13,7 +13,7 @@ import hashlib
 import importlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -77,6 +77,24 @@ class BuildRequest:
         return max(1, wanted or os.cpu_count() or 1)
 
 
+def file_digest(path: Path | None) -> str:
+    """A file's hash, for options that name one ('' for none, 'missing' for none there)."""
+    if path is None:
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def preload(chosen: Iterable[tuple[Output, bool]]) -> None:
+    """Import the heavy modules the chosen outputs render with: forked workers then share
+    them, and a process that builds again and again (a watch) pays for them once."""
+    for output, _ in chosen:
+        for module in output.preload:
+            importlib.import_module(module)
+
+
 def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> int:
     """Build `inputs`; 0 when every one built or was up to date, 1 when one failed."""
     key = settings_key(request.options)
@@ -86,8 +104,7 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
     for path in inputs:
         record = read_record(request.records, input_name(path), request.options)
         if record is not None and record.is_current(key, path):
-            reporter.warn(record.warnings)
-            reporter.up_to_date(record.outputs)
+            reporter.up_to_date(record.outputs, record.warnings)
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
@@ -157,9 +174,7 @@ def _results(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    for output, _ in chosen:  # imported once here rather than once in every worker
-        for module in output.preload:
-            importlib.import_module(module)
+    preload(chosen)  # imported once here rather than once in every worker
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context)
     try:

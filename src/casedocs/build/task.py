@@ -78,6 +78,9 @@ def build_input(path: Path, settings: BuildSettings) -> InputResult:
 
 
 def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
+    # The files as they are before loading: a file saved again while this builds (a watch)
+    # then differs from the record, and the next build sees to it.
+    read = [FileState.of(file, private=True) for file in files_read(path)]
     images = FigureImages(settings.cache)
     publication, warnings = load_input(path, images, settings.language)
     result.id = publication.id
@@ -104,14 +107,14 @@ def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
         for output, items in rendered.entries.items()
         for unknown, entry in items
     ]
-    _record(path, settings, result, entries)
+    _record(path, settings, result, read, entries)
 
 
-def _record(path: Path, settings: BuildSettings, result: InputResult, entries: list) -> None:
+def _record(path: Path, settings: BuildSettings, result: InputResult,
+            read: list[FileState | None], entries: list) -> None:
     """What the input read and wrote, and its entries for the files gathered from every
     input (read from here, so they never cross back from the worker)."""
     outputs = result.written + result.current
-    read = [FileState.of(file, private=True) for file in files_read(path)]
     wrote = [FileState.of(file, with_digest=False) for file in outputs + result.attachments]
     if None in read or None in wrote:  # a file gone already: the next build will see to it
         return

@@ -42,6 +42,7 @@ PUBLIC_FIELDS = (
     "figures[].alt",
     "figures[].notes",
 )
+# A figure with answer_only: true is answer as a whole: its view and alt are never public.
 ANSWER_FIELDS = (
     "title",
     "diagnosis",
@@ -233,7 +234,9 @@ def answer_key(case: Case) -> AnswerKey:
         if finding.notes:
             builder.add(f"findings[{i}].notes", finding.notes)
     for figure in case.figures:
-        caption = caption_answer(_plain(figure.caption), figure.view)
+        caption = _plain(figure.caption)
+        if not figure.answer_only:  # an answer-only figure's view is never shown before it
+            caption = caption_answer(caption, figure.view)
         builder.add(f"figures[{figure.id}].caption", caption, phrases=True)
         for annotation in figure.annotations:
             if annotation.label:
@@ -321,6 +324,8 @@ def public_field_problems(case: Case, key: AnswerKey) -> list[Problem]:
     fields: list[tuple[tuple[str | int, ...], str | None]] = [(("series",), case.series)]
     fields += [(("anatomy", i), part) for i, part in enumerate(case.anatomy)]
     for i, figure in enumerate(case.figures):
+        if figure.answer_only:  # its words are answer, like its caption
+            continue
         fields += [(("figures", i, "view"), figure.view), (("figures", i, "alt"), figure.alt)]
         fields += [(("figures", i, "notes"), figure.notes)]
     problems = [

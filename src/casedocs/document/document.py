@@ -47,6 +47,7 @@ class DocFigure:
     source: SourceImage
     annotations: tuple[Annotation, ...]  # drawn over answer views only
     notes: str = ""  # speaker notes of its unknown slide: public
+    answer_only: bool = False  # never shown before the answer (not in the public part)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ class Document:
     def public(self) -> PublicPart:
         """What the unknown part of any output is made from (answers.py defines it)."""
         figures = tuple(
-            PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes) for f in self.figures
+            PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes)
+            for f in self.figures
+            if not f.answer_only
         )
         return PublicPart(self.label, self.history, figures, self.logo, self.metadata)
 
@@ -177,6 +180,7 @@ def build_document(
             source=sources[figure.id],
             annotations=tuple(figure.annotations),
             notes=figure.notes or "",
+            answer_only=figure.answer_only,
         )
         for i, figure in enumerate(case.figures)
     )

@@ -17,7 +17,13 @@ from pydantic import BaseModel, ValidationError
 
 from casedocs.errors import CaseError, FieldPath, Problem, Report, did_you_mean, file_error
 from casedocs.source.csljson import item_line, read_csl_json
-from casedocs.source.model import Case, Reference, model_fields_at
+from casedocs.source.model import (
+    Case,
+    Reference,
+    is_placeholder,
+    model_fields_at,
+    placeholder_message,
+)
 from casedocs.source.salvage import is_set_aside, salvage
 
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
@@ -70,7 +76,8 @@ def field_label(data: Any, path: FieldPath) -> str:
         if isinstance(part, int):
             item = data[part] if isinstance(data, list) and part < len(data) else None
             name = item.get("id") if isinstance(item, dict) else None
-            label += f"[{name}]" if isinstance(name, str) else f"[{part}]"
+            readable = isinstance(name, str) and not is_placeholder(name)
+            label += f"[{name}]" if readable else f"[{part}]"
             data = item
         else:
             label += f".{part}" if label else part
@@ -356,6 +363,10 @@ def _translate(detail: dict[str, Any], model: type[BaseModel]) -> Problem:
         return Problem(path, "required field is missing")
     if kind == "extra_forbidden":
         return Problem(path, _unknown_key_message(str(path[-1]), model_fields_at(model, path[:-1])))
+    if is_placeholder(detail.get("input")):  # the starter's "TODO: ..." for a number, a key
+        if kind in _EXPECTED:
+            return Problem(path, placeholder_message(_EXPECTED[kind]))
+        return Problem(path, placeholder_message())
     if kind in _EXPECTED:
         given = detail.get("input")
         type_name = next(

@@ -54,8 +54,31 @@ def _composed(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# The starter `casedocs new` writes marks what the author must write as "TODO: ...".
+_PLACEHOLDER = re.compile(r"\s*TODO\b")
+
+
+def placeholder_message(expected: str = "the case's own text") -> str:
+    return f"still the starter's placeholder; write {expected}"
+
+
+def is_placeholder(value: object) -> bool:
+    """A value still as the starter wrote it: text starting with TODO."""
+    return isinstance(value, str) and _PLACEHOLDER.match(value) is not None
+
+
+def _written(text: str) -> str:
+    """Text the author wrote, not the starter's placeholder."""
+    if is_placeholder(text):
+        raise ValueError(placeholder_message())
+    return text
+
+
 Text = Annotated[
-    StrictStr, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_composed)
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_composed),
+    AfterValidator(_written),
 ]
 Slug = Annotated[StrictStr, StringConstraints(pattern=f"^{SLUG_PATTERN}$")]
 CiteKey = Annotated[StrictStr, StringConstraints(pattern=f"^{CITE_KEY_PATTERN}$")]
@@ -106,6 +129,26 @@ SPELLINGS = {"pediatrics": "paediatrics"}  # one subspecialty, however it is spe
 def _listed(value: Any) -> Any:
     """One value or a list of them: `modality: CT` or `modality: [CT, MR]`."""
     return [value] if isinstance(value, str) else value
+
+
+# The JSON Schema (`casedocs schema`, for editors) says what a file may say: where a value may
+# also be written in a shorter form, the schema accepts that form too.
+def _one_or_a_list(schema: dict[str, Any]) -> None:
+    """`modality: CT` as well as `modality: [CR, CT]`."""
+    array = {key: schema.pop(key) for key in ("type", "items")}
+    schema["anyOf"] = [array["items"], array]
+
+
+def _or_plain_text(schema: dict[str, Any]) -> None:
+    """A plain string as well as the mapping (`- Pneumonia` for `- name: Pneumonia`)."""
+    mapping = dict(schema)
+    schema.clear()
+    schema.update(title=mapping.pop("title"), anyOf=[{"type": "string"}, mapping])
+
+
+def _or_named_window(schema: dict[str, Any]) -> None:
+    """`window: lung` as well as `window: [center, width]`."""
+    schema["anyOf"].insert(0, {"enum": list(WINDOWS)})
 
 
 def _known(kind: str, known: tuple[str, ...], spellings: dict[str, str] | None = None):  # noqa: ANN202
@@ -186,13 +229,19 @@ class Figure(Strict):
     credit: Text | None = None
     frame: PositiveInt | None = Field(None, description="DICOM frame, counting from 1")
     window: tuple[float, float] | None = Field(
-        None, description=f"DICOM window: {', '.join(WINDOWS)}, or [center, width]"
+        None,
+        description=f"DICOM window: {', '.join(WINDOWS)}, or [center, width]",
+        json_schema_extra=_or_named_window,
     )
     crop: Box | None = Field(None, description="left, top, right, bottom; fractions")
     redact: list[Box] = Field([], description="Boxes painted black, fractions of the source")
     annotations: list[Annotation] = []
     phi_reviewed: StrictBool = Field(
         False, description="A person checked the pixels for burned-in patient data"
+    )
+    answer_only: StrictBool = Field(
+        False, description="Shown with the answer only, never before it: an image that is "
+        "itself annotated (as other teaching-file systems keep them)"
     )
 
     @field_validator("window", mode="before")
@@ -252,6 +301,8 @@ def _check_box(box: Box) -> None:
 
 
 class Finding(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_or_plain_text)
+
     text: Text
     figures: list[Slug] = []
     notes: Text | None = Field(None, description="Speaker notes for this finding's slide")
@@ -263,6 +314,8 @@ class Finding(Strict):
 
 
 class DifferentialItem(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_or_plain_text)
+
     name: Text
     note: Text | None = None
 
@@ -363,9 +416,16 @@ class Case(Branded):
         [],
         description="DICOM modality codes (" + ", ".join(MODALITIES) + "); when not given, "
         "read from the DICOM figures' headers",
+        json_schema_extra=_one_or_a_list,
     )
-    anatomy: list[Text] = Field([], description='Body parts shown: "liver", "posterior fossa"')
-    subspecialty: list[Subspecialty] = Field([], description=", ".join(SUBSPECIALTIES))
+    anatomy: list[Text] = Field(
+        [],
+        description='Body parts shown: "liver", "posterior fossa"',
+        json_schema_extra=_one_or_a_list,
+    )
+    subspecialty: list[Subspecialty] = Field(
+        [], description=", ".join(SUBSPECIALTIES), json_schema_extra=_one_or_a_list
+    )
     difficulty: Annotated[StrictInt, Field(ge=1, le=3)] | None = Field(
         None, description="1 (a first-year resident) to 3 (a fellow)"
     )

@@ -1,0 +1,225 @@
+"""Reading a MIRCdocument: the XML RSNA MIRC keeps for a teaching-file case, with its images.
+
+What each element means is read from MIRC's own source (johnperry/MIRC2): the author
+templates (`source/files/zip/template.xml`, `aauth/templates/`, `bauth/`) and the stylesheet
+that displays a document (`storage/MIRCdocument.xsl`). A document arrives as the XML file, a
+folder holding it and its images, or MIRC's zip export of that folder.
+
+Patient data never leaves this module: `patient` blocks, `pt-*` and `phi` elements are
+dropped while reading, and only their names are kept, to say what was left out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from casedocs.errors import UserError
+from casedocs.interchange.markup import plain, tag_of
+
+ROOT = "MIRCdocument"
+PHI_ELEMENTS = {"patient", "phi", "insert-kin", "authorization", "order-by", "threadblock",
+                "revision-history", "peer-review", "metadata-refs"}
+MAX_ZIP_BYTES = 2 * 1024**3  # unpacked; a zip bomb stops here
+
+
+@dataclass
+class MircImage:
+    """One `image` of the image section, and the files its alternatives name."""
+
+    shown: Path | None  # the `src`: what MIRC shows, usually a JPEG a few hundred pixels wide
+    full_size: Path | None  # alternative-image role="original-dimensions"
+    original: Path | None  # role="original-format": the DICOM file
+    svg: Path | None  # role="annotation", an SVG drawn over the image
+    annotated: Path | None  # role="annotation", the image with its marks burned in
+    caption_always: str  # image-caption shown with the image
+    caption_click: str  # image-caption shown when asked for
+    missing: list[str] = field(default_factory=list)  # files it names that are not there
+
+    @property
+    def source(self) -> Path | None:
+        return self.original or self.full_size or self.shown
+
+
+@dataclass
+class MircDocument:
+    path: Path  # the XML file
+    root: etree._Element
+    images: list[MircImage]
+    dropped: list[str]  # patient and other private elements that were not read
+
+    def text(self, name: str) -> str:
+        found = self.root.find(name)
+        return plain(found) if found is not None else ""
+
+    def all(self, name: str) -> list[etree._Element]:
+        return self.root.findall(name)
+
+    @property
+    def sections(self) -> list[etree._Element]:
+        return [s for s in self.root.findall("section") if not _hidden(s)]
+
+    @property
+    def hidden_sections(self) -> list[str]:
+        return [s.get("heading", "") for s in self.root.findall("section") if _hidden(s)]
+
+
+def _hidden(section: etree._Element) -> bool:
+    """Sections MIRC shows only to their owner, or to no one."""
+    return section.get("visible") in ("no", "owner")
+
+
+@contextmanager
+def opened(path: Path):  # noqa: ANN201 - a context manager of MircDocument
+    """The document at `path` (an XML file, a folder, or a zip), for the time of a `with`."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder")
+    if path.is_file() and zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory(prefix="casedocs-mirc-") as folder:
+            _unpack(path, Path(folder))
+            yield read(_document_in(Path(folder), path))
+    elif path.is_dir():
+        yield read(_document_in(path, path))
+    else:
+        yield read(path)
+
+
+def _unpack(archive: Path, folder: Path) -> None:
+    """Every member inside `folder`; names that climb out of it, links and bombs refused."""
+    with zipfile.ZipFile(archive) as zipped:
+        total = 0
+        for member in zipped.infolist():
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or (member.external_attr >> 28) == 0o12:
+                raise UserError(f"{archive}: refuses the member {member.filename!r}")
+            total += member.file_size
+            if total > MAX_ZIP_BYTES:
+                raise UserError(f"{archive}: unpacks to more than 2 GB")
+            if member.is_dir():
+                continue
+            target = folder.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zipped.open(member) as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+
+
+def _document_in(folder: Path, given: Path) -> Path:
+    """The one MIRCdocument XML file in a folder (at any depth)."""
+    found = [p for p in sorted(folder.rglob("*.xml")) if _is_mirc_document(p)]
+    if not found:
+        raise UserError(f"{given}: holds no MIRCdocument XML file")
+    if len(found) > 1:
+        names = ", ".join(str(p.relative_to(folder)) for p in found)
+        raise UserError(f"{given}: holds several MIRCdocuments ({names}); import one at a time")
+    return found[0]
+
+
+def _is_mirc_document(path: Path) -> bool:
+    try:
+        for _, element in etree.iterparse(str(path), events=("start",), **_SAFE):
+            return tag_of(element) == ROOT
+    except etree.XMLSyntaxError:
+        return False
+    return False
+
+
+# No DTDs, no entities, no network: a document from elsewhere cannot read files or explode.
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def read(path: Path) -> MircDocument:
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(remove_comments=True, **_SAFE))
+    except (etree.XMLSyntaxError, OSError) as error:
+        raise UserError(f"{path}: not readable XML ({error})") from None
+    root = tree.getroot()
+    if tag_of(root) != ROOT:
+        raise UserError(f"{path}: the root element is <{tag_of(root)}>, not <{ROOT}>")
+    _strip_namespaces(root)
+    dropped = _drop_private(root)
+    # In document order: the image section's, and those a section shows in its text.
+    images = [_image(element, path.parent) for element in root.iter("image")
+              if element.get("src") and tag_of(element.getparent()) != "alternative-image"]
+    return MircDocument(path, root, images, dropped)
+
+
+def _strip_namespaces(root: etree._Element) -> None:
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = etree.QName(element).localname
+
+
+def _drop_private(root: etree._Element) -> list[str]:
+    dropped = []
+    for element in list(root.iter()):
+        tag = tag_of(element)
+        if tag in PHI_ELEMENTS or tag.startswith("pt-"):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            names = [tag] + [tag_of(e) for e in element.iterdescendants() if tag_of(e)]
+            dropped += [name for name in names if name.startswith("pt-")] or [tag]
+            _remove_keeping_tail(element)
+    return sorted(set(dropped))
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _image(element: etree._Element, folder: Path) -> MircImage:
+    missing: list[str] = []
+
+    def file(src: str | None) -> Path | None:
+        if not src:
+            return None
+        name = PurePosixPath(src.strip())
+        if name.is_absolute() or ".." in name.parts or "://" in src:
+            missing.append(src)
+            return None
+        path = folder.joinpath(*name.parts)
+        if not path.is_file():
+            missing.append(src)
+            return None
+        return path
+
+    alternatives = {}
+    svg = annotated = None
+    for alternative in element.iterfind("alternative-image"):
+        role, src = alternative.get("role", ""), alternative.get("src", "")
+        if role == "annotation":
+            is_svg = alternative.get("type") == "svg" or src.lower().endswith(".svg")
+            if is_svg:
+                svg = svg or file(src)
+            else:
+                annotated = annotated or file(src)
+        elif role in ("original-dimensions", "original-format"):
+            alternatives.setdefault(role, file(src))
+    return MircImage(
+        shown=file(element.get("src")),
+        full_size=alternatives.get("original-dimensions"),
+        original=alternatives.get("original-format"),
+        svg=svg,
+        annotated=annotated,
+        caption_always=_caption(element, ("always", None)),
+        caption_click=_caption(element, ("click",)),
+        missing=missing,
+    )
+
+
+def _caption(element: etree._Element, displays: tuple[str | None, ...]) -> str:
+    texts = [plain(c) for c in element.iterfind("image-caption") if c.get("display") in displays]
+    return " ".join(t for t in texts if t)

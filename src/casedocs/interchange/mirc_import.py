@@ -1,0 +1,591 @@
+"""`casedocs import mirc`: a MIRCdocument becomes a case file with its images beside it.
+
+Sections are taken by heading, the indexed fields where the case format has a place for them,
+each image of the image section as a figure (its DICOM original when there is one), and its
+SVG annotation as arrows, circles and labels. Patient data is never read (mirc_document.py),
+DICOM copies lose their identifying header fields (deidentify.py), and image files get
+neutral names. The summary says what mapped, what was approximated and what was left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from casedocs.document.answers import answer_key, public_field_problems
+from casedocs.errors import UserError
+from casedocs.interchange.case_yaml import dump_case
+from casedocs.interchange.deidentify import deidentified_copy
+from casedocs.interchange.markup import Block, Conversion, MarkdownList, as_text, blocks_of
+from casedocs.interchange.mirc_document import MircDocument, MircImage, opened
+from casedocs.interchange.references import parse_reference, reference_id
+from casedocs.interchange.svg_marks import read_marks
+from casedocs.source.model import MODALITIES, SLUG_PATTERN, Case
+from casedocs.wording import LANGUAGES, words
+
+IMAGES_FOLDER = "images"
+SHORT_VIEW = 60  # characters: a caption this short may serve as the neutral view
+PLACEHOLDER = "TODO: "
+SECTIONS = {  # heading (lower case, without a trailing colon) -> case field
+    "history": "history", "clinical history": "history", "presentation": "history",
+    "findings": "findings", "imaging findings": "findings",
+    "diagnosis": "diagnosis", "final diagnosis": "diagnosis",
+    "ddx": "differential", "differential": "differential",
+    "differential diagnosis": "differential", "differential diagnoses": "differential",
+    "discussion": "discussion",
+    "teaching points": "teaching_points", "pearls": "teaching_points",
+    "key points": "teaching_points",
+    "management": "management", "treatment": "management",
+    "references": "references",
+}
+SECTIONS |= {  # and the headings casedocs writes, in every language (export)
+    words(language)(name).casefold(): name
+    for language in LANGUAGES
+    for name in ("history", "findings", "diagnosis", "differential", "discussion",
+                 "teaching_points", "management", "references")
+}
+EMPTY_SECTIONS = {"images", "files", "notes"}  # MIRC template sections, skipped when empty
+MODALITY_WORDS = {  # what MIRC authors write in <modality>, as DICOM codes
+    "x-ray": "CR", "xray": "CR", "radiograph": "CR", "radiography": "CR", "plain film": "CR",
+    "ct": "CT", "cat": "CT", "mri": "MR", "mr": "MR", "ultrasound": "US", "sonography": "US",
+    "nuclear medicine": "NM", "scintigraphy": "NM", "spect": "NM", "pet": "PT",
+    "pet/ct": "PT", "mammography": "MG", "mammogram": "MG", "angiography": "XA",
+    "fluoroscopy": "RF",
+}
+ORGAN_SYSTEMS = {  # MIRC's organ-system values, as the case format's subspecialties
+    "breast": "breast", "cardiac": "cardiac", "cardiovascular": "cardiac",
+    "chest": "chest", "pulmonary": "chest", "thoracic": "chest",
+    "gastrointestinal": "abdomen", "abdomen": "abdomen", "abdominal": "abdomen",
+    "genitourinary": "GU", "gu": "GU", "head and neck": "head and neck",
+    "musculoskeletal": "MSK", "msk": "MSK", "neuro": "neuro", "neuroradiology": "neuro",
+    "central nervous system": "neuro", "nervous": "neuro", "pediatric": "paediatrics",
+    "pediatrics": "paediatrics", "paediatrics": "paediatrics", "nuclear": "nuclear medicine",
+    "nuclear medicine": "nuclear medicine", "vascular": "interventional",
+    "interventional": "interventional", "emergency": "emergency",
+}
+LEVELS = {"primary": 1, "medical student": 1, "basic": 1, "intermediate": 2, "resident": 2,
+          "advanced": 3, "fellow": 3, "expert": 3}
+DEGREES = re.compile(r"^(?:[A-Z][A-Za-z.]{0,7}(?:\s?\([A-Za-z]+\))?)$")
+UNITS = re.compile(r"(?:\b(?:[kcmµu]?[mgLlsT]|min|mmHg|HU|cm|mm|ml|mL))$")
+_FIGURE_MENTION = re.compile(
+    r"\b(?:Figs?\.|Figures?|Images?|Abb\.|Abbildungen?)\s?"
+    r"(?P<numbers>\d+(?:\s?(?:,|and|&|und|or|-|–)\s?\d+)*)"
+)
+_SUPERSCRIPT = re.compile(r"\^(?P<numbers>\d+(?:(?:\\ )?[,\-–](?:\\ )?\d+)*)\^")
+_BRACKETED = re.compile(r"\\\[(?P<numbers>\d+(?:\s?[,\-–]\s?\d+)*)\\\]")
+
+
+@dataclass
+class Summary:
+    mapped: list[str] = field(default_factory=list)
+    approximated: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        parts = [("mapped", self.mapped), ("approximated", self.approximated),
+                 ("left out", self.left_out)]
+        return [line for name, items in parts if items
+                for line in [f"{name}:", *(f"  - {item}" for item in items)]]
+
+
+@dataclass
+class Imported:
+    case_file: Path
+    summary: Summary
+
+
+def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
+                force: bool = False) -> Imported:
+    """Write `<out_dir>/<id>.yaml` and `<out_dir>/images/<id>/`; UserError before anything is
+    written when they exist (without `force`) or the document cannot be read."""
+    if case_id is not None and not re.fullmatch(SLUG_PATTERN, case_id):
+        raise UserError(f"--id {case_id!r}: use lower-case letters, digits and single hyphens")
+    with opened(source) as document:
+        chosen = case_id or _id_from(source, document)
+        converter = _Converter(document, chosen)
+        data = converter.case_data()
+        if case_id is None:
+            data["id"] = _neutral_id(data, converter)
+            for figure in data.get("figures", []):  # the images go in the folder of that id
+                figure["file"] = f"{IMAGES_FOLDER}/{data['id']}/{Path(figure['file']).name}"
+        files = _targets(out_dir, data["id"], force)
+        with tempfile.TemporaryDirectory(dir=_existing(out_dir), prefix=".import-") as staging:
+            staged = Path(staging)
+            converter.copy_images(staged / IMAGES_FOLDER / data["id"])
+            _keep_views_neutral(data, staged, converter.summary)
+            (staged / "case.yaml").write_text(
+                dump_case(data, converter.header(), converter.trailer()), encoding="utf-8"
+            )
+            _move_into_place(staged, files, force)
+    return Imported(files[0], converter.summary)
+
+
+def _existing(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _targets(out_dir: Path, case_id: str, force: bool) -> tuple[Path, Path]:
+    case_file = out_dir / f"{case_id}.yaml"
+    images = out_dir / IMAGES_FOLDER / case_id
+    existing = [p for p in (case_file, images) if p.exists()]
+    if existing and not force:
+        raise UserError(
+            f"{existing[0]} exists; import to another --out, give another --id, or --force "
+            "to replace it"
+        )
+    return case_file, images
+
+
+def _move_into_place(staged: Path, files: tuple[Path, Path], force: bool) -> None:
+    case_file, images = files
+    if force and images.exists():
+        shutil.rmtree(images)
+    staged_images = staged / IMAGES_FOLDER / images.name
+    if staged_images.exists():
+        images.parent.mkdir(parents=True, exist_ok=True)
+        staged_images.rename(images)
+    (staged / "case.yaml").replace(case_file)
+
+
+def _id_from(source: Path, document: MircDocument) -> str:
+    """The name the document came under (zip, folder or file), if it makes an id; else a
+    name made from the document's bytes."""
+    name = source.stem if source.is_file() else source.name
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if slug and slug not in ("mircdocument", "mirc", "document", "index"):
+        return slug
+    return _hashed_id(document)
+
+
+def _hashed_id(document: MircDocument) -> str:
+    return "mirc-" + hashlib.sha256(document.path.read_bytes()).hexdigest()[:8]
+
+
+def _neutral_id(data: dict, converter: _Converter) -> str:
+    """The id names every output; one that gives the answer away is replaced."""
+    case = _model(data, None)
+    if case is not None and any(p.path == ("id",) for p in
+                                public_field_problems(case, answer_key(case))):
+        replacement = _hashed_id(converter.document)
+        converter.summary.approximated.append(
+            f"id {data['id']!r} repeats the answer; the case is {replacement!r}"
+        )
+        return replacement
+    return data["id"]
+
+
+def _model(data: dict, base: Path | None) -> Case | None:
+    """The case as the model reads it, figures' files aside (they are checked on load)."""
+    try:
+        stripped = {**data, "figures": []} if base is None else data
+        return Case.model_validate(stripped, context={"base_dir": base} if base else None)
+    except ValueError:
+        return None
+
+
+def _keep_views_neutral(data: dict, staged: Path, summary: Summary) -> None:
+    """A view is shown before the answer: one taken from a caption that gives it away is
+    dropped (the figure then shows as "Fig. n")."""
+    case = _model(data, staged)
+    if case is None:
+        return
+    for problem in public_field_problems(case, answer_key(case)):
+        if problem.path[0] == "figures" and problem.path[2] == "view":
+            figure = data["figures"][problem.path[1]]
+            summary.approximated.append(
+                f"the view of {figure['id']} ({figure.pop('view')!r}) repeats the answer; "
+                "left out"
+            )
+
+
+class _Converter:
+    def __init__(self, document: MircDocument, case_id: str):
+        self.document = document
+        self.case_id = case_id
+        self.summary = Summary()
+        self.conversion = Conversion()
+        self.copies: dict[str, Path] = {}  # file name in the case's image folder -> source
+        self.from_dicom: set[str] = set()
+        self.references: list[dict] = []
+        self.unparsed: list[str] = []
+        self.numbered: dict[int, str] = {}  # the document's reference number -> key
+        self.figure_ids: dict[int, str] = {}  # MIRC image number -> clean figure id
+        self.companions: dict[str, str] = {}  # figure id -> its answer-only annotated image
+
+    # -- the case, field by field --------------------------------------------------------------
+
+    def case_data(self) -> dict:
+        data: dict = {"id": self.case_id}
+        data |= self._titles() | self._people() | self._index()
+        figures = self._figures()
+        sections = self._sections()
+        self._read_references(sections.pop("references", []))
+        history = self._paragraph(sections.get("history"), "history")
+        findings = self._findings(sections.get("findings", []))
+        diagnosis = self._paragraph(sections.get("diagnosis"), "diagnosis")
+        data["history"] = history or PLACEHOLDER + "the history, as shown before the answer"
+        data["figures"] = figures
+        data["findings"] = findings
+        data["diagnosis"] = diagnosis or PLACEHOLDER + "the diagnosis"
+        data["differential"] = self._differential(sections.get("differential", []))
+        discussion = self._blocks_text(sections.get("discussion", []))
+        if discussion:
+            data["discussion"] = discussion
+        points = [self._linked(item) for item in _items(sections.get("teaching_points", []))]
+        if points:
+            data["teaching_points"] = points
+        management = self._blocks_text(sections.get("management", []))
+        if management:
+            data["management"] = management
+        if self.references:
+            data["references"] = self.references
+        self._note_conversion()
+        return {key: value for key, value in data.items() if value not in ([], None, "")}
+
+    def _titles(self) -> dict:
+        title = self.document.text("title")
+        data: dict = {"title": title or PLACEHOLDER + "the case's title"}
+        label = self.document.text("alternative-title")
+        if label:
+            numbered = re.fullmatch(r"(.*\S)\s+(\d{1,5})", label)
+            data |= ({"series": numbered[1], "number": int(numbered[2])} if numbered
+                     else {"series": label})
+            self.summary.mapped.append("alternative-title as the neutral label")
+        self.summary.mapped.append("title" if title else "no title (a placeholder left)")
+        return data
+
+    def _people(self) -> dict:
+        authors = []
+        for element in self.document.all("author"):
+            name = (element.findtext("name") or "").strip()
+            if not name or name.lower() == "anonymous":
+                continue
+            author = _author(name)
+            affiliation = (element.findtext("affiliation") or "").strip()
+            if affiliation:
+                author["affiliation"] = affiliation
+            authors.append(author)
+        data: dict = {}
+        affiliations = {a.get("affiliation") for a in authors}
+        if authors and len(affiliations) == 1 and None not in affiliations:
+            data["institution"] = affiliations.pop()  # one place for all: the institution
+            for author in authors:
+                del author["affiliation"]
+        if authors:
+            data["authors"] = authors
+            self.summary.mapped.append(f"{len(authors)} author(s)")
+        if self.document.root.find("author/contact") is not None:
+            self.summary.left_out.append("authors' contact details")
+        rights = self.document.text("rights")
+        if rights:
+            data["copyright"] = rights.removeprefix("©").removeprefix("(c)").strip()
+        published = _date(self.document.text("publication-date"))
+        if published:
+            data["published"] = published
+        keywords = _split(self.document.text("keywords"))
+        pathology = _split(self.document.text("pathology"))
+        if keywords or pathology:
+            data["keywords"] = list(dict.fromkeys(keywords + pathology))
+            self.summary.mapped.append("keywords" + (" and pathology" if pathology else ""))
+        return data
+
+    def _index(self) -> dict:
+        data: dict = {}
+        modalities, unknown = [], []
+        for word in _split(self.document.text("modality")):
+            code = word.upper() if word.upper() in MODALITIES else MODALITY_WORDS.get(word.lower())
+            (modalities if code else unknown).append(code or word)
+        if modalities:
+            data["modality"] = list(dict.fromkeys(modalities))
+        anatomy = _split(self.document.text("anatomy"))
+        if anatomy:
+            data["anatomy"] = anatomy
+        subspecialties, unmapped = [], []
+        for word in _split(self.document.text("organ-system")):
+            found = ORGAN_SYSTEMS.get(word.lower())
+            (subspecialties if found else unmapped).append(found or word)
+        if subspecialties:
+            data["subspecialty"] = list(dict.fromkeys(subspecialties))
+        level = LEVELS.get(self.document.text("level").lower())
+        if level:
+            data["difficulty"] = level
+        mapped = [name for name, key in (("modality", "modality"), ("anatomy", "anatomy"),
+                                         ("organ-system", "subspecialty"),
+                                         ("level", "difficulty")) if key in data]
+        if mapped:
+            self.summary.mapped.append(", ".join(mapped))
+        if unknown or unmapped:
+            self.summary.left_out.append(
+                "index values with no counterpart: " + ", ".join(unknown + unmapped)
+            )
+        if self.document.text("category"):
+            self.summary.left_out.append("category")
+        return data
+
+    # -- figures -------------------------------------------------------------------------------
+
+    def _figures(self) -> list[dict]:
+        figures: list[dict] = []
+        for number, image in enumerate(self.document.images, 1):
+            for missing in image.missing:
+                self.summary.left_out.append(f"image {number}: {missing} is not in the document")
+            if image.source is None:
+                continue
+            figure_id = f"image-{number}"
+            self.figure_ids[number] = figure_id
+            figures += self._figure(figure_id, image)
+        if figures:
+            self.summary.mapped.append(f"{len(self.figure_ids)} image(s) as figures")
+        return figures
+
+    def _figure(self, figure_id: str, image: MircImage) -> list[dict]:
+        caption = image.caption_click or image.caption_always
+        figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source)}
+        figure["caption"] = caption or PLACEHOLDER + "the caption"
+        always = image.caption_always
+        if always and (image.caption_click or len(always) <= SHORT_VIEW):
+            figure["view"] = always  # dropped later if it gives the answer away
+        figures = [figure]
+        marks = read_marks(image.svg) if image.svg else None
+        if marks and marks.annotations and not (marks.unmapped and image.annotated):
+            figure["annotations"] = marks.annotations
+            self.summary.approximated += marks.approximated
+            if marks.unmapped:
+                self.summary.left_out.append(
+                    f"{figure_id}: SVG marks with no counterpart ({', '.join(marks.unmapped)})"
+                )
+        elif image.annotated:
+            marked_id = f"{figure_id}-annotated"
+            self.companions[figure_id] = marked_id
+            figures.append({
+                "id": marked_id, "file": self._copy(marked_id, image.annotated),
+                "caption": figure["caption"], "answer_only": True,
+            })
+            self.summary.approximated.append(
+                f"{figure_id}: its annotated image as a figure shown with the answer only"
+            )
+        return figures
+
+    def _copy(self, name: str, source: Path) -> str:
+        extension = ".dcm" if source == self._dicom_of(source) else source.suffix.lower()
+        file_name = f"{name}{extension or '.img'}"
+        self.copies[file_name] = source
+        if extension == ".dcm":
+            self.from_dicom.add(file_name)
+        return f"{IMAGES_FOLDER}/{self.case_id}/{file_name}"
+
+    @staticmethod
+    def _dicom_of(source: Path) -> Path | None:
+        with source.open("rb") as stream:
+            stream.seek(128)
+            return source if stream.read(4) == b"DICM" else None
+
+    def copy_images(self, folder: Path) -> None:
+        """Copies with neutral names (a source's name can hold a patient's); DICOM without
+        its identifying header fields."""
+        if not self.copies:
+            return
+        folder.mkdir(parents=True)  # the case file refers to them from beside it
+        for file_name, source in self.copies.items():
+            if file_name in self.from_dicom:
+                deidentified_copy(source, folder / file_name)
+            else:
+                shutil.copyfile(source, folder / file_name)
+        if self.from_dicom:
+            self.summary.approximated.append(
+                f"{len(self.from_dicom)} DICOM file(s) copied without patient, date and "
+                "institution header fields; not marked phi_reviewed (look at the pixels)"
+            )
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def _sections(self) -> dict[str, list[Block]]:
+        found: dict[str, list[Block]] = {}
+        for section in self.document.sections:
+            heading = (section.get("heading") or "").strip().rstrip(":").strip()
+            blocks = blocks_of(section, self.conversion)
+            name = SECTIONS.get(heading.casefold())
+            if not blocks:
+                continue
+            if name is None:
+                if heading.lower() in EMPTY_SECTIONS and not blocks:
+                    continue
+                self.summary.approximated.append(
+                    f"section {heading!r} into the discussion, under its own heading"
+                )
+                found.setdefault("discussion", []).extend([f"**{heading}**", *blocks])
+                continue
+            found.setdefault(name, []).extend(blocks)
+            self.summary.mapped.append(f"section {heading!r}")
+        for element_name, name in (("history", "history"), ("findings", "findings"),
+                                   ("diagnosis", "diagnosis"),
+                                   ("differential-diagnosis", "differential"),
+                                   ("discussion", "discussion")):
+            element = self.document.root.find(element_name)
+            if name not in found and element is not None:
+                blocks = blocks_of(element, self.conversion)
+                if blocks:
+                    found[name] = blocks
+                    self.summary.mapped.append(f"<{element_name}>")
+        for element in self.document.root.iterfind("references"):
+            found.setdefault("references", []).extend(
+                blocks_of(reference, self.conversion)[0] if blocks_of(reference, self.conversion)
+                else "" for reference in element.iterfind("reference")
+            )
+        hidden = self.document.hidden_sections
+        if hidden:
+            self.summary.left_out.append("sections shown to their owner only: " +
+                                         ", ".join(hidden))
+        if self.document.text("abstract") not in ("", "None."):
+            self.summary.left_out.append("the abstract")
+        return found
+
+    def _read_references(self, blocks: list[Block]) -> None:
+        taken: set[str] = set()
+        for number, text in enumerate(_items(blocks), 1):
+            fields = parse_reference(_unescaped(text))
+            if fields is None:
+                self.unparsed.append(_unescaped(text))
+                continue
+            key = reference_id(fields, taken)
+            self.numbered[number] = key
+            self.references.append({"id": key, **fields})
+        if self.references:
+            self.summary.mapped.append(f"{len(self.references)} reference(s), structured")
+        if self.unparsed:
+            self.summary.left_out.append(
+                f"{len(self.unparsed)} reference(s) that did not parse (kept as comments at "
+                "the end of the case file)"
+            )
+
+    def _paragraph(self, blocks: list[Block] | None, name: str) -> str:
+        return self._linked(" ".join(_items(blocks or [])))
+
+    def _findings(self, blocks: list[Block]) -> list:
+        findings = []
+        for item in _items(blocks):
+            text = self._linked(item)
+            mentioned = re.findall(r"@fig-(image-\d+)", text)
+            shown = list(dict.fromkeys(mentioned))
+            shown += [self.companions[f] for f in shown if f in self.companions]
+            findings.append({"figures": shown, "text": text} if shown else text)
+        return findings
+
+    def _differential(self, blocks: list[Block]) -> list:
+        items = _items(blocks)
+        if len(items) == 1 and not re.search(r"[.!?]\s", items[0]):
+            items = [part.strip() for part in re.split(r"[;,]", items[0]) if part.strip()]
+        differential = []
+        for item in items:
+            name, note = _split_note(item)
+            differential.append({"name": self._linked(name), "note": self._linked(note)}
+                                if note else self._linked(name))
+        return differential
+
+    def _blocks_text(self, blocks: list[Block]) -> str:
+        return self._linked(as_text(blocks))
+
+    def _linked(self, text: str) -> str:
+        """Figure mentions as figure references, citation numbers as citations."""
+        text = _FIGURE_MENTION.sub(self._figure_reference, text)
+        text = _SUPERSCRIPT.sub(self._citation, text)
+        return _BRACKETED.sub(self._citation, text)
+
+    def _figure_reference(self, found: re.Match) -> str:
+        ids = [self.figure_ids.get(n) for n in _numbers(found["numbers"])]
+        if not ids or None in ids:
+            return found[0]
+        if len(ids) == 1:
+            return f"@fig-{ids[0]}"
+        return "[" + "; ".join(f"@fig-{i}" for i in ids) + "]"
+
+    def _citation(self, found: re.Match) -> str:
+        before = found.string[: found.start()]
+        keys = [self.numbered.get(n) for n in _numbers(found["numbers"])]
+        if not keys or None in keys or UNITS.search(before):
+            return found[0]
+        return "[" + "; ".join(f"@{k}" for k in keys) + "]"
+
+    def _note_conversion(self) -> None:
+        for kind, count in sorted(self.conversion.notes.items()):
+            where = "dropped" if kind not in ("table",) else "one paragraph per row"
+            self.summary.approximated.append(f"{count} <{kind}> in sections ({where})")
+
+    # -- the case file's comments --------------------------------------------------------------
+
+    def header(self) -> str:
+        lines = [
+            f"Imported from the MIRCdocument {self.document.path.name} by casedocs import mirc.",
+            "Read it through: what was approximated or left out was listed when it was imported.",
+        ]
+        if self.document.dropped:
+            lines.append("Patient data was not imported (" + ", ".join(self.document.dropped) +
+                         ").")
+        return "".join(f"# {line}\n" for line in lines)
+
+    def trailer(self) -> str:
+        if not self.unparsed:
+            return ""
+        lines = ["", "References that did not parse; write each as a references: entry:"]
+        lines += [f"  {text}" for text in self.unparsed]
+        return "".join(f"#{' ' if line else ''}{line}\n" for line in lines)
+
+
+def _items(blocks: list[Block]) -> list[str]:
+    """Paragraphs and list items, one string each."""
+    items: list[str] = []
+    for block in blocks:
+        items += block.items if isinstance(block, MarkdownList) else [block]
+    return [item for item in items if item]
+
+
+def _split_note(item: str) -> tuple[str, str]:
+    """'Lymphoma – usually with nodes elsewhere' -> name and note."""
+    parts = re.split(r"\s[–—]\s|\s-\s", item, maxsplit=1)
+    return (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (item.strip(), "")
+
+
+def _numbers(text: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\\?\s?(?:,|and|&|und|or)\s?", text):
+        ends = [int(n) for n in re.split(r"\s?[-–]\s?", part.replace("\\ ", " ")) if n.isdigit()]
+        if len(ends) == 2 and ends[0] < ends[1] <= ends[0] + 50:
+            numbers += range(ends[0], ends[1] + 1)
+        else:
+            numbers += ends
+    return numbers
+
+
+def _unescaped(text: str) -> str:
+    """Markdown as the text it shows: links as their text, marks and escapes gone."""
+    text = re.sub(r"(?<!\\)\[(.*?)(?<!\\)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)(?:\*+|\^|~)", "", text))
+
+
+def _author(name: str) -> dict:
+    """'Wade Hedegard, MD' -> name and degrees."""
+    head, _, tail = name.partition(",")
+    degrees = [part.strip() for part in tail.split(",") if part.strip()]
+    if degrees and all(DEGREES.match(part) for part in degrees):
+        return {"name": head.strip(), "degrees": ", ".join(degrees)}
+    return {"name": name}
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
+
+
+def _date(text: str) -> date | None:
+    digits = re.sub(r"\D", "", text)
+    if len(digits) != 8:
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None

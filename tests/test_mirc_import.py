@@ -1,0 +1,255 @@
+"""casedocs import mirc: a MIRCdocument (XML, folder or zip) becomes a case that builds, and no
+patient data reaches the case file, its images or any output."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pydicom
+import pytest
+import yaml
+
+from casedocs.cli import main
+from casedocs.errors import UserError
+from casedocs.interchange.mirc_import import import_mirc
+from test_conference import pdf_haystacks, pptx_haystacks
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mirc" / "case-a"
+# What the fixture holds about its patient, and private details besides.
+PRIVATE = ["Smith^John", "John Smith", "MRN-0042-7781", "0042-7781", "SMITH JOHN", "alima",
+           "ana.lima@example.org", "Dr. Who", "CT_small", "CompressedSamples"]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+def zipped(folder: Path, target: Path, inside: str = "case-a") -> Path:
+    """The folder as MIRC's zip export holds it: one folder with the document and its files."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, f"{inside}/{path.name}")
+    return target
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture's zip export imported into content/, and built."""
+    root = tmp_path_factory.mktemp("mirc")
+    archive = zipped(FIXTURE, root / "chest-12.zip")
+    status, out, err = run("import", "mirc", str(archive), "--out", str(root / "content"))
+    assert status == 0, err
+    assert "wrote" in out and "left out:" in out
+    status, _, err = run("build", str(root / "content" / "chest-12.yaml"), "--out",
+                         str(root / "build"), "--jobs", "1")
+    assert status == 0, err
+    return root
+
+
+def case_of(root: Path) -> dict:
+    return yaml.safe_load((root / "content" / "chest-12.yaml").read_text(encoding="utf-8"))
+
+
+def test_a_zip_with_dicom_svg_and_patient_block_builds_all_four_outputs(imported: Path) -> None:
+    built = sorted(p.relative_to(imported / "build").as_posix()
+                   for p in (imported / "build").rglob("*") if p.suffix in (".pdf", ".pptx"))
+    assert built == ["handouts/chest-12-unknown.pdf", "handouts/chest-12.pdf",
+                     "slides/chest-12-unknown.pptx", "slides/chest-12.pptx"]
+
+
+def test_no_patient_data_reaches_the_case_file_its_images_or_any_output(imported: Path) -> None:
+    haystacks = [(imported / "content" / "chest-12.yaml").read_text(encoding="utf-8")]
+    for path in sorted((imported / "content" / "images").rglob("*")):
+        haystacks.append(path.name)
+        if path.suffix == ".dcm":
+            haystacks.append(str(pydicom.dcmread(path)))
+    for path in sorted((imported / "build").rglob("*")):
+        if path.suffix == ".pdf":
+            haystacks += pdf_haystacks(path)
+        elif path.suffix == ".pptx":
+            haystacks += pptx_haystacks(path)
+    found = [(needle, h[:80]) for needle in PRIVATE for h in haystacks if needle in h]
+    assert not found
+
+
+def test_the_dicom_original_is_the_source_without_its_identifying_header(imported: Path) -> None:
+    figure = case_of(imported)["figures"][0]
+    assert figure["file"] == "images/chest-12/image-1.dcm"
+    assert "phi_reviewed" not in figure  # a person has to look at the pixels
+    dataset = pydicom.dcmread(imported / "content" / figure["file"])
+    assert "PatientName" not in dataset and "PatientID" not in dataset
+    assert "StudyDate" not in dataset and "InstitutionName" not in dataset
+    assert dataset.PatientIdentityRemoved == "YES"
+    original = pydicom.dcmread(FIXTURE / "CT_small.dcm")
+    assert (dataset.pixel_array == original.pixel_array).all()
+    assert dataset.StudyInstanceUID != original.StudyInstanceUID
+
+
+def test_sections_metadata_and_references_map_to_the_case_format(imported: Path) -> None:
+    case = case_of(imported)
+    assert case["title"] == "Intralobar pulmonary sequestration"
+    assert (case["series"], case["number"]) == ("Chest Case", 12)
+    assert case["authors"] == [{"name": "Ana Lima", "degrees": "MD"}]
+    assert case["institution"] == "University Teaching Hospital"
+    assert case["copyright"] == "University Teaching Hospital 2026"
+    assert str(case["published"]) == "2026-01-15"
+    assert case["keywords"] == ["sequestration", "systemic arterial supply", "Congenital"]
+    assert (case["modality"], case["subspecialty"], case["difficulty"]) == (["CT"], ["chest"], 2)
+    assert case["history"].startswith("A 19-year-old with recurrent **left lower lobe**")
+    assert case["diagnosis"] == "Intralobar pulmonary sequestration"
+    assert case["differential"][1] == {"name": "Congenital pulmonary airway malformation",
+                                       "note": "usually cystic"}
+    assert case["teaching_points"] == ["Look for the **systemic artery**.",
+                                       "Most are in the left lower lobe."]
+    assert "**Follow-up**\n\nResected at 20" in case["discussion"]
+    assert "[Radiopaedia](https://radiopaedia.org/articles/pulmonary-sequestration)" in \
+        case["discussion"]
+    assert [r["id"] for r in case["references"]] == ["smith2019", "jones2020"]
+    assert case["references"][0]["pmid"] == "30735470"
+
+
+def test_figure_mentions_and_citation_numbers_are_linked(imported: Path) -> None:
+    case = case_of(imported)
+    assert case["findings"][0] == {"figures": ["image-1"],
+                                   "text": "Persistent opacity in the left lower lobe "
+                                           "(@fig-image-1)."}
+    assert "([@fig-image-1; @fig-image-2]).[@smith2019]" in case["findings"][1]["text"]
+    assert case["findings"][1]["figures"] == ["image-1", "image-2", "image-2-annotated"]
+    assert "arterial supply.[@smith2019; @jones2020]" in case["discussion"]
+    assert "4 mm^2^ in area" in case["discussion"]  # a unit's exponent is no citation
+
+
+def test_unparsed_references_are_kept_as_comments(imported: Path) -> None:
+    text = (imported / "content" / "chest-12.yaml").read_text(encoding="utf-8")
+    assert "#   Felson B. Chest Roentgenology. Philadelphia: Saunders; 1973." in text
+
+
+def test_svg_marks_become_annotations_and_an_annotated_image_an_answer_only_figure(
+        imported: Path) -> None:
+    figures = case_of(imported)["figures"]
+    assert figures[0]["annotations"] == [
+        {"arrow": [0.5859, 0.5859], "from": [0.2344, 0.2344]},
+        {"circle": [0.625, 0.5859], "radius": 0.125},
+        {"label": "feeding artery", "at": [0.6641, 0.1562]},
+    ]
+    assert figures[0]["view"] == "Axial CT of the chest"
+    assert figures[0]["caption"].startswith("Axial CT: a systemic feeding artery")
+    assert [f["id"] for f in figures] == ["image-1", "image-2", "image-2-annotated"]
+    assert figures[2]["answer_only"] is True
+
+
+def test_the_same_document_imports_from_its_xml_its_folder_and_its_zip(tmp_path: Path,
+                                                                       imported: Path) -> None:
+    expected = case_of(imported)
+    for given in (FIXTURE / "MIRCdocument.xml", FIXTURE):
+        out = tmp_path / given.name
+        import_mirc(given, out, case_id="chest-12")
+        assert yaml.safe_load((out / "chest-12.yaml").read_text(encoding="utf-8")) == expected
+
+
+def test_nothing_is_overwritten_without_force(tmp_path: Path) -> None:
+    import_mirc(FIXTURE, tmp_path, case_id="chest-12")
+    case_file = tmp_path / "chest-12.yaml"
+    case_file.write_text("# edited by hand\n", encoding="utf-8")
+    status, _, err = run("import", "mirc", str(FIXTURE), "--out", str(tmp_path), "--id",
+                         "chest-12")
+    assert status == 1 and "exists" in err and "--force" in err
+    assert case_file.read_text(encoding="utf-8") == "# edited by hand\n"
+    status, _, err = run("import", "mirc", str(FIXTURE), "--out", str(tmp_path), "--id",
+                         "chest-12", "--force")
+    assert status == 0, err
+    assert case_file.read_text(encoding="utf-8").startswith("# Imported from")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".import-")]
+
+
+def test_an_id_that_names_the_answer_is_replaced(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURE, tmp_path / "pulmonary-sequestration")
+    imported = import_mirc(folder, tmp_path / "content")
+    assert imported.case_file.stem.startswith("mirc-")
+    assert any("repeats the answer" in item for item in imported.summary.approximated)
+
+
+def test_a_view_that_gives_the_answer_away_is_left_out(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURE, tmp_path / "case-b")
+    document = folder / "MIRCdocument.xml"
+    document.write_text(document.read_text(encoding="iso-8859-1").replace(
+        "Axial CT of the chest</image-caption>", "Intralobar sequestration on CT</image-caption>"),
+        encoding="iso-8859-1")
+    imported = import_mirc(folder, tmp_path / "content")
+    figure = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))["figures"][0]
+    assert "view" not in figure
+    assert any("view of image-1" in item for item in imported.summary.approximated)
+
+
+def test_what_is_missing_is_left_for_the_author_with_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "case-c"
+    folder.mkdir()
+    (folder / "MIRCdocument.xml").write_text(
+        '<?xml version="1.0"?><MIRCdocument><title>Osteoid osteoma</title>'
+        '<section heading="Findings"><p>A lucent nidus.</p></section></MIRCdocument>',
+        encoding="utf-8")
+    status, out, err = run("import", "mirc", str(folder), "--out", str(tmp_path / "content"))
+    assert status == 1
+    case_file = tmp_path / "content" / "case-c.yaml"
+    assert case_file.exists()
+    history_line = next(n for n, line in enumerate(
+        case_file.read_text(encoding="utf-8").splitlines(), 1) if line.startswith("history:"))
+    assert f"case-c.yaml:{history_line}: history:" in err
+
+
+def test_a_zip_member_that_climbs_out_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zipped_file:
+        zipped_file.writestr("../outside.xml", "<MIRCdocument/>")
+    with pytest.raises(UserError, match="refuses the member"):
+        import_mirc(archive, tmp_path / "content")
+    assert not (tmp_path / "outside.xml").exists()
+
+
+def test_an_external_entity_is_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
+    folder = tmp_path / "case-d"
+    folder.mkdir()
+    (folder / "MIRCdocument.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE MIRCdocument [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<MIRCdocument><title>Title</title><section heading=\"History\"><p>A 40-year-old. &x;"
+        '</p></section><section heading="Diagnosis"><p>Gout</p></section></MIRCdocument>',
+        encoding="utf-8")
+    imported = import_mirc(folder, tmp_path / "content")
+    assert "TOP-SECRET" not in imported.case_file.read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_no_mirc_document_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.xml"
+    other.write_text("<html/>", encoding="utf-8")
+    with pytest.raises(UserError, match="not <MIRCdocument>"):
+        import_mirc(other, tmp_path / "content")
+    with pytest.raises(UserError, match="no MIRCdocument"):
+        import_mirc(tmp_path, tmp_path / "content")
+
+
+def test_an_image_shown_inside_a_section_is_a_figure_too(tmp_path: Path) -> None:
+    folder = tmp_path / "case-e"
+    folder.mkdir()
+    shutil.copyfile(FIXTURE / "ct2.jpg", folder / "photo of Mr Smith.jpg")
+    (folder / "MIRCdocument.xml").write_text(
+        '<?xml version="1.0"?><MIRCdocument><title>Gout</title>'
+        '<section heading="History"><p>A 60-year-old with a painful toe.</p></section>'
+        '<section heading="Findings"><p>Erosions (Figure 1).</p>'
+        '<image src="photo of Mr Smith.jpg"><image-caption>Foot radiograph</image-caption>'
+        '</image></section><section heading="Diagnosis"><p>Gout</p></section></MIRCdocument>',
+        encoding="utf-8")
+    imported = import_mirc(folder, tmp_path / "content")
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert case["figures"] == [{"id": "image-1", "file": "images/case-e/image-1.jpg",
+                                "caption": "Foot radiograph", "view": "Foot radiograph"}]
+    assert case["findings"] == [{"figures": ["image-1"], "text": "Erosions (@fig-image-1)."}]
+    assert "Smith" not in imported.case_file.read_text(encoding="utf-8")
