@@ -257,3 +257,28 @@ def test_help_validate_and_schema_import_no_renderer(command: list[str]) -> None
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=REPO)
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_ctrl_c_stops_a_build_without_a_traceback_or_temporary_files(tmp_path: Path) -> None:
+    """SIGINT to the build and its workers, as a terminal's Ctrl-C sends it."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "casedocs.cli", "build", str(REPO / "content" / "examples"),
+         "--out", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.rglob("*.pdf")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # stopped mid-build: some cases written, others under way
+        os.killpg(build.pid, signal.SIGINT)
+        _, err = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 130, err
+    assert "Traceback" not in err and "casedocs: stopped" in err
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp")]

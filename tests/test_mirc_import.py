@@ -43,29 +43,29 @@ def zipped(folder: Path, target: Path, inside: str = "case-a") -> Path:
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture's zip export imported into content/, and built."""
     root = tmp_path_factory.mktemp("mirc")
-    archive = zipped(FIXTURE, root / "chest-12.zip")
+    archive = zipped(FIXTURE, root / "export.zip")
     status, out, err = run("import", "mirc", str(archive), "--out", str(root / "content"))
     assert status == 0, err
     assert "wrote" in out and "left out:" in out
-    status, _, err = run("build", str(root / "content" / "chest-12.yaml"), "--out",
+    status, _, err = run("build", str(root / "content" / "chest-case-12.yaml"), "--out",
                          str(root / "build"), "--jobs", "1")
     assert status == 0, err
     return root
 
 
 def case_of(root: Path) -> dict:
-    return yaml.safe_load((root / "content" / "chest-12.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((root / "content" / "chest-case-12.yaml").read_text(encoding="utf-8"))
 
 
 def test_a_zip_with_dicom_svg_and_patient_block_builds_all_four_outputs(imported: Path) -> None:
     built = sorted(p.relative_to(imported / "build").as_posix()
                    for p in (imported / "build").rglob("*") if p.suffix in (".pdf", ".pptx"))
-    assert built == ["handouts/chest-12-unknown.pdf", "handouts/chest-12.pdf",
-                     "slides/chest-12-unknown.pptx", "slides/chest-12.pptx"]
+    assert built == ["handouts/chest-case-12-unknown.pdf", "handouts/chest-case-12.pdf",
+                     "slides/chest-case-12-unknown.pptx", "slides/chest-case-12.pptx"]
 
 
 def test_no_patient_data_reaches_the_case_file_its_images_or_any_output(imported: Path) -> None:
-    haystacks = [(imported / "content" / "chest-12.yaml").read_text(encoding="utf-8")]
+    haystacks = [(imported / "content" / "chest-case-12.yaml").read_text(encoding="utf-8")]
     for path in sorted((imported / "content" / "images").rglob("*")):
         haystacks.append(path.name)
         if path.suffix == ".dcm":
@@ -81,7 +81,7 @@ def test_no_patient_data_reaches_the_case_file_its_images_or_any_output(imported
 
 def test_the_dicom_original_is_the_source_without_its_identifying_header(imported: Path) -> None:
     figure = case_of(imported)["figures"][0]
-    assert figure["file"] == "images/chest-12/image-1.dcm"
+    assert figure["file"] == "images/chest-case-12/image-1.dcm"
     assert "phi_reviewed" not in figure  # a person has to look at the pixels
     dataset = pydicom.dcmread(imported / "content" / figure["file"])
     assert "PatientName" not in dataset and "PatientID" not in dataset
@@ -111,7 +111,7 @@ def test_sections_metadata_and_references_map_to_the_case_format(imported: Path)
     assert "**Follow-up**\n\nResected at 20" in case["discussion"]
     assert "[Radiopaedia](https://radiopaedia.org/articles/pulmonary-sequestration)" in \
         case["discussion"]
-    assert [r["id"] for r in case["references"]] == ["smith2019", "jones2020"]
+    assert [r["id"] for r in case["references"]] == ["smith2019", "jones2020", "felson1973"]
     assert case["references"][0]["pmid"] == "30735470"
 
 
@@ -126,9 +126,10 @@ def test_figure_mentions_and_citation_numbers_are_linked(imported: Path) -> None
     assert "4 mm^2^ in area" in case["discussion"]  # a unit's exponent is no citation
 
 
-def test_unparsed_references_are_kept_as_comments(imported: Path) -> None:
-    text = (imported / "content" / "chest-12.yaml").read_text(encoding="utf-8")
-    assert "#   Felson B. Chest Roentgenology. Philadelphia: Saunders; 1973." in text
+def test_a_reference_that_does_not_parse_is_kept_as_written(imported: Path) -> None:
+    assert case_of(imported)["references"][2] == {
+        "id": "felson1973", "type": "text",
+        "title": "Felson B. Chest Roentgenology. Philadelphia: Saunders; 1973."}
 
 
 def test_svg_marks_become_annotations_and_an_annotated_image_an_answer_only_figure(
@@ -150,30 +151,47 @@ def test_the_same_document_imports_from_its_xml_its_folder_and_its_zip(tmp_path:
     expected = case_of(imported)
     for given in (FIXTURE / "MIRCdocument.xml", FIXTURE):
         out = tmp_path / given.name
-        import_mirc(given, out, case_id="chest-12")
-        assert yaml.safe_load((out / "chest-12.yaml").read_text(encoding="utf-8")) == expected
+        import_mirc(given, out, case_id="chest-case-12")
+        assert yaml.safe_load((out / "chest-case-12.yaml").read_text(encoding="utf-8")) == expected
 
 
 def test_nothing_is_overwritten_without_force(tmp_path: Path) -> None:
-    import_mirc(FIXTURE, tmp_path, case_id="chest-12")
-    case_file = tmp_path / "chest-12.yaml"
+    import_mirc(FIXTURE, tmp_path, case_id="chest-case-12")
+    case_file = tmp_path / "chest-case-12.yaml"
     case_file.write_text("# edited by hand\n", encoding="utf-8")
     status, _, err = run("import", "mirc", str(FIXTURE), "--out", str(tmp_path), "--id",
-                         "chest-12")
+                         "chest-case-12")
     assert status == 1 and "exists" in err and "--force" in err
     assert case_file.read_text(encoding="utf-8") == "# edited by hand\n"
     status, _, err = run("import", "mirc", str(FIXTURE), "--out", str(tmp_path), "--id",
-                         "chest-12", "--force")
+                         "chest-case-12", "--force")
     assert status == 0, err
     assert case_file.read_text(encoding="utf-8").startswith("# Imported from")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".import-")]
 
 
+def test_the_id_comes_from_the_neutral_label_never_from_a_file_name(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURE, tmp_path / "SMITH_JOHN_MRN0042")
+    imported = import_mirc(folder, tmp_path / "content")
+    assert imported.case_file.name == "chest-case-12.yaml"
+    document = folder / "MIRCdocument.xml"
+    document.write_text(document.read_text(encoding="iso-8859-1").replace(
+        "<alternative-title>Chest Case 12</alternative-title>", ""), encoding="iso-8859-1")
+    imported = import_mirc(folder, tmp_path / "other")
+    assert imported.case_file.stem.startswith("mirc-")
+    text = imported.case_file.read_text(encoding="utf-8")
+    assert "SMITH" not in text and "MIRCdocument.xml" not in text
+
+
 def test_an_id_that_names_the_answer_is_replaced(tmp_path: Path) -> None:
-    folder = shutil.copytree(FIXTURE, tmp_path / "pulmonary-sequestration")
+    folder = shutil.copytree(FIXTURE, tmp_path / "case")
+    document = folder / "MIRCdocument.xml"
+    document.write_text(document.read_text(encoding="iso-8859-1").replace(
+        "Chest Case 12", "Sequestration 12"), encoding="iso-8859-1")
     imported = import_mirc(folder, tmp_path / "content")
     assert imported.case_file.stem.startswith("mirc-")
-    assert any("repeats the answer" in item for item in imported.summary.approximated)
+    assert any("repeats the answer" in item for item in imported.summary.left_out)
+    assert "series" not in yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
 
 
 def test_a_view_that_gives_the_answer_away_is_left_out(tmp_path: Path) -> None:
@@ -195,7 +213,8 @@ def test_what_is_missing_is_left_for_the_author_with_its_line(tmp_path: Path) ->
         '<?xml version="1.0"?><MIRCdocument><title>Osteoid osteoma</title>'
         '<section heading="Findings"><p>A lucent nidus.</p></section></MIRCdocument>',
         encoding="utf-8")
-    status, out, err = run("import", "mirc", str(folder), "--out", str(tmp_path / "content"))
+    status, out, err = run("import", "mirc", str(folder), "--out", str(tmp_path / "content"),
+                           "--id", "case-c")
     assert status == 1
     case_file = tmp_path / "content" / "case-c.yaml"
     assert case_file.exists()
@@ -223,8 +242,9 @@ def test_an_external_entity_is_never_read(tmp_path: Path) -> None:
         "<MIRCdocument><title>Title</title><section heading=\"History\"><p>A 40-year-old. &x;"
         '</p></section><section heading="Diagnosis"><p>Gout</p></section></MIRCdocument>',
         encoding="utf-8")
-    imported = import_mirc(folder, tmp_path / "content")
-    assert "TOP-SECRET" not in imported.case_file.read_text(encoding="utf-8")
+    with pytest.raises(UserError, match="not readable XML"):  # an undefined entity, to it
+        import_mirc(folder, tmp_path / "content")
+    assert not (tmp_path / "content").exists() or not list((tmp_path / "content").iterdir())
 
 
 def test_a_file_that_is_no_mirc_document_is_refused(tmp_path: Path) -> None:
@@ -247,9 +267,132 @@ def test_an_image_shown_inside_a_section_is_a_figure_too(tmp_path: Path) -> None
         '<image src="photo of Mr Smith.jpg"><image-caption>Foot radiograph</image-caption>'
         '</image></section><section heading="Diagnosis"><p>Gout</p></section></MIRCdocument>',
         encoding="utf-8")
-    imported = import_mirc(folder, tmp_path / "content")
+    imported = import_mirc(folder, tmp_path / "content", case_id="case-e")
     case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
     assert case["figures"] == [{"id": "image-1", "file": "images/case-e/image-1.jpg",
                                 "caption": "Foot radiograph", "view": "Foot radiograph"}]
     assert case["findings"] == [{"figures": ["image-1"], "text": "Erosions (@fig-image-1)."}]
     assert "Smith" not in imported.case_file.read_text(encoding="utf-8")
+
+
+def document(folder: Path, body: str, encoding: str = "utf-8",
+             declared: str = "utf-8") -> Path:
+    """A MIRCdocument of `body` (sections, images, references) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "MIRCdocument.xml").write_bytes(
+        f'<?xml version="1.0" encoding="{declared}"?><MIRCdocument><title>Gout</title>'
+        f'<alternative-title>MSK Case 3</alternative-title>{body}</MIRCdocument>'
+        .encode(encoding))
+    return folder
+
+
+def imported_case(folder: Path) -> dict:
+    imported = import_mirc(folder, folder.parent / "content", force=True)
+    return yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+
+
+BASICS = ('<section heading="History"><p>A 60-year-old with a painful toe.</p></section>'
+          '<section heading="Diagnosis"><p>Gout</p></section>')
+TWO_REFERENCES = ('<section heading="References"><p>Suggested reading:</p><ol>'
+                  "<li>Felson B. Chest Roentgenology. Philadelphia: Saunders; 1973.</li>"
+                  "<li>Smith A, Brown B. Tophi on CT. Radiology. 2019;290:1-9.</li></ol>"
+                  "</section>")
+
+
+def test_isotopes_exponents_and_units_are_never_citations(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + TWO_REFERENCES + (
+        '<section heading="Discussion"><p><sup>18</sup>F-FDG uptake; WBC 12 × 10<sup>9</sup>/L;'
+        " <sup>1</sup>H-MRS; r<sup>2</sup> = 0.9; 5 cm<sup>2</sup>. Tophi are typical."
+        "<sup>1, 2</sup></p></section>"))
+    discussion = imported_case(folder)["discussion"]
+    assert discussion == ("^18^F-FDG uptake; WBC 12 × 10^9^/L; ^1^H-MRS; r^2^ = 0.9; 5 cm^2^. "
+                          "Tophi are typical.[@felson1973; @smith2019]")
+
+
+def test_a_reference_that_does_not_parse_keeps_its_number(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + TWO_REFERENCES + (
+        '<section heading="Discussion"><p>Classic.<sup>1</sup> Newer.<sup>2</sup></p>'
+        "</section>"))
+    case = imported_case(folder)
+    assert case["discussion"] == "Classic.[@felson1973] Newer.[@smith2019]"
+    assert case["references"][0]["type"] == "text"
+
+
+def test_bracketed_numbers_cite_by_the_number_written_and_mean_vancouver(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<section heading="Discussion"><p>As shown [2], and before [1].</p></section>'
+        "<references><reference>2. Smith A, Brown B. Tophi on CT. Radiology. 2019;290:1-9."
+        "</reference><reference>1. Jones C. Gout. AJR. 2001;1:2-3.</reference></references>"))
+    case = imported_case(folder)
+    assert case["discussion"] == "As shown [@smith2019], and before [@jones2001]."
+    assert case["citation_style"] == "vancouver"
+
+
+def test_figure_mentions_as_radiologists_write_them(tmp_path: Path) -> None:
+    images = "".join(f'<image src="{n}.jpg"><image-caption>Foot radiograph</image-caption>'
+                     "</image>" for n in (1, 2, 3))
+    folder = document(tmp_path / "a", BASICS + (
+        '<section heading="Findings"><p>Erosions (Figure 1, 2, and 3); see fig 2a and images 1 '
+        "and 3; Figure 4 is not there.</p></section>"
+        f'<image-section heading="Images">{images}</image-section>'))
+    for n in (1, 2, 3):
+        shutil.copyfile(FIXTURE / "ct2.jpg", folder / f"{n}.jpg")
+    findings = imported_case(folder)["findings"]
+    assert findings[0]["text"] == (
+        "Erosions ([@fig-image-1; @fig-image-2; @fig-image-3]); see fig 2a and "
+        "[@fig-image-1; @fig-image-3]; Figure 4 is not there.")
+
+
+def test_a_one_line_differential_and_german_headings(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", (
+        '<section heading="Anamnese"><p>Ein 60-jähriger Mann.</p></section>'
+        '<section heading="Befund"><p>Erosionen.</p></section>'
+        '<section heading="Diagnose"><p>Gicht</p></section>'
+        '<section heading="Differentialdiagnosen"><p>Lipom, Hibernom (z. B. am Oberschenkel), '
+        "Angiolipom</p></section>"))
+    case = imported_case(folder)
+    assert case["language"] == "de"
+    assert case["findings"] == ["Erosionen."]
+    assert case["differential"] == ["Lipom", "Hibernom (z. B. am Oberschenkel)", "Angiolipom"]
+
+
+def test_windows_characters_declared_latin_1_and_declared_entities(tmp_path: Path) -> None:
+    body = BASICS.replace("painful toe.", "painful toe – it’s red.")  # 0x96, 0x92 in cp1252
+    folder = document(tmp_path / "a", body, encoding="cp1252", declared="iso-8859-1")
+    assert imported_case(folder)["history"] == "A 60-year-old with a painful toe – it’s red."
+    (folder / "MIRCdocument.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE MIRCdocument [<!ENTITY nbsp "&#160;">]><MIRCdocument>'
+        f"<title>Gout</title>{BASICS.replace('60-year-old with', '60-year-old&nbsp;with')}"
+        "</MIRCdocument>", encoding="utf-8")
+    assert imported_case(folder)["history"].startswith("A 60-year-old with")
+
+
+def test_image_metadata_is_not_copied(tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = document(tmp_path / "a", BASICS + (
+        '<image-section><image src="x.jpg"><image-caption>Foot radiograph</image-caption>'
+        "</image></image-section>"))
+    exif = Image.Exif()
+    exif[0x010E] = "DOE^JANE MRN4711"
+    Image.new("L", (64, 48), 90).save(folder / "x.jpg", exif=exif)
+    imported = import_mirc(folder, tmp_path / "content")
+    copy = imported.case_file.parent / "images" / imported.case_file.stem / "image-1.jpg"
+    assert b"DOE^JANE" not in copy.read_bytes()
+    with Image.open(copy) as picture, Image.open(folder / "x.jpg") as original:
+        assert picture.tobytes() == original.tobytes()
+
+
+def test_broken_zips_and_dicom_files_are_clear_errors_or_left_out(tmp_path: Path) -> None:
+    archive = zipped(FIXTURE, tmp_path / "x.zip")
+    data = bytearray(archive.read_bytes())
+    data[1000:1010] = b"\xff" * 10  # inside the first member's pixels: its CRC fails
+    archive.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="cannot be unpacked"):
+        import_mirc(archive, tmp_path / "content")
+    folder = shutil.copytree(FIXTURE, tmp_path / "broken")
+    (folder / "CT_small.dcm").write_bytes(b"not a dicom file at all")
+    imported = import_mirc(folder, tmp_path / "content")
+    assert any("not a readable DICOM" in item for item in imported.summary.left_out)
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert case["figures"][0]["file"].endswith("image-1.jpg")  # the image MIRC showed

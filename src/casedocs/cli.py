@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # an output folder that cannot be written, a full disk
         print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: temporary files are gone by now (atomic.py)
+        print("casedocs: stopped", file=sys.stderr)
+        return 130
 
 
 def _jobs_option(command: argparse.ArgumentParser) -> None:

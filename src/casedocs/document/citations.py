@@ -190,6 +190,8 @@ _FORMATTERS: dict[tuple[str, str], Callable[[Reference], list[Span]]] = {
     (VANCOUVER, "book"): _nlm_book,
     (VANCOUVER, "chapter"): _nlm_chapter,
     (VANCOUVER, "web"): _nlm_web,
+    (AMA, "text"): lambda ref: [Span(_sentence(ref.title))],  # as written, in either style
+    (VANCOUVER, "text"): lambda ref: [Span(_sentence(ref.title))],
 }
 
 

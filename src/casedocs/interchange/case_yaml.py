@@ -42,10 +42,10 @@ _CaseDumper.add_representer(str, _text)
 _CaseDumper.add_representer(list, _list)
 
 
-def dump_case(data: dict, header: str = "", trailer: str = "") -> str:
+def dump_case(data: dict, header: str = "") -> str:
     """`data` as a case file, its keys in the order the case format lists them."""
     order = {name: i for i, name in enumerate(Case.model_fields)}
     data = dict(sorted(data.items(), key=lambda item: order.get(item[0], len(order))))
     body = yaml.dump(data, Dumper=_CaseDumper, sort_keys=False, allow_unicode=True,
                      width=WIDTH, default_flow_style=False)
-    return header + body + trailer
+    return header + body

@@ -11,6 +11,7 @@ dropped while reading, and only their names are kept, to say what was left out.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import zipfile
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from casedocs.errors import UserError
+from casedocs.interchange.deidentify import is_readable_dicom
 from casedocs.interchange.markup import plain, tag_of
 
 ROOT = "MIRCdocument"
@@ -82,7 +84,10 @@ def opened(path: Path):  # noqa: ANN201 - a context manager of MircDocument
         raise UserError(f"{path}: no such file or folder")
     if path.is_file() and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="casedocs-mirc-") as folder:
-            _unpack(path, Path(folder))
+            try:
+                _unpack(path, Path(folder))
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as error:
+                raise UserError(f"{path}: a zip that cannot be unpacked ({error})") from None
             yield read(_document_in(Path(folder), path))
     elif path.is_dir():
         yield read(_document_in(path, path))
@@ -129,8 +134,10 @@ def _is_mirc_document(path: Path) -> bool:
     return False
 
 
-# No DTDs, no entities, no network: a document from elsewhere cannot read files or explode.
-_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+# No external DTDs or entities, no network: a document from elsewhere cannot read files; an
+# entity its own DTD declares (&nbsp;) is text as usual, and libxml2 caps its expansion.
+_SAFE = {"resolve_entities": "internal", "no_network": True, "load_dtd": False,
+         "huge_tree": False}
 
 
 def read(path: Path) -> MircDocument:
@@ -142,10 +149,13 @@ def read(path: Path) -> MircDocument:
     if tag_of(root) != ROOT:
         raise UserError(f"{path}: the root element is <{tag_of(root)}>, not <{ROOT}>")
     _strip_namespaces(root)
+    _windows_characters(root)
     dropped = _drop_private(root)
-    # In document order: the image section's, and those a section shows in its text.
-    images = [_image(element, path.parent) for element in root.iter("image")
-              if element.get("src") and tag_of(element.getparent()) != "alternative-image"]
+    # The image section's first, numbered as MIRC numbers them ("Image 2"), then those a
+    # section shows in its text.
+    shown = [e for e in root.iterfind("image-section/image") if e.get("src")]
+    shown += [e for e in root.iterfind("section//image") if e.get("src")]
+    images = [_image(element, path.parent) for element in shown]
     return MircDocument(path, root, images, dropped)
 
 
@@ -153,6 +163,24 @@ def _strip_namespaces(root: etree._Element) -> None:
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = etree.QName(element).localname
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _windows_characters(root: etree._Element) -> None:
+    """Text typed on Windows and declared ISO-8859-1 holds its quotes and dashes as C1
+    control characters (0x92, 0x96); they are the Windows-1252 characters meant."""
+
+    def fixed(text: str | None) -> str | None:
+        if not text or not _C1.search(text):
+            return text
+        return _C1.sub(lambda c: bytes([ord(c[0])]).decode("cp1252", "replace"), text)
+
+    for element in root.iter():
+        element.text, element.tail = fixed(element.text), fixed(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, fixed(value))
 
 
 def _drop_private(root: etree._Element) -> list[str]:
@@ -208,10 +236,14 @@ def _image(element: etree._Element, folder: Path) -> MircImage:
                 annotated = annotated or file(src)
         elif role in ("original-dimensions", "original-format"):
             alternatives.setdefault(role, file(src))
+    original = alternatives.get("original-format")
+    if original is not None and not is_readable_dicom(original):
+        missing.append(f"{original.name} (not a readable DICOM file)")
+        original = None
     return MircImage(
         shown=file(element.get("src")),
         full_size=alternatives.get("original-dimensions"),
-        original=alternatives.get("original-format"),
+        original=original,
         svg=svg,
         annotated=annotated,
         caption_always=_caption(element, ("always", None)),

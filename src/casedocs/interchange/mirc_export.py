@@ -102,13 +102,17 @@ def _document_xml(document: Document, case: Case, image_elements: list[str]) -> 
     say = words(document.language)
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<MIRCdocument display="mstf" first-tab="2">',
-             f" <title>{escape(document.title)}</title>",
-             f" <alternative-title>{escape(document.label)}</alternative-title>"]
+             f" <title>{escape(document.title)}</title>"]
+    if case.series:  # the neutral label; without a series it is only casedocs' wording
+        parts.append(f" <alternative-title>{escape(document.label)}</alternative-title>")
     for author in case.authors:
         name = f"{author.name}, {author.degrees}" if author.degrees else author.name
         affiliation = author.affiliation or document.institution or ""
         parts.append(f" <author><name>{escape(name)}</name>"
                      f"<affiliation>{escape(affiliation)}</affiliation></author>")
+    if document.institution and not case.authors:
+        parts.append(f" <author><name/><affiliation>{escape(document.institution)}"
+                     "</affiliation></author>")
     if document.keywords:
         parts.append(f" <keywords>{escape(', '.join(document.keywords))}</keywords>")
     parts += _sections(document, say)

@@ -20,7 +20,7 @@ from pathlib import Path
 from casedocs.document.answers import answer_key, public_field_problems
 from casedocs.errors import UserError
 from casedocs.interchange.case_yaml import dump_case
-from casedocs.interchange.deidentify import deidentified_copy
+from casedocs.interchange.deidentify import deidentified_copy, stripped_copy
 from casedocs.interchange.markup import Block, Conversion, MarkdownList, as_text, blocks_of
 from casedocs.interchange.mirc_document import MircDocument, MircImage, opened
 from casedocs.interchange.references import parse_reference, reference_id
@@ -43,12 +43,18 @@ SECTIONS = {  # heading (lower case, without a trailing colon) -> case field
     "management": "management", "treatment": "management",
     "references": "references",
 }
-SECTIONS |= {  # and the headings casedocs writes, in every language (export)
-    words(language)(name).casefold(): name
+HEADINGS_OF = {  # the headings casedocs writes, by language (export): the case's language
+    language: {
+        words(language)(name).casefold(): name
+        for name in ("history", "findings", "diagnosis", "differential", "discussion",
+                     "teaching_points", "management", "references")
+    }
     for language in LANGUAGES
-    for name in ("history", "findings", "diagnosis", "differential", "discussion",
-                 "teaching_points", "management", "references")
 }
+HEADINGS_OF["de"] |= {"klinik": "history", "befund": "findings", "bildbefund": "findings",
+                      "differentialdiagnosen": "differential"}
+SECTIONS |= {heading: name for headings in HEADINGS_OF.values() for heading, name in
+             headings.items()}
 EMPTY_SECTIONS = {"images", "files", "notes"}  # MIRC template sections, skipped when empty
 MODALITY_WORDS = {  # what MIRC authors write in <modality>, as DICOM codes
     "x-ray": "CR", "xray": "CR", "radiograph": "CR", "radiography": "CR", "plain film": "CR",
@@ -71,13 +77,25 @@ ORGAN_SYSTEMS = {  # MIRC's organ-system values, as the case format's subspecial
 LEVELS = {"primary": 1, "medical student": 1, "basic": 1, "intermediate": 2, "resident": 2,
           "advanced": 3, "fellow": 3, "expert": 3}
 DEGREES = re.compile(r"^(?:[A-Z][A-Za-z.]{0,7}(?:\s?\([A-Za-z]+\))?)$")
-UNITS = re.compile(r"(?:\b(?:[kcmµu]?[mgLlsT]|min|mmHg|HU|cm|mm|ml|mL))$")
+# A superscript number is a citation only after a word of two letters or more that is no
+# unit ("disease.^1^", "masses^2,3^"), and before a space or punctuation: not an isotope
+# (^18^F), an exponent (10^9^/L, mm^2^, r^2^) or a power of anything else.
+UNITS = {"m", "cm", "mm", "km", "µm", "um", "nm", "g", "kg", "mg", "µg", "ug", "l", "ml", "dl",
+         "s", "ms", "min", "h", "hu", "mmhg", "t", "mt", "mev", "kev", "gy", "mgy", "msv",
+         "bq", "mbq", "gbq", "ci", "mci"}
+_SPACE = r"(?:\\ |\s)?"  # a space, escaped inside a superscript
+_JOIN = rf"(?:,{_SPACE}(?:and\s)?|-|–|\sand\s|\s&\s|\sund\s|\sor\s)"
+_NUMBER_LIST = rf"\d+(?:{_SPACE}{_JOIN}{_SPACE}\d+)*"  # 1; 1,2; 1-3; 1, 2, and 4
 _FIGURE_MENTION = re.compile(
-    r"\b(?:Figs?\.|Figures?|Images?|Abb\.|Abbildungen?)\s?"
-    r"(?P<numbers>\d+(?:\s?(?:,|and|&|und|or|-|–)\s?\d+)*)"
+    rf"\b(?:Figs?\.?|Figures?|Images?|Abb\.|Abbildungen?)\s?(?P<numbers>{_NUMBER_LIST})"
+    r"(?!\w|\.\d)",
+    re.IGNORECASE,
 )
-_SUPERSCRIPT = re.compile(r"\^(?P<numbers>\d+(?:(?:\\ )?[,\-–](?:\\ )?\d+)*)\^")
-_BRACKETED = re.compile(r"\\\[(?P<numbers>\d+(?:\s?[,\-–]\s?\d+)*)\\\]")
+_SUPERSCRIPT = re.compile(
+    rf"(?:(?<=[^\W\d_]{{2}})|(?<=[.,;:)\]]))\^(?P<numbers>{_NUMBER_LIST})\^(?=$|[\s.,;:)\]])"
+)
+_OWN_NUMBER = re.compile(r"^(?:Fig(?:ure)?s?\.?|Images?|Abb\.)\s*\d+[a-z]?\s*[.:\-–]\s*", re.I)
+_BRACKETED = re.compile(rf"\\\[(?P<numbers>{_NUMBER_LIST})\\\]")
 
 
 @dataclass
@@ -106,7 +124,7 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
     if case_id is not None and not re.fullmatch(SLUG_PATTERN, case_id):
         raise UserError(f"--id {case_id!r}: use lower-case letters, digits and single hyphens")
     with opened(source) as document:
-        chosen = case_id or _id_from(source, document)
+        chosen = case_id or _id_from(document)
         converter = _Converter(document, chosen)
         data = converter.case_data()
         if case_id is None:
@@ -119,7 +137,7 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
             converter.copy_images(staged / IMAGES_FOLDER / data["id"])
             _keep_views_neutral(data, staged, converter.summary)
             (staged / "case.yaml").write_text(
-                dump_case(data, converter.header(), converter.trailer()), encoding="utf-8"
+                dump_case(data, converter.header()), encoding="utf-8"
             )
             _move_into_place(staged, files, force)
     return Imported(files[0], converter.summary)
@@ -153,12 +171,13 @@ def _move_into_place(staged: Path, files: tuple[Path, Path], force: bool) -> Non
     (staged / "case.yaml").replace(case_file)
 
 
-def _id_from(source: Path, document: MircDocument) -> str:
-    """The name the document came under (zip, folder or file), if it makes an id; else a
-    name made from the document's bytes."""
-    name = source.stem if source.is_file() else source.name
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    if slug and slug not in ("mircdocument", "mirc", "document", "index"):
+def _id_from(document: MircDocument) -> str:
+    """The neutral label the document is shown under before its answer ("Chest Case 12"
+    gives chest-case-12); else a name made from the document's bytes. Never a file or folder
+    name: those can hold a patient's name."""
+    label = document.text("alternative-title")
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    if slug and re.search(r"\d", slug):
         return slug
     return _hashed_id(document)
 
@@ -168,10 +187,16 @@ def _hashed_id(document: MircDocument) -> str:
 
 
 def _neutral_id(data: dict, converter: _Converter) -> str:
-    """The id names every output; one that gives the answer away is replaced."""
+    """The id names every output and the label shows before the answer: an alternative
+    title that gives the answer away is left out, and an id that does is replaced."""
     case = _model(data, None)
-    if case is not None and any(p.path == ("id",) for p in
-                                public_field_problems(case, answer_key(case))):
+    problems = public_field_problems(case, answer_key(case)) if case else []
+    if any(p.path == ("series",) for p in problems):
+        label = " ".join(str(data.pop(key)) for key in ("series", "number") if key in data)
+        converter.summary.left_out.append(f"the alternative title {label!r}: it repeats the "
+                                          "answer")
+        return _hashed_id(converter.document)
+    if any(p.path == ("id",) for p in problems):
         replacement = _hashed_id(converter.document)
         converter.summary.approximated.append(
             f"id {data['id']!r} repeats the answer; the case is {replacement!r}"
@@ -216,6 +241,8 @@ class _Converter:
         self.unparsed: list[str] = []
         self.numbered: dict[int, str] = {}  # the document's reference number -> key
         self.figure_ids: dict[int, str] = {}  # MIRC image number -> clean figure id
+        self.languages: list[str] = []  # of the headings that are not English
+        self.cited_as: set[str] = set()  # how the text cites: superscript, brackets
         self.companions: dict[str, str] = {}  # figure id -> its answer-only annotated image
 
     # -- the case, field by field --------------------------------------------------------------
@@ -246,6 +273,10 @@ class _Converter:
         if self.references:
             data["references"] = self.references
         self._note_conversion()
+        if len(self.languages) >= 2:  # its headings say which words casedocs should add
+            data["language"] = max(set(self.languages), key=self.languages.count)
+        if self.cited_as == {"brackets"}:
+            data["citation_style"] = "vancouver"  # [1] as the document wrote them
         return {key: value for key, value in data.items() if value not in ([], None, "")}
 
     def _titles(self) -> dict:
@@ -262,9 +293,11 @@ class _Converter:
 
     def _people(self) -> dict:
         authors = []
+        institution = ""
         for element in self.document.all("author"):
             name = (element.findtext("name") or "").strip()
             if not name or name.lower() == "anonymous":
+                institution = (element.findtext("affiliation") or "").strip() or institution
                 continue
             author = _author(name)
             affiliation = (element.findtext("affiliation") or "").strip()
@@ -277,6 +310,8 @@ class _Converter:
             data["institution"] = affiliations.pop()  # one place for all: the institution
             for author in authors:
                 del author["affiliation"]
+        if institution and "institution" not in data:
+            data["institution"] = institution  # an affiliation without a name
         if authors:
             data["authors"] = authors
             self.summary.mapped.append(f"{len(authors)} author(s)")
@@ -345,7 +380,7 @@ class _Converter:
         return figures
 
     def _figure(self, figure_id: str, image: MircImage) -> list[dict]:
-        caption = image.caption_click or image.caption_always
+        caption = _OWN_NUMBER.sub("", image.caption_click or image.caption_always)
         figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source)}
         figure["caption"] = caption or PLACEHOLDER + "the caption"
         always = image.caption_always
@@ -394,9 +429,13 @@ class _Converter:
         folder.mkdir(parents=True)  # the case file refers to them from beside it
         for file_name, source in self.copies.items():
             if file_name in self.from_dicom:
-                deidentified_copy(source, folder / file_name)
+                try:
+                    deidentified_copy(source, folder / file_name)
+                except Exception as error:  # noqa: BLE001 - pydicom's many kinds
+                    raise UserError(f"{source.name}: a DICOM file that cannot be copied "
+                                    f"without its patient data ({error})") from None
             else:
-                shutil.copyfile(source, folder / file_name)
+                stripped_copy(source, folder / file_name)
         if self.from_dicom:
             self.summary.approximated.append(
                 f"{len(self.from_dicom)} DICOM file(s) copied without patient, date and "
@@ -423,6 +462,9 @@ class _Converter:
                 continue
             found.setdefault(name, []).extend(blocks)
             self.summary.mapped.append(f"section {heading!r}")
+            for language, headings in HEADINGS_OF.items():
+                if heading.casefold() in headings and language != "en":
+                    self.languages.append(language)
         for element_name, name in (("history", "history"), ("findings", "findings"),
                                    ("diagnosis", "diagnosis"),
                                    ("differential-diagnosis", "differential"),
@@ -447,21 +489,28 @@ class _Converter:
         return found
 
     def _read_references(self, blocks: list[Block]) -> None:
+        """Each reference under the number the text cites it by: the one written before it
+        ("3.", "[3]"), else its place in the list. One that does not parse is kept whole,
+        as a reference of type text, so that its number still finds it."""
         taken: set[str] = set()
-        for number, text in enumerate(_items(blocks), 1):
-            fields = parse_reference(_unescaped(text))
+        items = [item for item in _items(blocks) if not _is_list_heading(item)]
+        for place, item in enumerate(items, 1):
+            written = re.match(r"\s*\\?\[?(\d{1,3})\\?[.)\]]\s*", _unescaped(item))
+            text = _unescaped(item)[written.end():] if written else _unescaped(item)
+            fields = parse_reference(text)
             if fields is None:
-                self.unparsed.append(_unescaped(text))
-                continue
+                self.unparsed.append(text)
+                fields = {"type": "text", "title": text}
             key = reference_id(fields, taken)
-            self.numbered[number] = key
+            self.numbered[int(written[1]) if written else place] = key
             self.references.append({"id": key, **fields})
-        if self.references:
-            self.summary.mapped.append(f"{len(self.references)} reference(s), structured")
+        structured = len(self.references) - len(self.unparsed)
+        if structured:
+            self.summary.mapped.append(f"{structured} reference(s), structured")
         if self.unparsed:
-            self.summary.left_out.append(
-                f"{len(self.unparsed)} reference(s) that did not parse (kept as comments at "
-                "the end of the case file)"
+            self.summary.approximated.append(
+                f"{len(self.unparsed)} reference(s) that did not parse, kept as written "
+                "(type: text); structure them if you can"
             )
 
     def _paragraph(self, blocks: list[Block] | None, name: str) -> str:
@@ -479,8 +528,8 @@ class _Converter:
 
     def _differential(self, blocks: list[Block]) -> list:
         items = _items(blocks)
-        if len(items) == 1 and not re.search(r"[.!?]\s", items[0]):
-            items = [part.strip() for part in re.split(r"[;,]", items[0]) if part.strip()]
+        if len(items) == 1:
+            items = _listed_items(items[0])
         differential = []
         for item in items:
             name, note = _split_note(item)
@@ -506,10 +555,11 @@ class _Converter:
         return "[" + "; ".join(f"@fig-{i}" for i in ids) + "]"
 
     def _citation(self, found: re.Match) -> str:
-        before = found.string[: found.start()]
+        word = re.search(r"([^\W\d_]+)$", found.string[: found.start()])
         keys = [self.numbered.get(n) for n in _numbers(found["numbers"])]
-        if not keys or None in keys or UNITS.search(before):
+        if not keys or None in keys or (word and word[1].casefold() in UNITS):
             return found[0]
+        self.cited_as.add("superscript" if found[0].startswith("^") else "brackets")
         return "[" + "; ".join(f"@{k}" for k in keys) + "]"
 
     def _note_conversion(self) -> None:
@@ -521,7 +571,7 @@ class _Converter:
 
     def header(self) -> str:
         lines = [
-            f"Imported from the MIRCdocument {self.document.path.name} by casedocs import mirc.",
+            "Imported from a MIRCdocument by casedocs import mirc.",
             "Read it through: what was approximated or left out was listed when it was imported.",
         ]
         if self.document.dropped:
@@ -529,12 +579,10 @@ class _Converter:
                          ").")
         return "".join(f"# {line}\n" for line in lines)
 
-    def trailer(self) -> str:
-        if not self.unparsed:
-            return ""
-        lines = ["", "References that did not parse; write each as a references: entry:"]
-        lines += [f"  {text}" for text in self.unparsed]
-        return "".join(f"#{' ' if line else ''}{line}\n" for line in lines)
+
+def _is_list_heading(item: str) -> bool:
+    """'Suggested reading:' above a reference list."""
+    return item.rstrip("*").endswith(":") and len(item.split()) <= 5
 
 
 def _items(blocks: list[Block]) -> list[str]:
@@ -545,6 +593,25 @@ def _items(blocks: list[Block]) -> list[str]:
     return [item for item in items if item]
 
 
+def _listed_items(line: str) -> list[str]:
+    """A differential written on one line: "1. A 2. B", or "A, B (e.g., in C); D", split
+    where no bracket is open; a line whose parts would be sentences stays one item."""
+    numbered = [p.strip() for p in re.split(r"(?:^|\s)\d{1,2}\\?[.)]\s", line) if p.strip()]
+    if len(numbered) > 1:
+        return numbered
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(line):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if char in ",;" and depth == 0:
+            parts.append(line[start:i])
+            start = i + 1
+    parts = [p.strip() for p in [*parts, line[start:]] if p.strip()]
+    parts = [re.sub(r"^(?:and|or)\s+", "", p) for p in parts]
+    if len(parts) > 1 and all(len(p.split()) <= 8 for p in parts):
+        return parts
+    return [line]
+
+
 def _split_note(item: str) -> tuple[str, str]:
     """'Lymphoma – usually with nodes elsewhere' -> name and note."""
     parts = re.split(r"\s[–—]\s|\s-\s", item, maxsplit=1)
@@ -553,7 +620,8 @@ def _split_note(item: str) -> tuple[str, str]:
 
 def _numbers(text: str) -> list[int]:
     numbers: list[int] = []
-    for part in re.split(r"\\?\s?(?:,|and|&|und|or)\s?", text):
+    text = text.replace("\\ ", " ")
+    for part in re.split(r"\s?(?:,\s?(?:and\s)?|\sand\s|\s&\s|\sund\s|\sor\s)\s?", text):
         ends = [int(n) for n in re.split(r"\s?[-–]\s?", part.replace("\\ ", " ")) if n.isdigit()]
         if len(ends) == 2 and ends[0] < ends[1] <= ends[0] + 50:
             numbers += range(ends[0], ends[1] + 1)

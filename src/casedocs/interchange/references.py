@@ -55,14 +55,21 @@ def parse_reference(text: str) -> dict | None:
 
 
 def reference_id(fields: dict, taken: set[str]) -> str:
-    """A citation key in the usual manner (first author's surname and the year: gumbs1987),
-    made unique with a, b, c."""
-    first = fields["authors"][0].rsplit(" ", 1)[0] if fields.get("authors") else "ref"
+    """A citation key in the usual manner (first author's surname and the year: gumbs1987;
+    for a reference kept as text, its first word and year), made unique with a, b, c."""
+    text = fields.get("title", "")
+    if fields.get("authors"):
+        first = fields["authors"][0].rsplit(" ", 1)[0]
+    else:
+        found = re.match(r"\W*([^\W\d_]+)", text)
+        first = found[1] if found else "ref"
+    year = fields.get("year") or next(iter(re.findall(r"\b(?:1[89]|20)\d\d\b", text)), "")
     ascii_name = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
-    stem = _CITE_KEY.sub("", ascii_name.lower()) or "ref"
-    key = f"{stem}{fields.get('year', '')}"
-    candidate, suffix = key, iter("abcdefghijklmnopqrstuvwxyz")
+    key = f"{_CITE_KEY.sub('', ascii_name.lower()) or 'ref'}{year}"
+    suffixes = (f"{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
+    candidate, number = key, 1
     while candidate in taken:
-        candidate = key + next(suffix)
+        number += 1
+        candidate = key + next(suffixes, f"-{number}")
     taken.add(candidate)
     return candidate

@@ -330,6 +330,7 @@ REQUIRED_BY_TYPE = {
     "book": ("publisher", "year"),
     "chapter": ("book", "publisher", "year"),
     "web": ("url", "accessed"),
+    "text": (),  # the whole reference written out in `title`, printed as it is
 }
 
 
@@ -337,7 +338,10 @@ class Reference(Strict):
     """A work in the reference list; `type` says which fields it needs."""
 
     id: CiteKey
-    type: Literal["article", "book", "chapter", "web"] = "article"
+    type: Literal["article", "book", "chapter", "web", "text"] = Field(
+        "article", description="article, book, chapter, web, or text: the whole reference "
+        "written out in title (as an import keeps one it could not take apart)"
+    )
     authors: list[Text] = Field([], description='"Surname Initials", as printed: "Gumbs RV"')
     title: Text
     journal: Text | None = None
