@@ -25,6 +25,12 @@ from casedocs.source.model import Reference
      {"authors": ["Müller NL", "Silva CIS"], "title": "Is it CT?", "journal": "Radiology",
       "year": 2008, "volume": "246", "issue": "3", "pages": "667-680",
       "doi": "10.1148/radiol.2463061038"}),
+    ("Kransdorf MJ, Stull MA, Moser RP Jr. Osteoid osteoma. Radiographics. 1991;11:671-696.",
+     {"authors": ["Kransdorf MJ", "Stull MA", "Moser RP Jr"], "title": "Osteoid osteoma",
+      "journal": "Radiographics", "year": 1991, "volume": "11", "pages": "671-696"}),
+    ("McKhann GM 2nd, van de Beek D. Brain abscess. N Engl J Med. 2014;371:447-456.",
+     {"authors": ["McKhann GM 2nd", "van de Beek D"], "title": "Brain abscess",
+      "journal": "N Engl J Med", "year": 2014, "volume": "371", "pages": "447-456"}),
 ])
 def test_journal_references_parse(text: str, fields: dict) -> None:
     parsed = parse_reference(text)

@@ -23,7 +23,7 @@ from lxml import etree
 
 from casedocs.errors import UserError
 from casedocs.interchange.deidentify import is_readable_dicom
-from casedocs.interchange.markup import plain, tag_of
+from casedocs.interchange.markup import Conversion, MarkdownList, blocks_of, plain, tag_of
 
 ROOT = "MIRCdocument"
 PHI_ELEMENTS = {"patient", "phi", "insert-kin", "authorization", "order-by", "threadblock",
@@ -42,6 +42,7 @@ class MircImage:
     annotated: Path | None  # role="annotation", the image with its marks burned in
     caption_always: str  # image-caption shown with the image
     caption_click: str  # image-caption shown when asked for
+    caption_markdown: str = ""  # the one shown when asked for (else the other), as Markdown
     missing: list[str] = field(default_factory=list)  # files it names that are not there
 
     @property
@@ -248,10 +249,24 @@ def _image(element: etree._Element, folder: Path) -> MircImage:
         annotated=annotated,
         caption_always=_caption(element, ("always", None)),
         caption_click=_caption(element, ("click",)),
+        caption_markdown=(_caption(element, ("click",), markdown=True)
+                          or _caption(element, ("always", None), markdown=True)),
         missing=missing,
     )
 
 
-def _caption(element: etree._Element, displays: tuple[str | None, ...]) -> str:
-    texts = [plain(c) for c in element.iterfind("image-caption") if c.get("display") in displays]
+def blocks_as_lines(element: etree._Element) -> list[str]:
+    """An element's Markdown, its paragraphs and list items as lines."""
+    lines: list[str] = []
+    for block in blocks_of(element, Conversion()):
+        lines += block.items if isinstance(block, MarkdownList) else [block]
+    return lines
+
+
+def _caption(element: etree._Element, displays: tuple[str | None, ...],
+             markdown: bool = False) -> str:
+    def text(caption: etree._Element) -> str:
+        return " ".join(blocks_as_lines(caption)) if markdown else plain(caption)
+
+    texts = [text(c) for c in element.iterfind("image-caption") if c.get("display") in displays]
     return " ".join(t for t in texts if t)

@@ -18,7 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from casedocs.dates import build_timestamp
-from casedocs.document.document import DocFigure, DocList, Document, Spans, plain
+from casedocs.document.document import DocFigure, DocList, Document, Spans
 from casedocs.figures import FigureImages, PreparedImage
 from casedocs.interchange.svg_marks import write_marks
 from casedocs.load import load_document
@@ -83,10 +83,10 @@ def _image_lines(figure: DocFigure, prepared: PreparedImage, name: str,
         files[svg_name] = write_marks(figure.annotations, prepared.width, prepared.height,
                                       name).encode("utf-8")
         lines.append(_alternative("annotation", svg_name, "svg"))
-    caption = plain(figure.caption) + (f" {plain(figure.credit)}" if figure.credit else "")
+    caption = _html(figure.caption) + (f" {_html(figure.credit)}" if figure.credit else "")
     if not figure.answer_only:
         lines.append(f'   <image-caption display="always">{escape(figure.view)}</image-caption>')
-    lines.append(f'   <image-caption display="click">{escape(caption)}</image-caption>')
+    lines.append(f'   <image-caption display="click">{caption}</image-caption>')
     lines.append("  </image>")
     return lines
 
@@ -107,10 +107,9 @@ def _document_xml(document: Document, case: Case, image_elements: list[str]) -> 
         parts.append(f" <alternative-title>{escape(document.label)}</alternative-title>")
     for author in case.authors:
         name = f"{author.name}, {author.degrees}" if author.degrees else author.name
-        affiliation = author.affiliation or document.institution or ""
         parts.append(f" <author><name>{escape(name)}</name>"
-                     f"<affiliation>{escape(affiliation)}</affiliation></author>")
-    if document.institution and not case.authors:
+                     f"<affiliation>{escape(author.affiliation or '')}</affiliation></author>")
+    if document.institution:  # MIRC has no institution: an affiliation without a name
         parts.append(f" <author><name/><affiliation>{escape(document.institution)}"
                      "</affiliation></author>")
     if document.keywords:

@@ -306,7 +306,7 @@ class _Converter:
             authors.append(author)
         data: dict = {}
         affiliations = {a.get("affiliation") for a in authors}
-        if authors and len(affiliations) == 1 and None not in affiliations:
+        if authors and len(affiliations) == 1 and None not in affiliations and not institution:
             data["institution"] = affiliations.pop()  # one place for all: the institution
             for author in authors:
                 del author["affiliation"]
@@ -380,7 +380,7 @@ class _Converter:
         return figures
 
     def _figure(self, figure_id: str, image: MircImage) -> list[dict]:
-        caption = _OWN_NUMBER.sub("", image.caption_click or image.caption_always)
+        caption = _OWN_NUMBER.sub("", image.caption_markdown)
         figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source)}
         figure["caption"] = caption or PLACEHOLDER + "the caption"
         always = image.caption_always

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_AUTHOR = r"[^\W\d][\w'’\-]*(?: [^\W\d][\w'’\-]*)* [A-Z]{1,4}"
+_AUTHOR = r"[^\W\d][\w'’\-]*(?: [^\W\d][\w'’\-]*)* [A-Z]{1,4}(?: (?:Jr|Sr|2nd|3rd|4th|II|III|IV))?"
 _AUTHORS = rf"(?P<authors>{_AUTHOR}(?:, {_AUTHOR})*(?:,? et al)?)\.?"
 _SOURCE = (
     r"(?P<journal>[^.;:]+?(?:\.[^.\d;:][^.;:]*)*?)\.? *"
