@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from casedocs.errors import UserError
+from casedocs.files import temporary_beside
 
 
 def write_atomically(
@@ -66,20 +66,13 @@ def sweep_temporaries(folders: Iterable[Path], started: float) -> list[Path]:
 def _write_temporary(path: Path, data: bytes, made: list[Path], suffix: str = ".tmp") -> Path:
     """`data` in a new hidden file beside `path`, named in `made` before it is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    made.append(Path(name))
-    os.chmod(name, 0o666 & ~_umask())  # mkstemp makes files private; outputs are not
-    with os.fdopen(handle, "wb") as stream:
+    name = temporary_beside(path, suffix)
+    made.append(name)  # named before it exists: every failure path finds it (files.py)
+    with open(name, "xb") as stream:
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
-    return Path(name)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return name
 
 
 def _restore(replaced: list[Path], backups: dict[Path, Path]) -> None:

@@ -17,13 +17,13 @@ import json
 import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from casedocs.build.stamps import code_fingerprint
 from casedocs.errors import Report
+from casedocs.files import write_whole
 from casedocs.fonts import font_fingerprint
 
 PRIVATE = "sha256:"  # a source file's name, kept only as a hash: it may name the patient
@@ -171,13 +171,7 @@ def input_name(path: Path) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    write_whole(path, data)
 
 
 NAMED_FILES = ("references_file", "template", "logo")  # besides figures[].file and cases[]

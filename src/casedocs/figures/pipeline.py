@@ -12,8 +12,6 @@ import hashlib
 import io
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from casedocs.errors import Report
 from casedocs.figures.dicom import decode_dicom, header_facts, is_dicom
 from casedocs.figures.errors import ImageProblem
 from casedocs.figures.raster import decode_raster
+from casedocs.files import write_whole
 from casedocs.source.model import MODALITIES, Box, Figure
 
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
@@ -242,13 +241,7 @@ class FigureImages:
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, self.cache_dir / name)
-        finally:  # a build killed here leaves nothing; the next build sweeps what a kill -9 left
-            Path(temporary).unlink(missing_ok=True)
+        write_whole(self.cache_dir / name, data)  # what a kill -9 leaves, the next build sweeps
 
 
 def _refuse_unreviewed(risk: str | None, figure: Figure) -> None:

@@ -10,8 +10,7 @@ annotated image of the figure before it.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from casedocs.dates import build_timestamp
 from casedocs.document.document import DocFigure, DocList, Document, Spans
 from casedocs.figures import FigureImages, PreparedImage
+from casedocs.files import write_whole
 from casedocs.interchange.svg_marks import write_marks
 from casedocs.load import load_document
 from casedocs.source.loader import read_case
@@ -42,17 +42,14 @@ def export_mirc(document: Document, case: Case, images: FigureImages, out_dir: P
 
 def _write_zip(target: Path, files: dict[str, bytes], timestamp: datetime) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".zip")
     stamp = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
-    try:
-        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
-            for name, data in files.items():
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    write_whole(target, buffer.getvalue())
     return target
 
 
