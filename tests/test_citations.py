@@ -403,6 +403,14 @@ def test_ama_marker_moves_after_a_comma(write_case) -> None:
     assert superscripts(spans) == ["1", "2"]
 
 
+def test_a_superscript_that_is_no_citation_stays_before_the_period(write_case) -> None:
+    spans = discussion_spans(cited_case(
+        write_case,
+        "Index 31 kg/m^2^. Seen in thalassemia [@alpha], dose 5 m^2^, ok [@Beta_2002]."))
+    assert text_of(spans) == "Index 31 kg/m2. Seen in thalassemia,1 dose 5 m2, ok.2"
+    assert superscripts(spans) == ["2", "1", "2", "2"]
+
+
 def test_ama_marker_stays_inside_colons_and_semicolons(write_case) -> None:
     # AMA: superscripts go outside periods and commas, inside colons and semicolons.
     spans = discussion_spans(cited_case(

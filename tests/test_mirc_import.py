@@ -396,3 +396,27 @@ def test_broken_zips_and_dicom_files_are_clear_errors_or_left_out(tmp_path: Path
     assert any("not a readable DICOM" in item for item in imported.summary.left_out)
     case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
     assert case["figures"][0]["file"].endswith("image-1.jpg")  # the image MIRC showed
+
+
+def test_a_caption_opening_with_its_view_gives_the_view(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<image-section><image src="x.jpg"><image-caption display="click">Lateral foot '
+        "radiograph: juxta-articular erosions with overhanging edges</image-caption></image>"
+        "</image-section><level>3</level>"))
+    shutil.copyfile(FIXTURE / "ct2.jpg", folder / "x.jpg")
+    case = imported_case(folder)
+    assert case["figures"][0]["view"] == "Lateral foot radiograph"
+    assert case["difficulty"] == 3
+
+
+def test_a_zip_made_on_windows_finds_its_images(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<image-section><image src="images/x.jpg"><image-caption>Foot radiograph'
+        "</image-caption></image></image-section>"))
+    archive = tmp_path / "windows.zip"
+    with zipfile.ZipFile(archive, "w") as zipped_file:
+        zipped_file.write(folder / "MIRCdocument.xml", "case\\MIRCdocument.xml")
+        zipped_file.write(FIXTURE / "ct2.jpg", "case\\Images\\X.JPG")
+    imported = import_mirc(archive, tmp_path / "content")
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert case["figures"][0]["file"].endswith("image-1.jpg")

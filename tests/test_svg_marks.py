@@ -41,6 +41,14 @@ def test_a_line_is_an_arrow_approximately_and_a_path_has_no_counterpart(tmp_path
     assert marks.unmapped == ["path"]
 
 
+def test_what_a_text_or_a_definition_holds_is_no_mark(tmp_path: Path) -> None:
+    marks = marks_of(tmp_path, (
+        '<defs><marker id="m"><path d="M0 0L1 1"/></marker></defs>'
+        '<text x="40" y="40" font-size="20"><tspan>mass</tspan></text>'))
+    assert marks.annotations == [{"label": "mass", "at": [0.1, 0.1]}]
+    assert not marks.unmapped
+
+
 def test_an_unreadable_svg_maps_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.svg"
     path.write_text("<svg", encoding="utf-8")

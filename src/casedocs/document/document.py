@@ -406,6 +406,7 @@ class _Resolver:
 
     def __call__(self, paragraph: Paragraph) -> Spans:
         spans: list[Span] = []
+        markers: set[int] = set()  # where the citation markers are (not every superscript)
         for item in _merged_citations(paragraph):
             if isinstance(item, Span):
                 spans.append(item)
@@ -417,7 +418,8 @@ class _Resolver:
                 if spans:  # a superscript marker hugs the word before it
                     spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip(" "))
                 spans.append(Span(self._citation_text(item), superscript=True))
-        return _markers_after_punctuation(spans) if self.style != VANCOUVER else tuple(spans)
+                markers.add(len(spans) - 1)
+        return _markers_after_punctuation(spans, markers)
 
     def _figure_text(self, ref: FigureRef) -> str:
         return self.words.figures(sorted({self.figures[i] for i in ref.ids if i in self.figures}))
@@ -445,11 +447,12 @@ def _merged_citations(paragraph: Paragraph) -> list:
     return merged
 
 
-def _markers_after_punctuation(spans: list[Span]) -> Spans:
-    """AMA sets superscript citations outside periods and commas: "disease,1" not "disease1,"."""
+def _markers_after_punctuation(spans: list[Span], markers: set[int]) -> Spans:
+    """AMA sets superscript citations outside periods and commas: "disease,1" not "disease1,";
+    other superscripts stay where they are written ("kg/m².")."""
     for i in range(len(spans) - 1):
-        marker, after = spans[i], spans[i + 1]
-        if marker.superscript and after.text[:1] in (".", ",") and not after.superscript:
+        after = spans[i + 1]
+        if i in markers and after.text[:1] in (".", ",") and not after.superscript:
             before = spans[i - 1] if i > 0 else None
             if before is not None and not before.superscript:
                 spans[i - 1] = replace(before, text=before.text + after.text[0])

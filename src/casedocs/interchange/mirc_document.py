@@ -101,7 +101,7 @@ def _unpack(archive: Path, folder: Path) -> None:
     with zipfile.ZipFile(archive) as zipped:
         total = 0
         for member in zipped.infolist():
-            name = PurePosixPath(member.filename)
+            name = PurePosixPath(member.filename.replace("\\", "/"))  # zipped on Windows
             if name.is_absolute() or ".." in name.parts or (member.external_attr >> 28) == 0o12:
                 raise UserError(f"{archive}: refuses the member {member.filename!r}")
             total += member.file_size
@@ -221,8 +221,9 @@ def _image(element: etree._Element, folder: Path) -> MircImage:
             return None
         path = folder.joinpath(*name.parts)
         if not path.is_file():
+            path = _any_case(folder, name)
+        if path is None:
             missing.append(src)
-            return None
         return path
 
     alternatives = {}
@@ -261,6 +262,19 @@ def blocks_as_lines(element: etree._Element) -> list[str]:
     for block in blocks_of(element, Conversion()):
         lines += block.items if isinstance(block, MarkdownList) else [block]
     return lines
+
+
+def _any_case(folder: Path, name: PurePosixPath) -> Path | None:
+    """The file a name means on a system that ignores case (MIRC on Windows): Images/A.JPG
+    for images/a.jpg."""
+    path = folder
+    for part in name.parts:
+        matches = [c for c in path.iterdir() if c.name.casefold() == part.casefold()] \
+            if path.is_dir() else []
+        if len(matches) != 1:
+            return None
+        path = matches[0]
+    return path if path.is_file() else None
 
 
 def _caption(element: etree._Element, displays: tuple[str | None, ...],

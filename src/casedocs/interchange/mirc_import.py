@@ -75,7 +75,7 @@ ORGAN_SYSTEMS = {  # MIRC's organ-system values, as the case format's subspecial
     "interventional": "interventional", "emergency": "emergency",
 }
 LEVELS = {"primary": 1, "medical student": 1, "basic": 1, "intermediate": 2, "resident": 2,
-          "advanced": 3, "fellow": 3, "expert": 3}
+          "advanced": 3, "fellow": 3, "expert": 3, "1": 1, "2": 2, "3": 3}
 DEGREES = re.compile(r"^(?:[A-Z][A-Za-z.]{0,7}(?:\s?\([A-Za-z]+\))?)$")
 # A superscript number is a citation only after a word of two letters or more that is no
 # unit ("disease.^1^", "masses^2,3^"), and before a space or punctuation: not an isotope
@@ -383,7 +383,7 @@ class _Converter:
         caption = _OWN_NUMBER.sub("", image.caption_markdown)
         figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source)}
         figure["caption"] = caption or PLACEHOLDER + "the caption"
-        always = image.caption_always
+        always = image.caption_always or _opening_view(caption)
         if always and (image.caption_click or len(always) <= SHORT_VIEW):
             figure["view"] = always  # dropped later if it gives the answer away
         figures = [figure]
@@ -578,6 +578,12 @@ class _Converter:
             lines.append("Patient data was not imported (" + ", ".join(self.document.dropped) +
                          ").")
         return "".join(f"# {line}\n" for line in lines)
+
+
+def _opening_view(caption: str) -> str:
+    """"Axial FLAIR: extensive signal change" opens with its view, "Axial FLAIR"."""
+    head, colon, _ = caption.partition(": ")
+    return head if colon and len(head.split()) <= 6 and "\\" not in head else ""
 
 
 def _is_list_heading(item: str) -> bool:

@@ -20,6 +20,7 @@ from casedocs.interchange.markup import tag_of
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 _PASSIVE = {"svg", "image", "title", "desc", "defs", "metadata", "style", "g"}
+_HOLDERS = {"defs", "text", "marker", "clipPath", "mask", "symbol"}  # their children are no marks
 
 
 @dataclass
@@ -44,7 +45,8 @@ def read_marks(path: Path) -> Marks:
     unit = min(width, height)
     for element in root.iter():
         tag = tag_of(element)
-        if element.get("type") == "select" or tag in _PASSIVE or not tag:
+        inside = {tag_of(a) for a in element.iterancestors()}
+        if element.get("type") == "select" or tag in _PASSIVE or not tag or inside & _HOLDERS:
             continue
         mark = _mark(element, tag, width, height, unit, marks)
         if mark is None:
