@@ -420,3 +420,9 @@ def test_a_zip_made_on_windows_finds_its_images(tmp_path: Path) -> None:
     imported = import_mirc(archive, tmp_path / "content")
     case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
     assert case["figures"][0]["file"].endswith("image-1.jpg")
+
+
+def test_a_history_written_as_lines_reads_as_sentences(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS.replace(
+        "<p>A 60-year-old with a painful toe.</p>", "60-year-old man<br/>Painful toe<br/>No fever"))
+    assert imported_case(folder)["history"] == "60-year-old man. Painful toe. No fever"

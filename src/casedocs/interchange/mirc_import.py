@@ -514,7 +514,10 @@ class _Converter:
             )
 
     def _paragraph(self, blocks: list[Block] | None, name: str) -> str:
-        return self._linked(" ".join(_items(blocks or [])))
+        """Lines and paragraphs as one paragraph: "Fever<br/>Cough" reads "Fever. Cough"."""
+        items = _items(blocks or [])
+        ended = [item if item[-1] in ".!?:;" else f"{item}." for item in items[:-1]]
+        return self._linked(" ".join(ended + items[-1:]))
 
     def _findings(self, blocks: list[Block]) -> list:
         findings = []
