@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,10 @@ findings:"""),))
                                                                  "case-17-unknown.pptx")
     assert images(out / "handouts" / "case-17-unknown.pdf") == 2
     assert images(out / "handouts" / "case-17.pdf") == 3
+    for quiz, shown in ((False, 3), (True, 2)):
+        site = tmp_path / ("quiz" if quiz else "site")
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["site", str(path), "--out", str(site), "--jobs", "1"]
+                        + (["--unknown"] if quiz else [])) == 0
+        page = next((site / "pages").glob("case-17*.html")).read_text(encoding="utf-8")
+        assert len(set(re.findall(r'src="case-17[^"/]*/(fig-\d\.\w+)"', page))) == shown

@@ -53,7 +53,12 @@ def _case_page(
     public = document.public
     files: dict[str, PreparedImage] = {}
     figures = [_public_figure(f, images, say, stem, files) for f in public.figures]
-    answer = None if unknown else _answer(document, figures, say)
+    answer = None
+    if not unknown:  # the answer also shows the figures that are answer only
+        only = [PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes)
+                for f in document.figures if f.answer_only]
+        answer = _answer(document, figures + [_public_figure(f, images, say, stem, files)
+                                              for f in only], say)
     thumbnail = _thumbnail(public, images, stem, files)
     data = render_template(
         "case.html.j2",
