@@ -21,7 +21,14 @@ from casedocs.document.answers import answer_key, public_field_problems
 from casedocs.errors import UserError
 from casedocs.interchange.case_yaml import dump_case
 from casedocs.interchange.deidentify import deidentified_copy, stripped_copy
-from casedocs.interchange.markup import Block, Conversion, MarkdownList, as_text, blocks_of
+from casedocs.interchange.markup import (
+    Block,
+    Conversion,
+    MarkdownList,
+    as_text,
+    blocks_of,
+    escape,
+)
 from casedocs.interchange.mirc_document import MircDocument, MircImage, opened
 from casedocs.interchange.references import parse_reference, reference_id
 from casedocs.interchange.svg_marks import read_marks
@@ -55,7 +62,6 @@ HEADINGS_OF["de"] |= {"klinik": "history", "befund": "findings", "bildbefund": "
                       "differentialdiagnosen": "differential"}
 SECTIONS |= {heading: name for headings in HEADINGS_OF.values() for heading, name in
              headings.items()}
-EMPTY_SECTIONS = {"images", "files", "notes"}  # MIRC template sections, skipped when empty
 MODALITY_WORDS = {  # what MIRC authors write in <modality>, as DICOM codes
     "x-ray": "CR", "xray": "CR", "radiograph": "CR", "radiography": "CR", "plain film": "CR",
     "ct": "CT", "cat": "CT", "mri": "MR", "mr": "MR", "ultrasound": "US", "sonography": "US",
@@ -249,13 +255,13 @@ class _Converter:
 
     def case_data(self) -> dict:
         data: dict = {"id": self.case_id}
-        data |= self._titles() | self._people() | self._index()
+        data |= self._titles() | self._people() | self._publication() | self._index()
         figures = self._figures()
         sections = self._sections()
         self._read_references(sections.pop("references", []))
-        history = self._paragraph(sections.get("history"), "history")
+        history = self._paragraph(sections.get("history"))
         findings = self._findings(sections.get("findings", []))
-        diagnosis = self._paragraph(sections.get("diagnosis"), "diagnosis")
+        diagnosis = self._paragraph(sections.get("diagnosis"))
         data["history"] = history or PLACEHOLDER + "the history, as shown before the answer"
         data["figures"] = figures
         data["findings"] = findings
@@ -315,8 +321,12 @@ class _Converter:
         if authors:
             data["authors"] = authors
             self.summary.mapped.append(f"{len(authors)} author(s)")
-        if self.document.root.find("author/contact") is not None:
+        if any((contact.text or "").strip() for contact in self.document.all("author/contact")):
             self.summary.left_out.append("authors' contact details")
+        return data
+
+    def _publication(self) -> dict:
+        data: dict = {}
         rights = self.document.text("rights")
         if rights:
             data["copyright"] = rights.removeprefix("©").removeprefix("(c)").strip()
@@ -408,18 +418,12 @@ class _Converter:
         return figures
 
     def _copy(self, name: str, source: Path) -> str:
-        extension = ".dcm" if source == self._dicom_of(source) else source.suffix.lower()
+        extension = ".dcm" if _is_dicom(source) else source.suffix.lower()
         file_name = f"{name}{extension or '.img'}"
         self.copies[file_name] = source
         if extension == ".dcm":
             self.from_dicom.add(file_name)
         return f"{IMAGES_FOLDER}/{self.case_id}/{file_name}"
-
-    @staticmethod
-    def _dicom_of(source: Path) -> Path | None:
-        with source.open("rb") as stream:
-            stream.seek(128)
-            return source if stream.read(4) == b"DICM" else None
 
     def copy_images(self, folder: Path) -> None:
         """Copies with neutral names (a source's name can hold a patient's); DICOM without
@@ -445,26 +449,41 @@ class _Converter:
     # -- text ----------------------------------------------------------------------------------
 
     def _sections(self) -> dict[str, list[Block]]:
+        """The content of each case field, from the sections by heading, then from MIRC's
+        summary elements for a field no section gave."""
         found: dict[str, list[Block]] = {}
         for section in self.document.sections:
             heading = (section.get("heading") or "").strip().rstrip(":").strip()
             blocks = blocks_of(section, self.conversion)
-            name = SECTIONS.get(heading.casefold())
-            if not blocks:
-                continue
-            if name is None:
-                if heading.lower() in EMPTY_SECTIONS and not blocks:
-                    continue
-                self.summary.approximated.append(
-                    f"section {heading!r} into the discussion, under its own heading"
-                )
-                found.setdefault("discussion", []).extend([f"**{heading}**", *blocks])
-                continue
-            found.setdefault(name, []).extend(blocks)
-            self.summary.mapped.append(f"section {heading!r}")
-            for language, headings in HEADINGS_OF.items():
-                if heading.casefold() in headings and language != "en":
-                    self.languages.append(language)
+            if blocks:
+                self._section(heading, blocks, found)
+        self._summary_elements(found)
+        for element in self.document.root.iterfind("references/reference"):
+            found.setdefault("references", []).append(
+                " ".join(_items(blocks_of(element, self.conversion)))
+            )
+        hidden = self.document.hidden_sections
+        if hidden:
+            self.summary.left_out.append("sections shown to their owner only: " +
+                                         ", ".join(hidden))
+        if self.document.text("abstract") not in ("", "None."):
+            self.summary.left_out.append("the abstract")
+        return found
+
+    def _section(self, heading: str, blocks: list[Block], found: dict) -> None:
+        name = SECTIONS.get(heading.casefold())
+        if name is None:
+            self.summary.approximated.append(
+                f"section {heading!r} into the discussion, under its own heading"
+            )
+            found.setdefault("discussion", []).extend([f"**{escape(heading)}**", *blocks])
+            return
+        found.setdefault(name, []).extend(blocks)
+        self.summary.mapped.append(f"section {heading!r}")
+        self.languages += [language for language, headings in HEADINGS_OF.items()
+                           if heading.casefold() in headings and language != "en"]
+
+    def _summary_elements(self, found: dict) -> None:
         for element_name, name in (("history", "history"), ("findings", "findings"),
                                    ("diagnosis", "diagnosis"),
                                    ("differential-diagnosis", "differential"),
@@ -475,18 +494,6 @@ class _Converter:
                 if blocks:
                     found[name] = blocks
                     self.summary.mapped.append(f"<{element_name}>")
-        for element in self.document.root.iterfind("references"):
-            found.setdefault("references", []).extend(
-                blocks_of(reference, self.conversion)[0] if blocks_of(reference, self.conversion)
-                else "" for reference in element.iterfind("reference")
-            )
-        hidden = self.document.hidden_sections
-        if hidden:
-            self.summary.left_out.append("sections shown to their owner only: " +
-                                         ", ".join(hidden))
-        if self.document.text("abstract") not in ("", "None."):
-            self.summary.left_out.append("the abstract")
-        return found
 
     def _read_references(self, blocks: list[Block]) -> None:
         """Each reference under the number the text cites it by: the one written before it
@@ -513,7 +520,7 @@ class _Converter:
                 "(type: text); structure them if you can"
             )
 
-    def _paragraph(self, blocks: list[Block] | None, name: str) -> str:
+    def _paragraph(self, blocks: list[Block] | None) -> str:
         """Lines and paragraphs as one paragraph: "Fever<br/>Cough" reads "Fever. Cough"."""
         items = _items(blocks or [])
         ended = [item if item[-1] in ".!?:;" else f"{item}." for item in items[:-1]]
@@ -587,6 +594,12 @@ def _opening_view(caption: str) -> str:
     """"Axial FLAIR: extensive signal change" opens with its view, "Axial FLAIR"."""
     head, colon, _ = caption.partition(": ")
     return head if colon and len(head.split()) <= 6 and "\\" not in head else ""
+
+
+def _is_dicom(path: Path) -> bool:
+    with path.open("rb") as stream:
+        stream.seek(128)
+        return stream.read(4) == b"DICM"
 
 
 def _is_list_heading(item: str) -> bool:
