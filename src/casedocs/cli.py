@@ -318,7 +318,8 @@ def _interchange_commands(commands: argparse._SubParsersAction) -> None:
     mirc.add_argument("path", type=Path, metavar="PATH")
     mirc.add_argument("--out", type=Path, default=Path("content"), metavar="DIR",
                       help="where the case file and its images/ go (default: content)")
-    mirc.add_argument("--id", help="the case's id (default: the zip's or folder's name)")
+    mirc.add_argument("--id", help="the case's id (default: from the document's neutral "
+                      "label, its alternative-title, else mirc-HASH; never a file name)")
     mirc.add_argument("--force", action="store_true", help="replace a case of that id")
     mirc.set_defaults(run=_import_mirc)
     exporting = commands.add_parser("export", help="a case as another system takes it")
