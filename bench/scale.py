@@ -89,9 +89,7 @@ def _radiograph(rng: np.random.Generator) -> Image.Image:
     for _ in range(6):
         x, y, r = (int(v) for v in rng.integers((200, 300, 20), (1000, 1200, 90)))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=int(rng.integers(90, 200)))
-    pixels = np.asarray(image.filter(ImageFilter.GaussianBlur(6)), dtype=np.float32)
-    pixels += rng.normal(0, 6, pixels.shape)
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+    return _grainy(image, rng, blur=6, noise=6)
 
 
 def _section(rng: np.random.Generator) -> Image.Image:
@@ -105,8 +103,13 @@ def _section(rng: np.random.Generator) -> Image.Image:
     for _ in range(4):
         x, y, r = (int(v) for v in rng.integers((120, 150, 8), (400, 380, 40)))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=int(rng.integers(80, 180)))
-    pixels = np.asarray(image.filter(ImageFilter.GaussianBlur(2)), dtype=np.float32)
-    pixels += rng.normal(0, 5, pixels.shape)
+    return _grainy(image, rng, blur=2, noise=5)
+
+
+def _grainy(image: Image.Image, rng: np.random.Generator, blur: float, noise: float) -> Image.Image:
+    """Soft edges and film grain, as a real image has."""
+    pixels = np.asarray(image.filter(ImageFilter.GaussianBlur(blur)), dtype=np.float32)
+    pixels += rng.normal(0, noise, pixels.shape)
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
 
 

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from casedocs.dates import build_timestamp
 from casedocs.document.document import DocFigure, DocList, Document, Spans
+from casedocs.document.tagged import Tagging, tagged
 from casedocs.figures import FigureImages, PreparedImage
 from casedocs.files import write_whole
 from casedocs.interchange.svg_marks import write_marks
@@ -170,22 +171,13 @@ def _blocks(blocks) -> str:  # noqa: ANN001 - DocBlock tuple
     return "".join(html)
 
 
+XHTML_TAGS = Tagging("b", "i", "sup", "sub", "<br/>", escape,
+                     lambda href, text: f"<a href={quoteattr(href)}>{text}</a>")
+
+
 def _html(spans: Spans) -> str:
     """Spans as MIRC's XHTML: b, i, sup, sub and links."""
-    html = []
-    for span in spans:
-        if span.text == "\n":
-            html.append("<br/>")
-            continue
-        text = escape(span.text)
-        for flag, tag in ((span.bold, "b"), (span.italic, "i"), (span.superscript, "sup"),
-                          (span.subscript, "sub")):
-            if flag:
-                text = f"<{tag}>{text}</{tag}>"
-        if span.href:
-            text = f"<a href={quoteattr(span.href)}>{text}</a>"
-        html.append(text)
-    return "".join(html)
+    return tagged(spans, XHTML_TAGS)
 
 
 def export_case_file(path: Path, out_dir: Path) -> Path:

@@ -47,6 +47,7 @@ from casedocs.dates import build_timestamp
 from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans
+from casedocs.document.tagged import Tagging, tagged
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from casedocs.fonts import FontFamily, find_family
@@ -435,26 +436,15 @@ STYLES = {
 }
 
 
+REPORTLAB_TAGS = Tagging(
+    "b", "i", "super", "sub", "<br/>", escape,
+    lambda href, text: f'<a href={quoteattr(href)} color="{LINK.hexval()}">{text}</a>',
+)
+
+
 def markup(spans: Spans) -> str:
     """reportlab paragraph markup for spans; user text is always escaped, never interpreted."""
-    parts = []
-    for span in spans:
-        if span.text == "\n":
-            parts.append("<br/>")
-            continue
-        text = escape(span.text)
-        if span.bold:
-            text = f"<b>{text}</b>"
-        if span.italic:
-            text = f"<i>{text}</i>"
-        if span.superscript:
-            text = f"<super>{text}</super>"
-        if span.subscript:
-            text = f"<sub>{text}</sub>"
-        if span.href:
-            text = f'<a href={quoteattr(span.href)} color="{LINK.hexval()}">{text}</a>'
-        parts.append(text)
-    return "".join(parts)
+    return tagged(spans, REPORTLAB_TAGS)
 
 
 class _Story:
