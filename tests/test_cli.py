@@ -282,3 +282,19 @@ def test_ctrl_c_stops_a_build_without_a_traceback_or_temporary_files(tmp_path: P
     assert build.returncode == 130, err
     assert "Traceback" not in err and "casedocs: stopped" in err
     assert not [p for p in out.rglob("*") if p.name.startswith(".tmp")]
+
+
+def test_the_program_says_everything_before_it_leaves_without_tearing_down(
+    tmp_path: Path,
+) -> None:
+    """`casedocs` as a process ends with os._exit (no teardown of what it built): what it
+    printed into a pipe, block-buffered, still arrives whole, and the exit status is main's."""
+    import json
+
+    schema = _run("schema", cwd=tmp_path)
+    assert schema.returncode == 0
+    assert len(schema.stdout) > 16_384  # more than one pipe buffer
+    assert json.loads(schema.stdout)["title"]
+    refused = _run("validate", str(tmp_path / "missing.yaml"), cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "missing.yaml" in refused.stderr

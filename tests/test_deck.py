@@ -10,6 +10,7 @@ soffice converts it with one page per slide.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -773,3 +774,51 @@ def test_eight_teaching_points_of_normal_length_share_one_slide(tmp_path: Path) 
     sizes = {para.size for box in teaching[0].texts if box.role == "body"
              for para in box.paragraphs}
     assert min(sizes) >= 20
+
+
+@pytest.mark.parametrize("source, order", [
+    ("is-case-4.yaml", None),
+    ("examples/conferences/2026-12-mixed.yaml", "unknowns-first"),
+    ("examples/conferences/2026-12-mixed.yaml", "case-by-case"),
+])
+def test_the_unknown_deck_saved_on_the_way_to_the_full_one_is_the_deck_drawn_alone(
+    source: str, order: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full deck that begins with its unknown deck draws those slides once and keeps the
+    unknown deck for the request that follows; the file is the one drawn on its own."""
+    from casedocs.load import load_input
+    from casedocs.render.deck import writer
+    from casedocs.render.output import RenderOptions
+    from casedocs.render.registry import output_named
+
+    publication, _ = load_input(Path(__file__).parents[1] / "content" / source, FigureImages())
+    if order is not None:
+        publication = dataclasses.replace(publication, order=order)
+    drawn = []
+    draw = writer._draw_slide
+    monkeypatch.setattr(writer, "_draw_slide", lambda *a: drawn.append(1) or draw(*a))
+    slides, options = output_named("slides"), RenderOptions(build_timestamp())
+    full = slides.render(publication, FigureImages(), options, False)
+    unknown = slides.render(publication, FigureImages(), options, True)
+    draws = len(drawn)
+    alone = slides.render(publication, FigureImages(), options, True)  # nothing kept now
+
+    def count(data: bytes) -> int:
+        return len(Presentation(io.BytesIO(data)).slides)
+
+    assert unknown.data == alone.data
+    assert 0 < count(unknown.data) < count(full.data)
+    shared = order != "case-by-case"  # case by case, the deck begins with the first answer
+    assert draws == count(full.data) + (0 if shared else count(unknown.data))
+
+
+def test_a_kept_unknown_deck_serves_only_its_own_case(document: Document) -> None:
+    from casedocs.render.output import RenderOptions
+    from casedocs.render.registry import output_named
+
+    slides, options = output_named("slides"), RenderOptions(build_timestamp())
+    slides.render(document, FigureImages(), options, False)
+    other = dataclasses.replace(document, id="other-case")
+    unknown = slides.render(other, FigureImages(), options, True)
+    core = zipfile.ZipFile(io.BytesIO(unknown.data)).read("docProps/core.xml").decode()
+    assert "other-case-unknown" in core

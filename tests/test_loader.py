@@ -10,6 +10,8 @@ from casedocs.errors import CaseError, Report
 from casedocs.source.loader import load_case
 from conftest import line_of
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def problems(path: Path) -> list[Report]:
     with pytest.raises(CaseError) as caught:
@@ -194,3 +196,46 @@ def test_an_unquoted_colon_says_to_quote_the_text(write_case) -> None:
     assert report.line == line_of(path, "Axial CT: angiogram")
     assert "must be quoted" in report.message
     assert 'caption: "Axial CT: a mass"' in report.message
+
+
+def _nodes(node, found: list) -> list:  # noqa: ANN001
+    """Every node of a composed document: its kind, tag, value and where it starts and ends."""
+    marks = (node.start_mark.line, node.start_mark.column, node.start_mark.index,
+             node.end_mark.line, node.end_mark.column, node.end_mark.index)
+    scalar = node.value if isinstance(node.value, str) else None
+    found.append((type(node).__name__, node.tag, marks, getattr(node, "style", None) or None,
+                  scalar))
+    children = node.value if isinstance(node.value, list) else []
+    for child in children:
+        for item in child if isinstance(child, tuple) else (child,):
+            _nodes(item, found)
+    return found
+
+
+UNICODE_CASE = (
+    'id: u-1\ntitle: "Ünïcödé — “quotes” 日本語 😀"\nhistory: |\n  A line with é and 😀\n'
+    "  and a second: with a colon\nfigures:\n  - caption: >-\n      Axial CT 😀, folded\n"
+    "    findings: [a, 'b', \"c\"]\n"
+)
+
+
+@pytest.mark.parametrize("name", [
+    *sorted(p.name for p in (REPO / "content" / "examples").glob("*.yaml")), "is-case-4.yaml",
+    "unicode",
+])
+def test_the_fast_parser_composes_what_the_pure_python_one_does(name: str) -> None:
+    """read_yaml parses with libyaml and falls back to PyYAML's parser only for errors: the
+    lines and fields it reports come from nodes both compose alike."""
+    import yaml
+
+    from casedocs.source.loader import _FAST_LOADER
+
+    assert _FAST_LOADER is yaml.CSafeLoader  # PyYAML's wheels carry libyaml
+    if name == "unicode":
+        text = UNICODE_CASE
+    else:
+        folder = REPO / "content" / ("" if name == "is-case-4.yaml" else "examples")
+        text = (folder / name).read_text(encoding="utf-8")
+    fast = _nodes(yaml.compose(text, Loader=_FAST_LOADER), [])
+    assert fast == _nodes(yaml.compose(text, Loader=yaml.SafeLoader), [])
+    assert len(fast) > 5

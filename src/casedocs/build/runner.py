@@ -14,8 +14,6 @@ import importlib
 import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +35,8 @@ from casedocs.render.output import Output
 from casedocs.render.registry import STANDALONE, output_named, variants
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from casedocs.build.task import BuildSettings, InputResult
 
 
@@ -186,6 +186,8 @@ def _results(
 
 
 def _outcome(future: Future, path: Path) -> InputResult:
+    from concurrent.futures.process import BrokenProcessPool
+
     from casedocs.build.task import InputResult
     from casedocs.source.loader import display_path
 

@@ -64,23 +64,31 @@ class DeckProperties:
     subject: str  # wording "deck_subject", in the deck's language
 
 
-def render_plan(
-    plan: list[SlidePlan],
-    properties: DeckProperties,
-    timestamp: datetime,
-    template: DeckTemplate,
-    images: FigureImages,
-) -> bytes:
-    """The planned deck as PPTX bytes, its pictures resolved by `images`; the same plan and
-    timestamp give the same bytes."""
-    presentation = template.presentation
-    _drop_template_extras(presentation)
-    for number, slide_plan in enumerate(plan, start=1):
-        _draw_slide(presentation, template, slide_plan, number, images)
-    _set_properties(presentation, properties, timestamp)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return _normalized_zip(buffer.getvalue(), timestamp, len(plan))
+class DeckDrawing:
+    """A deck drawn slide by slide, savable at any point: a deck whose first slides are a
+    shorter deck (the unknown part of a case) gives both files from one drawing."""
+
+    def __init__(self, template: DeckTemplate, images: FigureImages):
+        self._template = template
+        self._images = images
+        self._slides = 0
+        _drop_template_extras(template.presentation)
+
+    def draw(self, plan: list[SlidePlan]) -> None:
+        """Append the planned slides; their numbers go on from the slides already drawn."""
+        for slide_plan in plan:
+            self._slides += 1
+            _draw_slide(
+                self._template.presentation, self._template, slide_plan, self._slides, self._images
+            )
+
+    def save(self, properties: DeckProperties, timestamp: datetime) -> bytes:
+        """The slides drawn so far as PPTX bytes, with `properties`."""
+        presentation = self._template.presentation
+        _set_properties(presentation, properties, timestamp)
+        buffer = io.BytesIO()
+        presentation.save(buffer)
+        return _normalized_zip(buffer.getvalue(), timestamp, self._slides)
 
 
 def _drop_template_extras(presentation: Presentation) -> None:
