@@ -20,6 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.serialized import PackageWriter
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
@@ -86,9 +87,7 @@ class DeckDrawing:
         """The slides drawn so far as PPTX bytes, with `properties`."""
         presentation = self._template.presentation
         _set_properties(presentation, properties, timestamp)
-        buffer = io.BytesIO()
-        presentation.save(buffer)
-        return _normalized_zip(buffer.getvalue(), timestamp, self._slides)
+        return _package_bytes(presentation, timestamp, self._slides)
 
 
 def _drop_template_extras(presentation: Presentation) -> None:
@@ -333,18 +332,35 @@ def _fitted_property(text: str) -> str:
     return (room[:cut] if cut > 0 else room).rstrip(";, ") + " et al."
 
 
-def _normalized_zip(data: bytes, timestamp: datetime, slides: int) -> bytes:
-    """The package rewritten with fixed entry times and our own app.xml."""
-    date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
-    source = zipfile.ZipFile(io.BytesIO(data))
+def _package_bytes(presentation: Presentation, timestamp: datetime, slides: int) -> bytes:
+    """The package as python-pptx serializes it (its own writer, the parts in its order), into
+    a zip whose entries carry the build's time, not the clock's, and our own app.xml.
+
+    python-pptx's `save` has no say over entry times, and rewriting its zip would compress
+    every part twice."""
+    package = presentation.part.package
+    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    app_xml = APP_XML.format(version=escape(__version__), slides=slides).encode()
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = source.read(entry.filename)
-            if entry.filename == "docProps/app.xml":
-                content = APP_XML.format(version=escape(__version__), slides=slides).encode()
-            info = zipfile.ZipInfo(entry.filename, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
+        entries = _FixedTimeEntries(target, timestamp, app_xml)
+        writer._write_content_types_stream(entries)
+        writer._write_pkg_rels(entries)
+        writer._write_parts(entries)
     return output.getvalue()
+
+
+class _FixedTimeEntries:
+    """What python-pptx's package writer writes to: zip entries at the build's time."""
+
+    def __init__(self, target: zipfile.ZipFile, timestamp: datetime, app_xml: bytes):
+        self._target = target
+        self._date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
+        self._app_xml = app_xml
+
+    def write(self, pack_uri: str, blob: bytes) -> None:
+        name = pack_uri.membername  # type: ignore[attr-defined]  (a python-pptx PackURI)
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._target.writestr(info, self._app_xml if name == "docProps/app.xml" else blob)
