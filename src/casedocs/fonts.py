@@ -141,8 +141,10 @@ def missing_glyphs(text: str, family: FontFamily) -> list[str]:
 
 def font_fingerprint() -> tuple[str, ...]:
     """The font files outputs are made with: when one changes, outputs are rendered again."""
+    twin_name = METRIC_TWINS.get(DECK_FONT, DECK_FONT)
+    _ask_fontconfig_about(os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY, twin_name)
     family = find_family()
-    twin = find_face(METRIC_TWINS.get(DECK_FONT, DECK_FONT))
+    twin = find_face(twin_name)
     return tuple(
         str(path) for path in (family.regular, family.bold, family.italic, family.bold_italic, twin)
     )
@@ -171,26 +173,42 @@ def _find_face(family: str, style: str) -> Path | None:
 
 
 def _ask_fontconfig(family: str, style: str) -> Path | None:
-    return _fontconfig_faces(family).get(style)
+    _ask_fontconfig_about(family)
+    return _FONTCONFIG[family].get(style)
 
 
-@cache
-def _fontconfig_faces(family: str) -> dict[str, Path]:
-    """The plain faces of `family` that fontconfig knows, from one `fc-list` call."""
+_FONTCONFIG: dict[str, dict[str, Path]] = {}  # family -> the plain faces fontconfig knows
+
+
+def _ask_fontconfig_about(*families: str) -> None:
+    """One `fc-list` call for each family not asked about yet, all running at once."""
+    families = tuple(f for f in dict.fromkeys(families) if f not in _FONTCONFIG)
+    if not families:
+        return
     if shutil.which("fc-list") is None:
-        return {}
-    result = subprocess.run(
-        ["fc-list", "-f", "%{file}|%{family}|%{style}\n", f":family={family}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+        _FONTCONFIG.update((family, {}) for family in families)
+        return
+    calls = [
+        subprocess.Popen(
+            ["fc-list", "-f", "%{file}|%{family}|%{style}\n", f":family={family}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for family in families
+    ]
+    for family, call in zip(families, calls, strict=True):
+        _FONTCONFIG[family] = _plain_faces(family, call.communicate()[0])
+
+
+def _plain_faces(family: str, listing: str) -> dict[str, Path]:
+    """The family's own plain faces in an `fc-list` listing: not "Condensed Bold",
+    "ExtraLight" or a TTC file."""
     faces: dict[str, Path] = {}
-    for line in sorted(result.stdout.splitlines()):
+    for line in sorted(listing.splitlines()):
         file, families, styles = (line.split("|") + ["", ""])[:3]
         primary_style = styles.split(",")[0].strip().lower()
         style = _STYLE_NAMES.get(primary_style)
-        # Only the family's own plain faces: not "Condensed Bold", "ExtraLight" or a TTC file.
         if (
             style
             and families.split(",")[0].strip().lower() == family.lower()
