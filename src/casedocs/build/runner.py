@@ -9,6 +9,8 @@ CASEDOCS_JOBS (or --jobs) sets the number of processes; 1 builds in this process
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import importlib
 import os
@@ -108,11 +110,29 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
-    failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
+    with _rare_collections(len(stale)):
+        failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
         _gather(inputs, request, key, gathering, reporter)
     reporter.finish()
     return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _rare_collections(inputs: int) -> Iterator[None]:
+    """A build of one input keeps nearly everything it allocates until it ends, so looking
+    for garbage cycles while it runs is wasted work (a tenth of a cold build of the seed).
+    Builds of several inputs, whose garbage would pile up, and whatever runs after (a watch
+    waiting for the next save) collect as usual."""
+    if inputs != 1:
+        yield
+        return
+    before = gc.get_threshold()
+    gc.set_threshold(200_000, 30, 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build_stale(
