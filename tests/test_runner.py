@@ -203,7 +203,8 @@ def test_one_input_builds_with_rare_garbage_collections_and_many_inputs_as_usual
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cyclic garbage piles up between collections: only a build of one input, which keeps
-    what it allocates to the end anyway, collects rarely; the setting is restored after."""
+    what it allocates to the end anyway, collects rarely; the setting is restored after,
+    unless the process ends with the build."""
     import gc
 
     seen: list[tuple[int, int, int]] = []
@@ -223,3 +224,9 @@ def test_one_input_builds_with_rare_garbage_collections_and_many_inputs_as_usual
                   "--out", tmp_path / "b")[0]
     assert code == 0
     assert seen == [usual] * 3
+    try:  # a process that ends with its build does not start a collection of it at the end
+        assert main(["build", str(cases[1]), "--only", "handout", "--out", str(tmp_path / "c")],
+                    exits_after=True) == 0
+        assert gc.get_threshold() == (200_000, 30, 30)
+    finally:
+        gc.set_threshold(*usual)

@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,15 +23,17 @@ def entry() -> None:
     """The `casedocs` program, as a process: `main`, then leave without freeing what it built
     object by object (as mypy does): by then every output is written and synced, and only
     standard output and error still hold text. A tenth of a cold build of one case."""
-    code = main()
+    code = main(exits_after=True)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, exits_after: bool = False) -> int:
+    """`exits_after`: the process ends when the command does (what `entry` runs)."""
     args = _parser().parse_args(argv)
+    args.exits_after = exits_after
     # A terminated build unwinds like Ctrl-C, so its temporary files are removed.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
@@ -151,7 +154,8 @@ def _build(args: argparse.Namespace) -> int:
     from casedocs.build.report import Reporter
     from casedocs.build.runner import run_build
 
-    return run_build(_case_files(args.cases, args.site), _request(args), Reporter())
+    request = replace(_request(args), exits_after=args.exits_after)
+    return run_build(_case_files(args.cases, args.site), request, Reporter())
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -54,6 +54,7 @@ class BuildRequest:
     language: str | None = None
     timestamp: str = ""
     jobs: int = 0  # 0: CASEDOCS_JOBS, else every core
+    exits_after: bool = False  # the process ends with this build (`casedocs build`, not watch)
 
     @property
     def options(self) -> dict[str, str]:
@@ -110,7 +111,7 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
-    with _rare_collections(len(stale)):
+    with _rare_collections(len(stale), restore=not request.exits_after):
         failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
         _gather(inputs, request, key, gathering, reporter)
@@ -119,11 +120,13 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
 
 
 @contextlib.contextmanager
-def _rare_collections(inputs: int) -> Iterator[None]:
+def _rare_collections(inputs: int, restore: bool) -> Iterator[None]:
     """A build of one input keeps nearly everything it allocates until it ends, so looking
     for garbage cycles while it runs is wasted work (a tenth of a cold build of the seed).
-    Builds of several inputs, whose garbage would pile up, and whatever runs after (a watch
-    waiting for the next save) collect as usual."""
+    Builds of several inputs, whose garbage would pile up, collect as usual. `restore`: the
+    usual setting comes back after the build (for a watch, which waits for the next save);
+    a process that ends with the build skips it, since it starts a collection of everything
+    the build made."""
     if inputs != 1:
         yield
         return
@@ -132,7 +135,8 @@ def _rare_collections(inputs: int) -> Iterator[None]:
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        if restore:
+            gc.set_threshold(*before)
 
 
 def _build_stale(
