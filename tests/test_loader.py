@@ -239,3 +239,26 @@ def test_the_fast_parser_composes_what_the_pure_python_one_does(name: str) -> No
     fast = _nodes(yaml.compose(text, Loader=_FAST_LOADER), [])
     assert fast == _nodes(yaml.compose(text, Loader=yaml.SafeLoader), [])
     assert len(fast) > 5
+
+
+def test_a_file_only_the_pure_python_parser_reads_is_read_by_it_throughout(
+    write_case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should libyaml refuse a file PyYAML reads, PyYAML reads all of it (aliases included)."""
+    import yaml
+
+    from casedocs.source import loader
+
+    class Refusing(yaml.CSafeLoader):
+        def get_single_node(self):  # noqa: ANN202
+            raise yaml.YAMLError("refused")
+
+        def check_event(self, *choices):  # noqa: ANN001, ANN202
+            raise yaml.YAMLError("refused")
+
+    monkeypatch.setattr(loader, "_FAST_LOADER", Refusing)
+    path = write_case(replace=(("institution: Teaching Hospital", "institution: &inst Teaching"),
+                               ("copyright: Teaching Hospital 2026", "copyright: *inst")))
+    report = only(problems(path), "copyright")
+    assert "alias" in report.message
+    assert report.line == line_of(path, "copyright: *inst")

@@ -122,13 +122,15 @@ def read_yaml(path: Path) -> tuple[SourceMap, list[Report]]:
     (duplicate keys, aliases); raise CaseError when it cannot be read as YAML at all."""
     shown = display_path(path)
     text = _read_text(path, shown)
+    loader = _FAST_LOADER
     try:
-        root = yaml.compose(text, Loader=_FAST_LOADER)
+        root = yaml.compose(text, Loader=loader)
     except yaml.YAMLError:  # the pure-Python parser says where and what, in our words
+        loader = yaml.SafeLoader
         root = _compose_or_explain(text, shown)
     if root is None:
         raise file_error(shown, "the file is empty")
-    builder = _DataBuilder(shown, _alias_lines(text))
+    builder = _DataBuilder(shown, _alias_lines(text, loader))
     data = builder.build(root, ())
     return SourceMap(shown, text, data, builder.nodes), builder.problems
 
@@ -142,13 +144,14 @@ def _compose_or_explain(text: str, shown: str) -> yaml.Node | None:
         raise file_error(shown, _TOO_DEEP, _deepest_line(text)) from None
 
 
-def _alias_lines(text: str) -> list[int]:
-    """Lines of `*alias` uses (composed nodes only remember where their anchor was)."""
+def _alias_lines(text: str, loader: type) -> list[int]:
+    """Lines of `*alias` uses (composed nodes only remember where their anchor was), by the
+    parser that composed the text."""
     if "*" not in text:
         return []
     return [
         event.start_mark.line + 1
-        for event in yaml.parse(text, Loader=_FAST_LOADER)
+        for event in yaml.parse(text, Loader=loader)
         if isinstance(event, yaml.AliasEvent)
     ]
 
