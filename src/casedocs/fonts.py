@@ -68,7 +68,7 @@ class FontFamily:
 @cache
 def find_family(family: str | None = None) -> FontFamily:
     """The four faces of `family`; a missing bold or italic face falls back to regular."""
-    name = family or os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY
+    name = family or _family_name()
     faces = {style: _find_face(name, style) for style in STYLES}
     if faces["regular"] is None:
         raise FontNotFound(
@@ -139,10 +139,14 @@ def missing_glyphs(text: str, family: FontFamily) -> list[str]:
     return sorted({ch for ch in text if ord(ch) not in covered and not ch.isspace()})
 
 
+def _family_name() -> str:
+    return os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY
+
+
 def font_fingerprint() -> tuple[str, ...]:
     """The font files outputs are made with: when one changes, outputs are rendered again."""
     twin_name = METRIC_TWINS.get(DECK_FONT, DECK_FONT)
-    _ask_fontconfig_about(os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY, twin_name)
+    _ask_fontconfig_about(_family_name(), twin_name)
     family = find_family()
     twin = find_face(twin_name)
     return tuple(

@@ -20,6 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -358,8 +359,8 @@ class _FixedTimeEntries:
         self._date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
         self._app_xml = app_xml
 
-    def write(self, pack_uri: str, blob: bytes) -> None:
-        name = pack_uri.membername  # type: ignore[attr-defined]  (a python-pptx PackURI)
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        name = pack_uri.membername
         info = zipfile.ZipInfo(name, date_time=self._date_time)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
