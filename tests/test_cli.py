@@ -298,3 +298,8 @@ def test_the_program_says_everything_before_it_leaves_without_tearing_down(
     refused = _run("validate", str(tmp_path / "missing.yaml"), cwd=tmp_path)
     assert refused.returncode == 1
     assert "missing.yaml" in refused.stderr
+    closed = subprocess.run(  # started with standard output closed: sys.stdout is None
+        f"'{sys.executable}' -m casedocs.cli validate '{REPO / 'content' / 'is-case-4.yaml'}' >&-",
+        shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120)  # noqa: S602
+    assert closed.returncode == 0, closed.stderr
+    assert "Traceback" not in closed.stderr

@@ -798,8 +798,9 @@ def test_the_unknown_deck_saved_on_the_way_to_the_full_one_is_the_deck_drawn_alo
     draw = writer._draw_slide
     monkeypatch.setattr(writer, "_draw_slide", lambda *a: drawn.append(1) or draw(*a))
     slides, options = output_named("slides"), RenderOptions(build_timestamp())
-    full = slides.render(publication, FigureImages(), options, False)
-    unknown = slides.render(publication, FigureImages(), options, True)
+    images = FigureImages()
+    full = slides.render(publication, images, options, False)
+    unknown = slides.render(publication, images, options, True)
     draws = len(drawn)
     alone = slides.render(publication, FigureImages(), options, True)  # nothing kept now
 
@@ -817,8 +818,53 @@ def test_a_kept_unknown_deck_serves_only_its_own_case(document: Document) -> Non
     from casedocs.render.registry import output_named
 
     slides, options = output_named("slides"), RenderOptions(build_timestamp())
-    slides.render(document, FigureImages(), options, False)
+    images = FigureImages()
+    slides.render(document, images, options, False)
     other = dataclasses.replace(document, id="other-case")
-    unknown = slides.render(other, FigureImages(), options, True)
+    unknown = slides.render(other, images, options, True)
     core = zipfile.ZipFile(io.BytesIO(unknown.data)).read("docProps/core.xml").decode()
     assert "other-case-unknown" in core
+
+
+@pytest.mark.parametrize("change", ["images", "timestamp", "template"])
+def test_a_kept_unknown_deck_serves_only_the_same_request(
+    document: Document, change: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Other images (their warnings), another build time or another design: drawn again."""
+    from datetime import timedelta
+
+    from casedocs.render.deck import files
+    from casedocs.render.deck.template import DEFAULT_TEMPLATE
+
+    drawn: list[int] = []
+    draw = files.DeckDrawing.draw
+    monkeypatch.setattr(files.DeckDrawing, "draw", lambda self, plan: drawn.append(len(plan))
+                        or draw(self, plan))
+    images, timestamp = FigureImages(), build_timestamp()
+    files.render_deck_file(document, images, timestamp)
+    before = len(drawn)
+    template = None
+    if change == "template":
+        template = tmp_path / "department.pptx"
+        shutil.copy(DEFAULT_TEMPLATE, template)
+    files.render_deck_file(
+        document,
+        FigureImages() if change == "images" else images,
+        timestamp + timedelta(days=1) if change == "timestamp" else timestamp,
+        unknown=True,
+        template=template,
+    )
+    assert len(drawn) == before + 1  # the unknown deck, drawn on its own
+
+
+def test_a_deck_saved_by_python_pptx_itself_has_the_same_bytes(
+    document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deck's zip is written from python-pptx's own writing steps (private, so they may
+    change); without them, python-pptx saves and the zip is rewritten: the same file."""
+    from casedocs.render.deck import writer
+
+    timestamp = build_timestamp()
+    ours = render_deck(document, FigureImages(), timestamp)
+    monkeypatch.setattr(writer, "_WRITER_STEPS", ("_a_step_python_pptx_does_not_have",))
+    assert render_deck(document, FigureImages(), timestamp) == ours

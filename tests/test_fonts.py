@@ -92,3 +92,16 @@ def test_a_missing_family_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(fonts, "_from_python_package", lambda *_: None)
     with pytest.raises(fonts.FontNotFound, match="No Such Family"):
         fonts.find_family.__wrapped__("No Such Family")
+
+
+def test_an_fc_list_that_cannot_start_counts_as_no_fontconfig(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def cannot_start(*_: object, **__: object) -> None:
+        raise PermissionError("fc-list")
+
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})
+    monkeypatch.setattr(fonts.shutil, "which", lambda _: "/usr/bin/fc-list")
+    monkeypatch.setattr(subprocess, "Popen", cannot_start)
+    fonts._ask_fontconfig_about("Alpha Sans", "Beta Sans")
+    assert fonts._FONTCONFIG == {"Alpha Sans": {}, "Beta Sans": {}}

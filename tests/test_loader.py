@@ -199,9 +199,11 @@ def test_an_unquoted_colon_says_to_quote_the_text(write_case) -> None:
 
 
 def _nodes(node, found: list) -> list:  # noqa: ANN001
-    """Every node of a composed document: its kind, tag, value and where it starts and ends."""
+    """Every node of a composed document: its kind, tag, value, and what the loader reads of
+    where it is: the line, column and offset it starts at and the offset it ends at (the two
+    parsers place the end of a file with no final newline on different lines)."""
     marks = (node.start_mark.line, node.start_mark.column, node.start_mark.index,
-             node.end_mark.line, node.end_mark.column, node.end_mark.index)
+             node.end_mark.index)
     scalar = node.value if isinstance(node.value, str) else None
     found.append((type(node).__name__, node.tag, marks, getattr(node, "style", None) or None,
                   scalar))
@@ -221,22 +223,23 @@ UNICODE_CASE = (
 
 @pytest.mark.parametrize("name", [
     *sorted(p.name for p in (REPO / "content" / "examples").glob("*.yaml")), "is-case-4.yaml",
-    "unicode",
+    "unicode", "unicode-crlf", "unicode-no-final-newline",
 ])
 def test_the_fast_parser_composes_what_the_pure_python_one_does(name: str) -> None:
     """read_yaml parses with libyaml and falls back to PyYAML's parser only for errors: the
     lines and fields it reports come from nodes both compose alike."""
     import yaml
 
-    from casedocs.source.loader import _FAST_LOADER
+    from casedocs.source.fastyaml import FAST_LOADER
 
-    assert _FAST_LOADER is yaml.CSafeLoader  # PyYAML's wheels carry libyaml
-    if name == "unicode":
-        text = UNICODE_CASE
+    assert FAST_LOADER is yaml.CSafeLoader  # PyYAML's wheels carry a libyaml safe to use
+    if name.startswith("unicode"):
+        text = {"unicode": UNICODE_CASE, "unicode-crlf": UNICODE_CASE.replace("\n", "\r\n"),
+                "unicode-no-final-newline": UNICODE_CASE.rstrip("\n")}[name]
     else:
         folder = REPO / "content" / ("" if name == "is-case-4.yaml" else "examples")
         text = (folder / name).read_text(encoding="utf-8")
-    fast = _nodes(yaml.compose(text, Loader=_FAST_LOADER), [])
+    fast = _nodes(yaml.compose(text, Loader=FAST_LOADER), [])
     assert fast == _nodes(yaml.compose(text, Loader=yaml.SafeLoader), [])
     assert len(fast) > 5
 
@@ -256,9 +259,54 @@ def test_a_file_only_the_pure_python_parser_reads_is_read_by_it_throughout(
         def check_event(self, *choices):  # noqa: ANN001, ANN202
             raise yaml.YAMLError("refused")
 
-    monkeypatch.setattr(loader, "_FAST_LOADER", Refusing)
+    monkeypatch.setattr(loader, "FAST_LOADER", Refusing)
     path = write_case(replace=(("institution: Teaching Hospital", "institution: &inst Teaching"),
                                ("copyright: Teaching Hospital 2026", "copyright: *inst")))
     report = only(problems(path), "copyright")
     assert "alias" in report.message
     assert report.line == line_of(path, "copyright: *inst")
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_problem_is_placed_on_its_line_in_a_file_with_a_byte_order_mark(
+    case_dir: Path, bom: bytes
+) -> None:
+    """Editors on Windows save a byte-order mark; it must not move a problem to another line
+    (libyaml counts it in its character offsets, PyYAML does not)."""
+    from conftest import MINIMAL_CASE, document_errors
+
+    text = MINIMAL_CASE.replace(
+        "history: A 19-year-old with recurrent left lower lobe pneumonia.",
+        "history: A 19-year-old with recurrent\n  left lower lobe pneumonia,\n"
+        "  as on @fig-nope",  # at the very end: a window one character short misses it
+    )
+    path = case_dir / "case.yaml"
+    path.write_bytes(bom + text.encode("utf-8"))
+    (report,) = document_errors(path)
+    assert "no figure with id 'nope'" in report.message
+    assert report.line == line_of(path, "@fig-nope")
+
+
+def test_libyaml_reads_only_where_it_refuses_deep_nesting() -> None:
+    """libyaml before 0.2.6 crashed on deep nesting; PyYAML then reads with its own parser."""
+    import yaml
+
+    from casedocs.source.fastyaml import loader_for
+
+    assert loader_for((0, 2, 5)) is yaml.SafeLoader
+    assert loader_for(()) is yaml.SafeLoader
+    assert loader_for((0, 2, 6)) is yaml.CSafeLoader
+
+
+def test_values_nested_three_hundred_thousand_deep_are_an_error_not_a_crash(
+    case_dir: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    path = case_dir / "deep.yaml"
+    path.write_text("id: x\ntitle: " + "[" * 300_000 + "]" * 300_000 + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "casedocs.cli", "validate", str(path)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "nested more than 20 levels deep" in run.stderr

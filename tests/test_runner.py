@@ -199,10 +199,10 @@ def test_a_worker_that_dies_fails_its_input_and_the_build_ends_cleanly(
     assert not [p for p in (tmp_path / "out").rglob(".*.tmp")]
 
 
-def test_one_input_builds_with_rare_garbage_collections_and_many_inputs_as_usual(
+def test_one_case_builds_with_rare_garbage_collections_and_many_inputs_as_usual(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cyclic garbage piles up between collections: only a build of one input, which keeps
+    """Cyclic garbage piles up between collections: only a build of one case, which keeps
     what it allocates to the end anyway, collects rarely; the setting is restored after,
     unless the process ends with the build."""
     import gc
@@ -224,6 +224,9 @@ def test_one_input_builds_with_rare_garbage_collections_and_many_inputs_as_usual
                   "--out", tmp_path / "b")[0]
     assert code == 0
     assert seen == [usual] * 3
+    seen.clear()  # a conference is many cases built one after another
+    assert _build(capsys, "build", cases[-1], "--only", "handout", "--out", tmp_path / "d")[0] == 0
+    assert seen == [usual]
     try:  # a process that ends with its build does not start a collection of it at the end
         assert main(["build", str(cases[1]), "--only", "handout", "--out", str(tmp_path / "c")],
                     exits_after=True) == 0

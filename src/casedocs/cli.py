@@ -25,7 +25,8 @@ def entry() -> None:
     standard output and error still hold text. A tenth of a cold build of one case."""
     code = main(exits_after=True)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+        # None when started with the stream closed; a closed pipe: nothing more to say.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
 

@@ -146,7 +146,8 @@ def _family_name() -> str:
 def font_fingerprint() -> tuple[str, ...]:
     """The font files outputs are made with: when one changes, outputs are rendered again."""
     twin_name = METRIC_TWINS.get(DECK_FONT, DECK_FONT)
-    _ask_fontconfig_about(_family_name(), twin_name)
+    if not os.environ.get("CASEDOCS_FONT_DIR"):  # else that folder is searched first
+        _ask_fontconfig_about(_family_name(), twin_name)
     family = find_family()
     twin = find_face(twin_name)
     return tuple(
@@ -192,17 +193,21 @@ def _ask_fontconfig_about(*families: str) -> None:
     if shutil.which("fc-list") is None:
         _FONTCONFIG.update((family, {}) for family in families)
         return
-    calls = [
-        subprocess.Popen(
+    calls = {family: _start_fc_list(family) for family in families}
+    for family, call in calls.items():
+        _FONTCONFIG[family] = _plain_faces(family, call.communicate()[0]) if call else {}
+
+
+def _start_fc_list(family: str) -> subprocess.Popen | None:
+    try:
+        return subprocess.Popen(
             ["fc-list", "-f", "%{file}|%{family}|%{style}\n", f":family={family}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        for family in families
-    ]
-    for family, call in zip(families, calls, strict=True):
-        _FONTCONFIG[family] = _plain_faces(family, call.communicate()[0])
+    except OSError:  # it could not start: as if fontconfig were not there
+        return None
 
 
 def _plain_faces(family: str, listing: str) -> dict[str, Path]:

@@ -182,10 +182,11 @@ def files_read(path: Path) -> list[Path]:
     reads them; called after a build, on files it could read."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from casedocs.source.fastyaml import FAST_LOADER as loader
+
     found = [path.resolve()]
     try:
-        data = yaml.load(path.read_bytes(), Loader=loader)  # noqa: S506 (a C safe loader)
+        data = yaml.load(path.read_bytes(), Loader=loader)  # noqa: S506 (a safe loader)
     except (OSError, yaml.YAMLError, RecursionError):
         return found
     if not isinstance(data, dict):

@@ -35,6 +35,7 @@ from casedocs.build.stamps import cache_dir
 from casedocs.errors import Report, UserError
 from casedocs.render.output import Output
 from casedocs.render.registry import STANDALONE, output_named, variants
+from casedocs.source.inputs import is_conference_file
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -111,7 +112,8 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
-    with _rare_collections(len(stale), restore=not request.exits_after):
+    ends_with_build = request.exits_after and not gathering
+    with _rare_collections(stale, restore=not ends_with_build):
         failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
         _gather(inputs, request, key, gathering, reporter)
@@ -120,14 +122,14 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
 
 
 @contextlib.contextmanager
-def _rare_collections(inputs: int, restore: bool) -> Iterator[None]:
-    """A build of one input keeps nearly everything it allocates until it ends, so looking
-    for garbage cycles while it runs is wasted work (a tenth of a cold build of the seed).
-    Builds of several inputs, whose garbage would pile up, collect as usual. `restore`: the
-    usual setting comes back after the build (for a watch, which waits for the next save);
-    a process that ends with the build skips it, since it starts a collection of everything
-    the build made."""
-    if inputs != 1:
+def _rare_collections(stale: list[Path], restore: bool) -> Iterator[None]:
+    """A build of one case keeps nearly everything it allocates until it ends, so looking for
+    garbage cycles while it runs is wasted work (a tenth of a cold build of the seed). Builds
+    of several inputs, or of a conference (many cases, one after another), whose garbage would
+    pile up, collect as usual. `restore`: the usual setting comes back after the build (for a
+    watch, which waits for the next save, or a site's index, made next); a process that ends
+    with the build skips it, since it starts a collection of everything the build made."""
+    if len(stale) != 1 or is_conference_file(stale[0]):
         yield
         return
     before = gc.get_threshold()
@@ -250,10 +252,11 @@ def _declared_id(path: Path) -> tuple[str, int | None]:
     why)."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from casedocs.source.fastyaml import FAST_LOADER as loader
+
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=loader)  # noqa: S506 (a C safe loader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return "", None
     value = data.get("id") if isinstance(data, dict) else None

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from casedocs.errors import CaseError, FieldPath, Problem, Report, did_you_mean, file_error
 from casedocs.source.csljson import item_line, read_csl_json
+from casedocs.source.fastyaml import FAST_LOADER
 from casedocs.source.model import (
     Case,
     Reference,
@@ -29,10 +30,6 @@ from casedocs.source.salvage import is_set_aside, salvage
 MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
 MAX_DEPTH = 20  # a case nests four levels (figures, annotations, points); more is a mistake
 
-# libyaml's parser, when PyYAML has it, composes the same nodes and marks (tested) fifteen
-# times faster; a file it refuses is parsed again by the pure-Python one, whose messages and
-# limits the errors are worded for.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -122,10 +119,10 @@ def read_yaml(path: Path) -> tuple[SourceMap, list[Report]]:
     (duplicate keys, aliases); raise CaseError when it cannot be read as YAML at all."""
     shown = display_path(path)
     text = _read_text(path, shown)
-    loader = _FAST_LOADER
+    loader = FAST_LOADER
     try:
         root = yaml.compose(text, Loader=loader)
-    except yaml.YAMLError:  # the pure-Python parser says where and what, in our words
+    except yaml.YAMLError:  # PyYAML's own parser says where and what, in the words we expect
         loader = yaml.SafeLoader
         root = _compose_or_explain(text, shown)
     if root is None:
@@ -166,7 +163,8 @@ def _read_text(path: Path, shown: str) -> str:
             shown, f"the file is {len(raw)} bytes; a case file may have at most {MAX_CASE_BYTES}"
         )
     try:
-        return raw.decode("utf-8")
+        # A byte-order mark is not text: libyaml's character offsets would count it, PyYAML's not.
+        return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise file_error(

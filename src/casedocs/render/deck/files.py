@@ -42,23 +42,15 @@ def render_deck_file(
 ) -> DeckFile:
     """The case's deck; `unknown`: only the part before the answer; `template` and `layouts`
     choose the department's design."""
-    settings = (timestamp, template, tuple(sorted((layouts or {}).items())))
-    if unknown and (kept := _KEPT.take(document, settings)) is not None:
+    design = (template, sorted((layouts or {}).items()))
+    request = _DeckRequest(document, images, timestamp, design)
+    if unknown and (kept := _KEPT.take(request)) is not None:
         return kept
     deck = load_template(template, layouts or {})
     plan = plan_deck(document, TextMeasure(deck.font), deck.geometry)
     unknown_plan = [slide for slide in plan if slide.part == "unknown"]
-    subject = words(document.language)("deck_subject")
-
-    def properties(unknown: bool) -> DeckProperties:
-        identifier = document.id + (UNKNOWN_SUFFIX if unknown else "")
-        return DeckProperties(document.label, document.authors, identifier, subject)
-
-    if unknown:
-        return _deck_file(unknown_plan, properties(True), timestamp, deck, images)
-    return _full_deck_file(
-        document, settings, (plan, unknown_plan), properties, timestamp, deck, images
-    )
+    properties = _properties(document.label, document.authors, document.id, document.language)
+    return _deck_variant(request, deck, (plan, unknown_plan), properties, unknown)
 
 
 def render_conference_deck(
@@ -69,84 +61,97 @@ def render_conference_deck(
     template: Path | None = None,
 ) -> DeckFile:
     """All the conference's cases in one deck, in its order; `unknown`: unknowns only."""
-    settings = (timestamp, template)
-    if unknown and (kept := _KEPT.take(conference, settings)) is not None:
+    request = _DeckRequest(conference, images, timestamp, (template,))
+    if unknown and (kept := _KEPT.take(request)) is not None:
         return kept
     # --template, else the conference's, else the one its cases name (the first that does).
     case_template = next((d.template for d in conference.documents if d.template), None)
     deck = load_template(template or conference.template or case_template, conference.layouts)
     measure = TextMeasure(deck.font)
     unknown_plan = plan_conference(conference, True, measure, deck.geometry)
-    subject = words(conference.language)("deck_subject")
-
-    def properties(unknown: bool) -> DeckProperties:
-        identifier = conference.id + (UNKNOWN_SUFFIX if unknown else "")
-        return DeckProperties(conference.title, conference.presenter or "", identifier, subject)
-
-    if unknown:
-        return _deck_file(unknown_plan, properties(True), timestamp, deck, images)
-    plan = plan_conference(conference, False, measure, deck.geometry)
-    return _full_deck_file(
-        conference, settings, (plan, unknown_plan), properties, timestamp, deck, images
+    plan = [] if unknown else plan_conference(conference, False, measure, deck.geometry)
+    properties = _properties(
+        conference.title, conference.presenter or "", conference.id, conference.language
     )
+    return _deck_variant(request, deck, (plan, unknown_plan), properties, unknown)
+
+
+@dataclass(frozen=True, eq=False)
+class _DeckRequest:
+    """What a deck is drawn for: a publication and the images it resolves pictures with (the
+    very objects), at a build's time, on a design (template and layouts)."""
+
+    publication: object
+    images: FigureImages
+    timestamp: datetime
+    design: tuple[object, ...]
+
+    def same_as(self, other: _DeckRequest) -> bool:
+        return (
+            self.publication is other.publication
+            and self.images is other.images
+            and (self.timestamp, self.design) == (other.timestamp, other.design)
+        )
 
 
 class _KeptUnknown:
-    """The unknown variant saved on the way to drawing a full deck whose first slides it is,
-    kept (one at a time) for the request for it that comes next; so a build draws those
-    slides once."""
+    """The unknown deck saved on the way to a full deck that begins with it, kept (one at a
+    time) for the request for it, which comes next in a build: those slides are drawn once."""
 
     def __init__(self) -> None:
-        self._kept: tuple[object, tuple, DeckFile] | None = None
+        self._kept: tuple[_DeckRequest, DeckFile] | None = None
 
-    def keep(self, publication: object, settings: tuple, file: DeckFile | None) -> None:
-        self._kept = None if file is None else (publication, settings, file)
+    def keep(self, request: _DeckRequest, file: DeckFile) -> None:
+        self._kept = (request, file)
 
-    def take(self, publication: object, settings: tuple) -> DeckFile | None:
-        if self._kept is None:
-            return None
+    def clear(self) -> None:
+        self._kept = None
+
+    def take(self, request: _DeckRequest) -> DeckFile | None:
         kept, self._kept = self._kept, None
-        owner, kept_settings, file = kept
-        return file if owner is publication and kept_settings == settings else None
+        return kept[1] if kept is not None and kept[0].same_as(request) else None
 
 
 _KEPT = _KeptUnknown()
 
 
-def _full_deck_file(
-    publication: object,
-    settings: tuple,
+def _properties(
+    title: str, author: str, publication_id: str, language: str
+) -> Callable[[bool], DeckProperties]:
+    """The core properties of the full (False) or the unknown (True) deck."""
+    subject = words(language)("deck_subject")
+    return lambda unknown: DeckProperties(
+        title, author, publication_id + (UNKNOWN_SUFFIX if unknown else ""), subject
+    )
+
+
+def _deck_variant(
+    request: _DeckRequest,
+    deck: DeckTemplate,
     plans: tuple[list[SlidePlan], list[SlidePlan]],
     properties: Callable[[bool], DeckProperties],
-    timestamp: datetime,
-    deck: DeckTemplate,
-    images: FigureImages,
+    unknown: bool,
 ) -> DeckFile:
-    """The full deck of `plans` (full, unknown); when the unknown plan is its beginning, the
-    unknown deck is saved on the way and kept for its request."""
+    """The full deck of `plans` (full, unknown), or the unknown one; a full deck that begins
+    with the unknown deck saves that on the way and keeps it for its request."""
     plan, unknown_plan = plans
-    drawing = DeckDrawing(deck, images)
-    prefix = plan[: len(unknown_plan)] == unknown_plan
-    unknown_file = None
-    if prefix:
+    drawing = DeckDrawing(deck, request.images)
+
+    def saved(slides: list[SlidePlan], unknown: bool) -> DeckFile:
+        data = drawing.save(properties(unknown), request.timestamp)
+        return DeckFile(data, _unknown_parts(slides))
+
+    if unknown:
         drawing.draw(unknown_plan)
-        unknown_data = drawing.save(properties(True), timestamp)
-        unknown_file = DeckFile(unknown_data, _unknown_parts(unknown_plan))
-    drawing.draw(plan[len(unknown_plan) :] if prefix else plan)
-    _KEPT.keep(publication, settings, unknown_file)
-    return DeckFile(drawing.save(properties(False), timestamp), _unknown_parts(plan))
-
-
-def _deck_file(
-    plan: list[SlidePlan],
-    properties: DeckProperties,
-    timestamp: datetime,
-    deck: DeckTemplate,
-    images: FigureImages,
-) -> DeckFile:
-    drawing = DeckDrawing(deck, images)
-    drawing.draw(plan)
-    return DeckFile(drawing.save(properties, timestamp), _unknown_parts(plan))
+        return saved(unknown_plan, True)
+    _KEPT.clear()
+    rest = plan
+    if plan[: len(unknown_plan)] == unknown_plan:
+        drawing.draw(unknown_plan)
+        _KEPT.keep(request, saved(unknown_plan, True))
+        rest = plan[len(unknown_plan) :]
+    drawing.draw(rest)
+    return saved(plan, False)
 
 
 def _unknown_parts(plan: list[SlidePlan]) -> frozenset[str]:

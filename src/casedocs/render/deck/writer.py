@@ -334,34 +334,45 @@ def _fitted_property(text: str) -> str:
 
 
 def _package_bytes(presentation: Presentation, timestamp: datetime, slides: int) -> bytes:
-    """The package as python-pptx serializes it (its own writer, the parts in its order), into
-    a zip whose entries carry the build's time, not the clock's, and our own app.xml.
-
-    python-pptx's `save` has no say over entry times, and rewriting its zip would compress
-    every part twice."""
-    package = presentation.part.package
-    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    """The package's entries, in python-pptx's order, in a zip whose entries carry the build's
+    time (not the clock's), with our own app.xml."""
+    date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
     app_xml = APP_XML.format(version=escape(__version__), slides=slides).encode()
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        entries = _FixedTimeEntries(target, timestamp, app_xml)
-        writer._write_content_types_stream(entries)
-        writer._write_pkg_rels(entries)
-        writer._write_parts(entries)
+        for name, blob in _package_entries(presentation):
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, app_xml if name == "docProps/app.xml" else blob)
     return output.getvalue()
 
 
-class _FixedTimeEntries:
-    """What python-pptx's package writer writes to: zip entries at the build's time."""
+# python-pptx's package writer, which `save` runs, has no say over entry times; we run its
+# steps ourselves so that every part is compressed once. Should they change, `save` it is,
+# and its zip read back.
+_WRITER_STEPS = ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")
 
-    def __init__(self, target: zipfile.ZipFile, timestamp: datetime, app_xml: bytes):
-        self._target = target
-        self._date_time = (max(timestamp.year, 1980), *timestamp.timetuple()[1:6])
-        self._app_xml = app_xml
+
+def _package_entries(presentation: Presentation) -> list[tuple[str, bytes]]:
+    package = presentation.part.package
+    if not all(hasattr(PackageWriter, step) for step in _WRITER_STEPS):
+        saved = io.BytesIO()
+        presentation.save(saved)
+        with zipfile.ZipFile(saved) as package_zip:
+            return [(name, package_zip.read(name)) for name in package_zip.namelist()]
+    entries = _Entries()
+    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    for step in _WRITER_STEPS:
+        getattr(writer, step)(entries)
+    return entries.written
+
+
+class _Entries:
+    """What python-pptx's package writer writes to: a list of entries."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[str, bytes]] = []
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        name = pack_uri.membername
-        info = zipfile.ZipInfo(name, date_time=self._date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._target.writestr(info, self._app_xml if name == "docProps/app.xml" else blob)
+        self.written.append((pack_uri.membername, blob))
