@@ -143,8 +143,10 @@ def _family_name() -> str:
     return os.environ.get("CASEDOCS_FONT") or DEFAULT_FAMILY
 
 
+@cache
 def font_fingerprint() -> tuple[str, ...]:
-    """The font files outputs are made with: when one changes, outputs are rendered again."""
+    """The font files outputs are made with: when one changes, outputs are rendered again.
+    Looked up once a process, like the family (every output's stamp asks)."""
     twin_name = METRIC_TWINS.get(DECK_FONT, DECK_FONT)
     if not os.environ.get("CASEDOCS_FONT_DIR"):  # else that folder is searched first
         _ask_fontconfig_about(_family_name(), twin_name)

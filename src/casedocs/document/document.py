@@ -116,12 +116,13 @@ class Document:
     @property
     def public(self) -> PublicPart:
         """What the unknown part of any output is made from (answers.py defines it)."""
-        figures = tuple(
-            PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes)
-            for f in self.figures
-            if not f.answer_only
-        )
+        figures = tuple(_clean(f) for f in self.figures if not f.answer_only)
         return PublicPart(self.label, self.history, figures, self.logo, self.metadata)
+
+    @property
+    def answer_only_figures(self) -> tuple[PublicFigure, ...]:
+        """The figures shown with the answer only, in the form public figures take."""
+        return tuple(_clean(f) for f in self.figures if f.answer_only)
 
     def figures_after(self, anchor: Anchor) -> tuple[DocFigure, ...]:
         """Figures the handout places after this block: the one that first mentions them."""
@@ -131,6 +132,14 @@ class Document:
     def unplaced_figures(self) -> tuple[DocFigure, ...]:
         placed = {f.id for figures in self.placements.values() for f in figures}
         return tuple(f for f in self.figures if f.id not in placed)
+
+
+
+def _clean(figure: DocFigure) -> PublicFigure:
+    """A figure as the unknown part draws it: no caption, no marks."""
+    return PublicFigure(
+        figure.id, figure.number, figure.view, figure.alt, figure.source, figure.notes
+    )
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,8 @@ def _case_page(
     figures = [_public_figure(f, images, say, stem, files) for f in public.figures]
     answer = None
     if not unknown:  # the answer also shows the figures that are answer only
-        only = [PublicFigure(f.id, f.number, f.view, f.alt, f.source, f.notes)
-                for f in document.figures if f.answer_only]
         answer = _answer(document, figures + [_public_figure(f, images, say, stem, files)
-                                              for f in only], say)
+                                              for f in document.answer_only_figures], say)
     thumbnail = _thumbnail(public, images, stem, files)
     data = render_template(
         "case.html.j2",
