@@ -39,6 +39,16 @@ def is_dicom(path: Path) -> bool:
         return stream.read(4) == b"DICM"
 
 
+def is_readable_dicom(path: Path) -> bool:
+    import pydicom
+
+    try:
+        _read(path, pydicom, stop_before_pixels=True)
+    except ImageProblem:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class HeaderFacts:
     risk: str | None  # why the pixels may show patient data

@@ -5,12 +5,16 @@ templates (`source/files/zip/template.xml`, `aauth/templates/`, `bauth/`) and th
 that displays a document (`storage/MIRCdocument.xsl`). A document arrives as the XML file, a
 folder holding it and its images, or MIRC's zip export of that folder.
 
-Patient data never leaves this module: `patient` blocks, `pt-*` and `phi` elements are
-dropped while reading, and only their names are kept, to say what was left out.
+Patient data never leaves this module: `patient` blocks, `pt-*` and `phi` elements, and any
+element not visible to everyone, are dropped while reading; what the patient block says is
+kept only as identifiers to search for (identifiers.py), and only the names MIRC gives its
+elements are echoed, to say what was left out. Files a document names are read only when they
+are regular files inside its folder, reached through no symbolic link.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -22,12 +26,18 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from casedocs.errors import UserError
-from casedocs.interchange.deidentify import is_readable_dicom
+from casedocs.figures.dicom import is_readable_dicom
+from casedocs.interchange.identifiers import Identifiers, from_patient_block
 from casedocs.interchange.markup import Conversion, MarkdownList, blocks_of, plain, tag_of
 
 ROOT = "MIRCdocument"
 PHI_ELEMENTS = {"patient", "phi", "insert-kin", "authorization", "order-by", "threadblock",
                 "revision-history", "peer-review", "metadata-refs"}
+# The patient elements MIRC's templates define: only these names are echoed in a summary (an
+# element's name is the author's to choose, and could be anything).
+PATIENT_ELEMENTS = {"pt-name", "pt-id", "pt-mrn", "pt-age", "pt-sex", "pt-race", "pt-species",
+                    "pt-breed", "pt-birthdate"}
+
 MAX_ZIP_BYTES = 2 * 1024**3  # unpacked; a zip bomb stops here
 
 
@@ -56,6 +66,8 @@ class MircDocument:
     root: etree._Element
     images: list[MircImage]
     dropped: list[str]  # patient and other private elements that were not read
+    identifiers: Identifiers  # what the patient block said, to search for and remove
+    hidden: int = 0  # sections not visible to everyone, left out
 
     def text(self, name: str) -> str:
         found = self.root.find(name)
@@ -66,16 +78,7 @@ class MircDocument:
 
     @property
     def sections(self) -> list[etree._Element]:
-        return [s for s in self.root.findall("section") if not _hidden(s)]
-
-    @property
-    def hidden_sections(self) -> list[str]:
-        return [s.get("heading", "") for s in self.root.findall("section") if _hidden(s)]
-
-
-def _hidden(section: etree._Element) -> bool:
-    """Sections MIRC shows only to their owner, or to no one."""
-    return section.get("visible") in ("no", "owner")
+        return self.root.findall("section")
 
 
 @contextmanager
@@ -116,8 +119,8 @@ def _unpack(archive: Path, folder: Path) -> None:
 
 
 def _document_in(folder: Path, given: Path) -> Path:
-    """The one MIRCdocument XML file in a folder (at any depth)."""
-    found = [p for p in sorted(folder.rglob("*.xml")) if _is_mirc_document(p)]
+    """The one MIRCdocument XML file in a folder (at any depth, through no link)."""
+    found = [p for p in _xml_files(folder) if _is_mirc_document(p)]
     if not found:
         raise UserError(f"{given}: holds no MIRCdocument XML file")
     if len(found) > 1:
@@ -126,12 +129,23 @@ def _document_in(folder: Path, given: Path) -> Path:
     return found[0]
 
 
+def _xml_files(folder: Path) -> list[Path]:
+    found = []
+    for parent, _, names in os.walk(folder):  # never into a linked folder
+        found += [Path(parent, n) for n in names if n.lower().endswith(".xml")
+                  and not Path(parent, n).is_symlink()]
+    return sorted(found)
+
+
 def _is_mirc_document(path: Path) -> bool:
+    """Its root is <MIRCdocument>; one that does not parse counts when its opening names the
+    root, so that reading it says why it cannot be read."""
     try:
         for _, element in etree.iterparse(str(path), events=("start",), **_SAFE):
             return tag_of(element) == ROOT
     except etree.XMLSyntaxError:
-        return False
+        with path.open("rb") as stream:
+            return re.search(rb"<(?:\w+:)?MIRCdocument[\s>]", stream.read(65536)) is not None
     return False
 
 
@@ -151,13 +165,15 @@ def read(path: Path) -> MircDocument:
         raise UserError(f"{path}: the root element is <{tag_of(root)}>, not <{ROOT}>")
     _strip_namespaces(root)
     _windows_characters(root)
+    identifiers = from_patient_block(root)
     dropped = _drop_private(root)
+    hidden = _drop_hidden(root)
     # The image section's first, numbered as MIRC numbers them ("Image 2"), then those a
     # section shows in its text.
     shown = [e for e in root.iterfind("image-section/image") if e.get("src")]
     shown += [e for e in root.iterfind("section//image") if e.get("src")]
-    images = [_image(element, path.parent) for element in shown]
-    return MircDocument(path, root, images, dropped)
+    images = [_image(element, path.parent, n) for n, element in enumerate(shown, 1)]
+    return MircDocument(path, root, images, dropped, identifiers, hidden)
 
 
 def _strip_namespaces(root: etree._Element) -> None:
@@ -184,6 +200,19 @@ def _windows_characters(root: etree._Element) -> None:
             element.set(name, fixed(value))
 
 
+def _drop_hidden(root: etree._Element) -> int:
+    """Every element shown to fewer than everyone (a section for its owner, a patient block
+    for those allowed to see PHI): how many sections went."""
+    hidden = [e for e in root.iter() if e.getparent() is not None
+              and e.get("visible") is not None and e.get("visible").strip().lower() != "yes"]
+    sections = 0
+    for element in hidden:
+        if element.getparent() is not None:  # not inside one already dropped
+            sections += tag_of(element) == "section"
+            _remove_keeping_tail(element)
+    return sections
+
+
 def _drop_private(root: etree._Element) -> list[str]:
     dropped = []
     for element in list(root.iter()):
@@ -193,9 +222,13 @@ def _drop_private(root: etree._Element) -> list[str]:
             if parent is None:
                 continue
             names = [tag] + [tag_of(e) for e in element.iterdescendants() if tag_of(e)]
-            dropped += [name for name in names if name.startswith("pt-")] or [tag]
+            dropped += [_shown_name(name) for name in names if name.startswith("pt-")] or [tag]
             _remove_keeping_tail(element)
     return sorted(set(dropped))
+
+
+def _shown_name(name: str) -> str:
+    return name if name in PATIENT_ELEMENTS else "other pt-* elements"
 
 
 def _remove_keeping_tail(element: etree._Element) -> None:
@@ -209,21 +242,21 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _image(element: etree._Element, folder: Path) -> MircImage:
+def _image(element: etree._Element, folder: Path, number: int) -> MircImage:
     missing: list[str] = []
 
-    def file(src: str | None) -> Path | None:
+    def file(src: str | None, role: str) -> Path | None:
+        """The file `src` names, inside the folder; a file name is never echoed (it can hold
+        the patient's name): the image's number and the file's role say which."""
         if not src:
             return None
-        name = PurePosixPath(src.strip())
+        name = PurePosixPath(src.strip().replace("\\", "/"))
         if name.is_absolute() or ".." in name.parts or "://" in src:
-            missing.append(src)
+            missing.append(f"{role} (it names a place outside the document's folder)")
             return None
-        path = folder.joinpath(*name.parts)
-        if not path.is_file():
-            path = _any_case(folder, name)
+        path = _inside(folder, name, f"image {number}: {role}")
         if path is None:
-            missing.append(src)
+            missing.append(f"{role} (not in the document's folder)")
         return path
 
     alternatives = {}
@@ -233,17 +266,17 @@ def _image(element: etree._Element, folder: Path) -> MircImage:
         if role == "annotation":
             is_svg = alternative.get("type") == "svg" or src.lower().endswith(".svg")
             if is_svg:
-                svg = svg or file(src)
+                svg = svg or file(src, "its SVG annotation")
             else:
-                annotated = annotated or file(src)
+                annotated = annotated or file(src, "its annotated image")
         elif role in ("original-dimensions", "original-format"):
-            alternatives.setdefault(role, file(src))
+            alternatives.setdefault(role, file(src, f"its {role} image"))
     original = alternatives.get("original-format")
     if original is not None and not is_readable_dicom(original):
-        missing.append(f"{original.name} (not a readable DICOM file)")
+        missing.append("its original-format image (not a readable DICOM file)")
         original = None
     return MircImage(
-        shown=file(element.get("src")),
+        shown=file(element.get("src"), "the image shown"),
         full_size=alternatives.get("original-dimensions"),
         original=original,
         svg=svg,
@@ -264,16 +297,23 @@ def blocks_as_lines(element: etree._Element) -> list[str]:
     return lines
 
 
-def _any_case(folder: Path, name: PurePosixPath) -> Path | None:
-    """The file a name means on a system that ignores case (MIRC on Windows): Images/A.JPG
-    for images/a.jpg."""
+def _inside(folder: Path, name: PurePosixPath, what: str) -> Path | None:
+    """The regular file a name means in `folder`, letter case aside as on the system that
+    ignores it (MIRC on Windows: Images/A.JPG for images/a.jpg); None when there is none. A
+    symbolic link on the way is refused, as it is in a zip: it could lead anywhere."""
     path = folder
     for part in name.parts:
-        matches = [c for c in path.iterdir() if c.name.casefold() == part.casefold()] \
-            if path.is_dir() else []
+        if not path.is_dir():
+            return None
+        exact = path / part
+        matches = [exact] if os.path.lexists(exact) else \
+            [c for c in path.iterdir() if c.name.casefold() == part.casefold()]
         if len(matches) != 1:
             return None
         path = matches[0]
+        if path.is_symlink():
+            raise UserError(f"{folder}: {what} is a symbolic link; casedocs follows no links "
+                            "out of a document (copy the file in)")
     return path if path.is_file() else None
 
 

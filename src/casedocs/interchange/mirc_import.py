@@ -3,8 +3,10 @@
 Sections are taken by heading, the indexed fields where the case format has a place for them,
 each image of the image section as a figure (its DICOM original when there is one), and its
 SVG annotation as arrows, circles and labels. Patient data is never read (mirc_document.py),
-DICOM copies lose their identifying header fields (deidentify.py), and image files get
-neutral names. The summary says what mapped, what was approximated and what was left out.
+what the patient block and the images' DICOM headers say of the patient is removed wherever
+the text repeats it (identifiers.py), every image is written anew from what displays it
+(figures/copies.py), and image files get neutral names. The summary says what mapped, what was
+approximated and what was left out.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from pathlib import Path
 
 from casedocs.document.answers import answer_key, public_field_problems
 from casedocs.errors import UserError
+from casedocs.figures import ImageProblem
+from casedocs.figures.copies import clean_copy
+from casedocs.figures.dicom import is_dicom
 from casedocs.interchange.case_yaml import dump_case
-from casedocs.interchange.deidentify import deidentified_copy, stripped_copy
+from casedocs.interchange.identifiers import REMOVED, from_dicom_headers, remove_identifiers
 from casedocs.interchange.markup import (
     Block,
     Conversion,
@@ -130,6 +135,7 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
     if case_id is not None and not re.fullmatch(SLUG_PATTERN, case_id):
         raise UserError(f"--id {case_id!r}: use lower-case letters, digits and single hyphens")
     with opened(source) as document:
+        from_dicom_headers(_dicom_files(document), document.identifiers)
         chosen = case_id or _id_from(document)
         converter = _Converter(document, chosen)
         data = converter.case_data()
@@ -177,13 +183,19 @@ def _move_into_place(staged: Path, files: tuple[Path, Path], force: bool) -> Non
     (staged / "case.yaml").replace(case_file)
 
 
+def _dicom_files(document: MircDocument) -> list[Path]:
+    files = [f for i in document.images for f in (i.original, i.full_size, i.shown, i.annotated)]
+    return [f for f in dict.fromkeys(files) if f is not None and is_dicom(f)]
+
+
 def _id_from(document: MircDocument) -> str:
     """The neutral label the document is shown under before its answer ("Chest Case 12"
     gives chest-case-12); else a name made from the document's bytes. Never a file or folder
-    name: those can hold a patient's name."""
+    name, nor a label holding the patient's identifiers."""
     label = document.text("alternative-title")
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-    if slug and re.search(r"\d", slug):
+    pattern = document.identifiers.pattern()
+    if slug and re.search(r"\d", slug) and not (pattern and pattern.search(label)):
         return slug
     return _hashed_id(document)
 
@@ -241,8 +253,9 @@ class _Converter:
         self.case_id = case_id
         self.summary = Summary()
         self.conversion = Conversion()
-        self.copies: dict[str, Path] = {}  # file name in the case's image folder -> source
+        self.copies: dict[str, bytes] = {}  # file name in the case's image folder -> copy
         self.from_dicom: set[str] = set()
+        self.new_uids: dict[str, str] = {}  # DICOM UIDs replaced, so a series stays one
         self.references: list[dict] = []
         self.unparsed: list[str] = []
         self.numbered: dict[int, str] = {}  # the document's reference number -> key
@@ -283,7 +296,21 @@ class _Converter:
             data["language"] = max(set(self.languages), key=self.languages.count)
         if self.cited_as == {"brackets"}:
             data["citation_style"] = "vancouver"  # [1] as the document wrote them
-        return {key: value for key, value in data.items() if value not in ([], None, "")}
+        data = {key: value for key, value in data.items() if value not in ([], None, "")}
+        return self._without_identifiers(data)
+
+    def _without_identifiers(self, data: dict) -> dict:
+        """Every name, id and birth date of the patient the document or its DICOM headers
+        give, removed from every text. A text that held nothing else goes: a list item or a
+        label with it, else it is left for the author to write again."""
+        cleaned, places = remove_identifiers(data, self.document.identifiers.pattern())
+        for place in sorted(places, reverse=True):  # later list items first: indexes hold
+            _drop_emptied(cleaned, place)
+        if places:
+            where = ", ".join(".".join(map(str, place)) for place in places)
+            self.summary.approximated.append(f"the patient's name, id or birth date removed "
+                                             f"from {where}")
+        return cleaned  # type: ignore[return-value]
 
     def _titles(self) -> dict:
         title = self.document.text("title")
@@ -379,7 +406,7 @@ class _Converter:
         figures: list[dict] = []
         for number, image in enumerate(self.document.images, 1):
             for missing in image.missing:
-                self.summary.left_out.append(f"image {number}: {missing} is not in the document")
+                self.summary.left_out.append(f"image {number}: {missing}")
             if image.source is None:
                 continue
             figure_id = f"image-{number}"
@@ -418,32 +445,31 @@ class _Converter:
         return figures
 
     def _copy(self, name: str, source: Path) -> str:
-        extension = ".dcm" if _is_dicom(source) else source.suffix.lower()
-        file_name = f"{name}{extension or '.img'}"
-        self.copies[file_name] = source
-        if extension == ".dcm":
+        """The image written anew (figures/copies.py), under a neutral name: a source's name
+        can hold the patient's."""
+        try:
+            copy = clean_copy(source, self.new_uids)
+        except ImageProblem as problem:
+            raise UserError(f"{self.document.path}: {name.replace('-', ' ')}: {problem}") \
+                from None
+        file_name = f"{name}{copy.suffix}"
+        self.copies[file_name] = copy.data
+        if copy.suffix == ".dcm":
             self.from_dicom.add(file_name)
+        if copy.note:
+            self.summary.approximated.append(f"{name}: {copy.note}")
         return f"{IMAGES_FOLDER}/{self.case_id}/{file_name}"
 
     def copy_images(self, folder: Path) -> None:
-        """Copies with neutral names (a source's name can hold a patient's); DICOM without
-        its identifying header fields."""
         if not self.copies:
             return
         folder.mkdir(parents=True)  # the case file refers to them from beside it
-        for file_name, source in self.copies.items():
-            if file_name in self.from_dicom:
-                try:
-                    deidentified_copy(source, folder / file_name)
-                except Exception as error:  # noqa: BLE001 - pydicom's many kinds
-                    raise UserError(f"{source.name}: a DICOM file that cannot be copied "
-                                    f"without its patient data ({error})") from None
-            else:
-                stripped_copy(source, folder / file_name)
+        for file_name, data in self.copies.items():
+            (folder / file_name).write_bytes(data)
         if self.from_dicom:
             self.summary.approximated.append(
-                f"{len(self.from_dicom)} DICOM file(s) copied without patient, date and "
-                "institution header fields; not marked phi_reviewed (look at the pixels)"
+                f"{len(self.from_dicom)} DICOM file(s) written anew with their pixels and "
+                "display attributes only (no patient, study, institution or free-text field)"
             )
 
     # -- text ----------------------------------------------------------------------------------
@@ -462,10 +488,9 @@ class _Converter:
             found.setdefault("references", []).append(
                 " ".join(_items(blocks_of(element, self.conversion)))
             )
-        hidden = self.document.hidden_sections
-        if hidden:
-            self.summary.left_out.append("sections shown to their owner only: " +
-                                         ", ".join(hidden))
+        if self.document.hidden:
+            self.summary.left_out.append(f"{self.document.hidden} section(s) not visible to "
+                                         "everyone")
         if self.document.text("abstract") not in ("", "None."):
             self.summary.left_out.append("the abstract")
         return found
@@ -590,16 +615,27 @@ class _Converter:
         return "".join(f"# {line}\n" for line in lines)
 
 
+def _drop_emptied(data: dict, place: tuple) -> None:
+    """The text at `place`, when only removed identifiers are left of it: gone from its list,
+    a label gone from its mark (the mark too when it was only a label), else a placeholder."""
+    containers = [data]
+    for key in place[:-1]:
+        containers.append(containers[-1][key])
+    parent, key = containers[-1], place[-1]
+    if re.sub(rf"{re.escape(REMOVED)}|[\W_]", "", parent[key]):
+        return
+    if isinstance(parent, list) or (key == "label" and set(parent) - {"label", "at"}):
+        del parent[key]
+    elif key in ("label", "text", "name") and isinstance(containers[-2], list):
+        del containers[-2][place[-2]]
+    else:
+        parent[key] = PLACEHOLDER + "write this again: it held only the patient's identifiers"
+
+
 def _opening_view(caption: str) -> str:
     """"Axial FLAIR: extensive signal change" opens with its view, "Axial FLAIR"."""
     head, colon, _ = caption.partition(": ")
     return head if colon and len(head.split()) <= 6 and "\\" not in head else ""
-
-
-def _is_dicom(path: Path) -> bool:
-    with path.open("rb") as stream:
-        stream.seek(128)
-        return stream.read(4) == b"DICM"
 
 
 def _is_list_heading(item: str) -> bool:
