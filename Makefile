@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/leaks.py || status=1; \
 	$(BIN)/python bench/scale.py || status=1; \
 	$(BIN)/python bench/watch.py || status=1; \
+	$(BIN)/python bench/ocr.py || status=1; \
 	exit $$status
 
 illustrations: $(STAMP)

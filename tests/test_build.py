@@ -7,6 +7,7 @@ leaves earlier outputs untouched and no temporary files behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -24,8 +25,10 @@ from casedocs.cli import main
 from casedocs.dates import build_timestamp
 from casedocs.errors import CaseError
 from casedocs.figures import FigureImages
+from casedocs.files import write_whole
 from casedocs.load import load_document
 from casedocs.render.registry import output_named
+from conftest import within
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -158,8 +161,9 @@ def test_write_atomically_cleans_up_when_replace_fails(tmp_path: Path,
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OSError):
+    with pytest.raises(CaseError) as caught:
         write_atomically({first: b"new pdf", second: b"new pptx"})
+    assert str(caught.value) == f"{first}: cannot write (Permission denied)"
     assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
 
 
@@ -172,8 +176,9 @@ def test_write_atomically_cleans_up_when_writing_fails(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(CaseError) as caught:
         write_atomically({target: b"new", tmp_path / "slides" / "case.pptx": b"deck"})
+    assert str(caught.value) == f"{target}: cannot write (No space left on device)"
     assert _files(tmp_path) == {"handouts/case.pdf": b"old"}
 
 
@@ -190,10 +195,61 @@ def test_write_atomically_is_all_or_nothing_when_a_later_move_fails(
         real_replace(source, target, *args, **kwargs)
 
     monkeypatch.setattr(atomic.os, "replace", fail_on_the_deck)
-    with pytest.raises(OSError):
+    with pytest.raises(CaseError) as caught:
         write_atomically({first: b"new pdf", second: b"new pptx"})
     monkeypatch.undo()
+    assert str(caught.value) == f"{second}: cannot write (Input/output error)"
     assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
+
+
+# -- a write that fails names its file (issue 17) ----------------------------------------------
+
+
+def _disk_full_from(monkeypatch: pytest.MonkeyPatch, writes_that_fit: int) -> None:
+    """os.write fails with ENOSPC after `writes_that_fit` calls, as on a disk that fills up."""
+    real_write = os.write
+    calls = {"done": 0}
+
+    def write(descriptor: int, data: bytes) -> int:
+        calls["done"] += 1
+        if calls["done"] > writes_that_fit:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_a_full_disk_names_the_output_and_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "handouts" / "case.pdf", tmp_path / "slides" / "case.pptx"
+    _disk_full_from(monkeypatch, writes_that_fit=1)  # the first output's temporary file
+    with pytest.raises(CaseError) as caught:
+        write_atomically({first: b"new pdf", second: b"new pptx"})
+    monkeypatch.undo()
+    assert str(caught.value) == f"{second}: cannot write (No space left on device)"
+    assert _files(tmp_path) == {}  # neither output, and no temporary file
+
+
+def test_a_full_disk_while_writing_the_cache_names_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "cache" / "probe.json"
+    _disk_full_from(monkeypatch, writes_that_fit=0)
+    with pytest.raises(CaseError) as caught:
+        write_whole(target, b"{}")
+    monkeypatch.undo()
+    assert str(caught.value) == f"{target}: cannot write (No space left on device)"
+    assert _files(tmp_path) == {}
+
+
+def test_an_output_path_taken_by_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    target = tmp_path / "handouts" / "case.pdf"
+    target.parent.mkdir()
+    os.mkfifo(target)
+    with within(10), pytest.raises(CaseError) as caught:
+        write_atomically({target: b"new pdf"})
+    assert str(caught.value) == (
+        f"{target}: cannot write (there is a FIFO of that name in the way)")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["case.pdf"]
 
 
 # -- nothing left behind (issue 8) ------------------------------------------------------------

@@ -9,13 +9,17 @@ files behind.
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from casedocs.cli import main
+from casedocs.source.named_files import IMAGE
 from conftest import REPO
 
 
@@ -44,9 +48,9 @@ def _files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.relative_to(folder).parts[0] != ".cache"}
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "casedocs.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def _second_case(write_case) -> Path:  # noqa: ANN001
@@ -303,3 +307,128 @@ def test_the_program_says_everything_before_it_leaves_without_tearing_down(
         shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120)  # noqa: S602
     assert closed.returncode == 0, closed.stderr
     assert "Traceback" not in closed.stderr
+
+
+# -- inputs that are not plain files, and errors that name their file (issue 17) ---------------
+
+
+def _fifo(folder: Path) -> str:
+    os.mkfifo(folder / "images" / "fifo.png")
+    return "images/fifo.png"
+
+
+def _loop(folder: Path) -> str:
+    (folder / "images" / "loop.png").symlink_to("loop.png")
+    return "images/loop.png"
+
+
+def _sparse(folder: Path) -> str:
+    with (folder / "images" / "big.png").open("wb") as stream:
+        stream.truncate(IMAGE.bytes + 1)  # just over the limit; nothing written
+    return "images/big.png"
+
+
+def _thin(folder: Path) -> str:
+    Image.new("L", (2, 20000), 128).save(folder / "images" / "thin.png")
+    return "images/thin.png"
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (_fifo, "images/fifo.png: not a regular file (a FIFO)"),
+    (lambda folder: "/dev/zero", "/dev/zero: not a regular file (a character device)"),
+    (lambda folder: "images", "images: not a regular file (a folder)"),
+    (_loop, "images/loop.png: not a regular file (a symbolic link loop)"),
+    (lambda folder: '"images/a\\0b.png"',
+     "images/a\\0b.png: not a usable path (it contains a NUL character)"),
+    (_sparse, "images/big.png: the file is 512.1 MB; an image file may be at most 512 MB "
+     "(set CASEDOCS_MAX_IMAGE_MB to change that)"),
+    (_thin, "thin.png: 2 x 20000 pixels is too thin to lay out (1:10000; a figure may be at "
+     "most 1:20, a long-leg radiograph is about 1:4)"),
+], ids=["fifo", "dev-zero", "folder", "link-loop", "nul", "sparse", "2x20000"])
+def test_a_figure_file_that_cannot_be_used_is_one_line_at_its_field(
+        write_case, case_dir: Path, make, message: str) -> None:  # noqa: ANN001
+    """Each once hung the build, ate all memory or ended in a traceback."""
+    case = write_case(replace=(("file: images/cta.png", f"file: {make(case_dir)}"),))
+    result = _run("build", "case.yaml", "--out", "out", cwd=case_dir, timeout=20)
+    assert result.returncode == 1
+    line = _line_of(case, "- id: cta") + 1
+    assert result.stderr == f"case.yaml:{line}: figures[cta].file: {message}\n"
+    assert not _files(case_dir / "out")
+
+
+def test_a_case_id_too_long_to_name_files_is_refused_at_its_line(write_case,
+                                                                 case_dir: Path) -> None:
+    write_case(replace=(("id: case-17", "id: " + "a" * 250),))
+    result = _run("build", "case.yaml", "--out", "out", cwd=case_dir, timeout=20)
+    assert result.returncode == 1
+    assert result.stderr == ("case.yaml:1: id: is 250 characters long; an id may have at most "
+                             "80 (it names the output files)\n")
+    assert not _files(case_dir / "out")
+
+
+@pytest.mark.parametrize("command", [["build", "--out", "out"], ["validate"]])
+def test_a_case_file_that_is_a_fifo_is_refused_by_name(case_dir: Path,
+                                                       command: list[str]) -> None:
+    os.mkfifo(case_dir / "case.yaml")
+    result = _run(*command, "case.yaml", cwd=case_dir, timeout=20)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "case.yaml: not a regular file (a FIFO)"
+    assert "Traceback" not in result.stderr
+    assert not _files(case_dir / "out")
+
+
+def test_a_folder_scan_names_what_it_cannot_read_and_builds_the_rest(write_case,
+                                                                    case_dir: Path) -> None:
+    write_case()
+    (case_dir / "more").mkdir()
+    os.mkfifo(case_dir / "more" / "pipe.yaml")
+    (case_dir / "more" / "loop.yaml").symlink_to("loop.yaml")
+    result = _run("build", ".", "--out", "out", "--only", "handout", cwd=case_dir, timeout=60)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+    assert errors == ["more/loop.yaml: not a regular file (a symbolic link loop)",
+                      "more/pipe.yaml: not a regular file (a FIFO)"]
+    assert "1 built, 0 up to date, 2 failed" in result.stdout
+    assert (case_dir / "out" / "handouts" / "case-17.pdf").is_file()
+
+
+def test_a_template_option_that_is_a_fifo_is_refused(write_case, case_dir: Path) -> None:
+    write_case()
+    os.mkfifo(case_dir / "template.pptx")
+    result = _run("build", "case.yaml", "--template", "template.pptx", "--out", "out",
+                  cwd=case_dir, timeout=20)
+    assert result.returncode == 1
+    assert result.stderr == "casedocs: --template: template.pptx: not a regular file (a FIFO)\n"
+    layouts = _run("layouts", "template.pptx", cwd=case_dir, timeout=20)
+    assert layouts.stderr == "casedocs: layouts: template.pptx: not a regular file (a FIFO)\n"
+
+
+def test_a_full_disk_names_the_output_and_writes_nothing(
+        write_case, case_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """os.write fails (ENOSPC) for the outputs' files, as on a disk that filled up."""
+    case = write_case()
+    out = case_dir / "out"
+    real_write = os.write
+
+    def full(descriptor: int, data: bytes) -> int:
+        written_to = os.readlink(f"/proc/self/fd/{descriptor}")
+        if written_to.startswith(str(out / "handouts")) or "/slides/" in written_to:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", full)
+    assert main(["build", str(case), "--out", str(out), "--jobs", "1"]) == 1
+    monkeypatch.undo()
+    errors = capsys.readouterr().err
+    assert errors == f"{out / 'handouts' / 'case-17.pdf'}: cannot write (No space left on device)\n"
+    assert _files(out) == {}  # no output, no temporary file
+
+
+def test_an_import_id_too_long_to_name_files_is_refused_before_importing(tmp_path: Path,
+                                                                        capsys) -> None:
+    assert main(["import", "mirc", str(tmp_path / "nothing.xml"), "--id", "a" * 81,
+                 "--out", str(tmp_path / "content")]) == 1
+    assert capsys.readouterr().err == (
+        f"casedocs: '{'a' * 10}…{'a' * 29}' is 81 characters long; an id may have at most 80 "
+        "(it names the output files); nothing imported\n")
+    assert not (tmp_path / "content").exists()

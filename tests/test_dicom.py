@@ -197,7 +197,8 @@ def test_12_bit_jpeg_without_a_decoder_names_the_extra_and_the_figure(tmp_path: 
     assert "JPEG" in error.message  # says which transfer syntax needs the decoder
 
 
-def test_secondary_capture_test_file_is_refused_without_review(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("no_tesseract")
+def test_secondary_capture_test_file_is_refused_without_review_or_ocr(tmp_path: Path) -> None:
     _test_file("JPEG-lossy.dcm", tmp_path / "images", "nm.dcm")  # an NM secondary capture
     errors = document_errors(_case_with_dicom(tmp_path, "nm.dcm"))
     assert [e.field for e in errors] == ["figures[cxr].file"]
@@ -251,7 +252,8 @@ def test_frame_zero_is_a_validation_error(tmp_path: Path) -> None:
     assert errors[0].line == line_of(case, "frame: 0")
 
 
-def test_burned_in_annotation_is_refused_until_reviewed(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("no_tesseract")
+def test_burned_in_annotation_is_refused_until_reviewed_without_ocr(tmp_path: Path) -> None:
     _write_dicom(tmp_path / "images" / "cr.dcm", np.full((20, 30), 100), BurnedInAnnotation="YES")
     case = _case_with_dicom(tmp_path, "cr.dcm")
     errors = document_errors(case)
@@ -259,6 +261,7 @@ def test_burned_in_annotation_is_refused_until_reviewed(tmp_path: Path) -> None:
     assert errors[0].field == "figures[cxr].file"
     assert errors[0].line == line_of(case, "file: images/cr.dcm")
     assert "BurnedInAnnotation" in errors[0].message and "phi_reviewed" in errors[0].message
+    assert "tesseract" in errors[0].message  # why a person has to look
     reviewed = _case_with_dicom(tmp_path, "cr.dcm", "    phi_reviewed: true\n")
     document = load_document(reviewed).document
     assert [f.id for f in document.figures] == ["cxr", "cta"]
@@ -274,7 +277,8 @@ def test_burned_in_annotation_no_is_accepted(tmp_path: Path) -> None:
     ({"Modality": "US"}, "ultrasound"),
     ({"Modality": "OT", "SOPClassUID": SECONDARY_CAPTURE}, "secondary capture"),
 ], ids=["us-class", "us-modality", "secondary-capture"])
-def test_kinds_that_carry_burned_in_text_are_refused_until_reviewed(
+@pytest.mark.usefixtures("no_tesseract")
+def test_kinds_that_carry_burned_in_text_are_refused_until_reviewed_without_ocr(
         tmp_path: Path, attributes: dict, reason: str) -> None:
     _write_dicom(tmp_path / "images" / "scan.dcm", np.full((20, 30), 100), **attributes)
     errors = document_errors(_case_with_dicom(tmp_path, "scan.dcm"))

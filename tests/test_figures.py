@@ -35,7 +35,7 @@ from casedocs.load import load_document
 from casedocs.render.deck.plan import SCREEN_OVERSAMPLE, default_geometry
 from casedocs.render.handout.pdf import PRINT_DPI, PRINT_OVERSAMPLE
 from casedocs.source.model import Figure
-from conftest import document_errors, line_of, make_image, write_case_file
+from conftest import document_errors, line_of, make_image, within, write_case_file
 
 SCREEN_PIXELS_PER_INCH = default_geometry().screen_pixels_per_inch
 
@@ -325,6 +325,62 @@ def test_bomb_error_through_loader_names_figure(write_case, case_dir: Path,
         load_document(case)
     fields = {r.field for r in caught.value.reports}
     assert {"figures[cxr].file", "figures[cta].file"} <= fields
+
+
+# -- images too thin to lay out (issue 17) -----------------------------------------------------
+
+
+def _thin_figure_problem(write_case, case_dir: Path, size: tuple[int, int],  # noqa: ANN001
+                         crop: str = "") -> tuple[Path, Report]:
+    Image.new("L", size, 128).save(case_dir / "images" / "thin.png")
+    replace = [("file: images/cta.png", "file: images/thin.png")]
+    if crop:
+        replace.append(("    alt: Axial CT angiogram.\n",
+                        f"    alt: Axial CT angiogram.\n    crop: {crop}\n"))
+    case = write_case(replace=tuple(replace))
+    (report,) = document_errors(case)
+    assert (report.field, report.line) == ("figures[cta].file", line_of(case, "images/thin.png"))
+    return case, report
+
+
+@pytest.mark.parametrize("size", [(2, 20000), (20000, 2)])
+def test_an_image_thousands_of_times_longer_than_wide_is_refused_at_its_line(
+        write_case, case_dir: Path, size: tuple[int, int]) -> None:
+    """It used to end in a traceback from the deck: a label sized to its shorter side came out
+    under the 1 pt a slide's text may be."""
+    _, report = _thin_figure_problem(write_case, case_dir, size)
+    assert report.message == (
+        f"thin.png: {size[0]} x {size[1]} pixels is too thin to lay out (1:10000; a figure may "
+        "be at most 1:20, a long-leg radiograph is about 1:4)")
+
+
+def test_a_crop_that_leaves_a_sliver_is_refused_and_said_to_be_the_crop(
+        write_case, case_dir: Path) -> None:
+    _, report = _thin_figure_problem(write_case, case_dir, (400, 400), "[0, 0, 0.01, 1]")
+    assert report.message.startswith("thin.png: 4 x 400 pixels after crop: is too thin")
+
+
+@pytest.mark.parametrize("size", [(256, 1024), (20, 400), (400, 20), (1400, 5100)])
+def test_long_images_up_to_one_to_twenty_build_with_marks(tmp_path: Path,
+                                                          size: tuple[int, int]) -> None:
+    """A strip, the limit itself, and a long-leg radiograph, with a label on them."""
+    case = write_case_file(tmp_path, replace=(
+        ("file: images/cta.png", "file: images/long.png"),
+        ("    alt: Axial CT angiogram.\n", "    alt: Axial CT angiogram.\n    annotations:\n"
+         "      - label: A\n        at: [0.5, 0.5]\n"),
+    ))
+    Image.new("L", size, 128).save(tmp_path / "images" / "long.png")
+    assert main(["build", str(case), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+
+
+def test_a_figure_file_swapped_for_a_fifo_after_validation_is_refused_not_waited_on(
+        tmp_path: Path) -> None:
+    make_image(tmp_path / "x.png", (100, 100))
+    figure = _figure(tmp_path / "x.png")
+    (tmp_path / "x.png").unlink()
+    os.mkfifo(tmp_path / "x.png")
+    with within(10), pytest.raises(ImageProblem, match=r"^not a regular file \(a FIFO\)$"):
+        FigureImages().inspect(figure, ORIGIN)
 
 
 # -- crop and redaction ------------------------------------------------------------------------

@@ -105,7 +105,15 @@ def mutated_case(draw: st.DrawFn) -> str:
 @st.composite
 def typed_into(draw: st.DrawFn, text: str) -> str:
     """Raw edits: text typed at some point, lines dropped, repeated or cut short."""
-    kind = draw(st.sampled_from(["none", "none", "type", "drop-line", "repeat-line", "cut"]))
+    kind = draw(st.sampled_from(["none", "none", *LINE_EDITS]))
+    return edit_lines(draw, text, kind)
+
+
+LINE_EDITS = ["type", "drop-line", "repeat-line", "cut"]
+
+
+def edit_lines(draw: st.DrawFn, text: str, kind: str) -> str:
+    """One raw edit of `kind` (one of LINE_EDITS; anything else leaves the text as it is)."""
     lines = text.split("\n")
     at = draw(st.integers(0, max(len(lines) - 1, 0)))
     if kind == "type":

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from casedocs.errors import CaseError, Report
-from casedocs.source.loader import load_case
-from conftest import line_of
+from casedocs.errors import CaseError, Report, UserError
+from casedocs.source.loader import display_path, load_case
+from casedocs.source.named_files import CASE, Refused, read_checked
+from conftest import line_of, within
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -310,3 +312,71 @@ def test_values_nested_three_hundred_thousand_deep_are_an_error_not_a_crash(
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stderr
     assert "nested more than 20 levels deep" in run.stderr
+
+
+# -- case files that are not plain files (issue 17) --------------------------------------------
+
+
+def _case_file_problem(path: Path) -> str:
+    """The one problem of a case file that cannot be read, found without hanging on it."""
+    with within(10):
+        (report,) = problems(path)
+    assert (report.line, report.field) == (None, "")
+    assert report.file == display_path(path)
+    return report.message
+
+
+def test_a_fifo_as_case_file_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "case.yaml")
+    assert _case_file_problem(tmp_path / "case.yaml") == "not a regular file (a FIFO)"
+
+
+def test_a_folder_and_a_symbolic_link_loop_as_case_file_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "case.yaml").mkdir()
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    assert _case_file_problem(tmp_path / "case.yaml") == "not a regular file (a folder)"
+    assert _case_file_problem(tmp_path / "loop.yaml") == (
+        "not a regular file (a symbolic link loop)")
+
+
+def test_a_case_file_just_over_its_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    with path.open("wb") as stream:
+        stream.truncate(CASE.bytes + 1)  # sparse: nothing written, nothing to read
+    assert _case_file_problem(path) == (
+        "the file is 1.1 MB; a case or conference file may be at most 1 MB "
+        "(set CASEDOCS_MAX_CASE_MB to change that)")
+
+
+def test_the_case_file_limit_is_a_setting(write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_case()
+    monkeypatch.setenv("CASEDOCS_MAX_CASE_MB", "0.001")
+    size = -(-path.stat().st_size // 100) / 10  # in KB, rounded up to a tenth
+    assert _case_file_problem(path) == (
+        f"the file is {size} KB; a case or conference file may be at most 1 KB "
+        "(set CASEDOCS_MAX_CASE_MB to change that)")
+    monkeypatch.setenv("CASEDOCS_MAX_CASE_MB", "2")
+    assert load_case(path).case.id == "case-17"
+
+
+def test_a_limit_that_is_no_number_is_said(write_case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEDOCS_MAX_CASE_MB", "lots")
+    with pytest.raises(UserError) as caught:
+        load_case(write_case())
+    assert str(caught.value) == "CASEDOCS_MAX_CASE_MB=lots: expected a number of megabytes"
+
+
+def test_a_file_that_says_it_is_empty_is_read_only_up_to_its_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """/proc files report a size of 0 and hold more: the read stops at the limit."""
+    listing = Path("/proc/self/maps")
+    if not listing.is_file() or listing.stat().st_size != 0:
+        pytest.skip("needs Linux /proc")
+    assert read_checked(listing, CASE)  # more than the 0 bytes it says it has
+    monkeypatch.setenv("CASEDOCS_MAX_CASE_MB", "0.00001")  # 10 bytes
+    with pytest.raises(Refused, match="^the file is more than 10 bytes; "):
+        read_checked(listing, CASE)
+
+
+def test_a_path_is_shown_on_one_line_whatever_its_name_holds(tmp_path: Path) -> None:
+    assert display_path(tmp_path / "a\nb\x00c.yaml") == f"{tmp_path}/a\\x0ab\\0c.yaml"

@@ -26,8 +26,9 @@ from test_raster_copy import planted_jpeg, planted_other, planted_png
 FIXTURE = Path(__file__).parent / "fixtures" / "mirc" / "case-a"
 GIVEN, FAMILY = "Zzcanary", "Qqpatient"
 RECORD = "CANARY-ID-4711"
-SECRETS = ["CANARY7Q", GIVEN, FAMILY, RECORD, "4711", "1961", "CANARYHIDDEN", "canaryelem",
-           "canary-owner", "canary@example.org"]
+# (Not "1961" or "4711" alone: the new UIDs of a DICOM copy are random digits.)
+SECRETS = ["CANARY7Q", GIVEN, FAMILY, RECORD, "19610304", "04.03.1961", "March 4, 1961",
+           "1961-03-04", "CANARYHIDDEN", "canaryelem", "canary-owner", "canary@example.org"]
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from casedocs.cli import main
 from casedocs.source.inputs import case_files
 from casedocs.source.model import (
+    MAX_ID_LENGTH,
     SLIDE_ROLES,
     Annotation,
     Author,
@@ -155,6 +156,21 @@ def test_new_refuses_an_id_that_breaks_the_id_rules(tmp_path: Path, capsys, bad_
     assert main(["new", "--dir", str(tmp_path / "cases"), "--", bad_id]) == 1
     assert f"'{bad_id}' is not a case id" in capsys.readouterr().err
     assert not (tmp_path / "cases").exists()
+
+
+def test_new_refuses_an_id_too_long_to_name_files_by(tmp_path: Path, capsys) -> None:
+    """Issue 17: ID-unknown.pptx and its temporary and stamp files must fit a file name."""
+    assert main(["new", "a" * 250, "--dir", str(tmp_path / "cases")]) == 1
+    assert capsys.readouterr().err == (
+        f"casedocs: '{'a' * 10}…{'a' * 29}' is 250 characters long; an id may have at most "
+        f"{MAX_ID_LENGTH} (it names the output files); nothing written\n")
+    assert not (tmp_path / "cases").exists()
+
+
+def test_new_takes_an_id_of_the_longest_length(tmp_path: Path, capsys) -> None:
+    longest = "chest-" + "7" * (MAX_ID_LENGTH - 6)
+    assert main(["new", longest, "--dir", str(tmp_path)]) == 0
+    assert (tmp_path / f"{longest}.yaml").is_file()
 
 
 def test_new_refuses_an_id_that_names_the_unknown_variants(tmp_path: Path, capsys) -> None:

@@ -7,20 +7,30 @@ layouts across all its masters: by name through a `layouts:` mapping, else by pl
 `casedocs layouts TEMPLATE` prints them with their placeholders. Figure slides keep their black
 background. The template's slides, author, company, comments, slide titles in app.xml and
 thumbnail never reach the output. Slide size comes from the template (4:3 and 16:10 too).
+
+Issue 17 ("Nothing private leaves"): of a template only its layouts, masters, themes and
+pictures reach a deck. External links (web pages, linked picture files), macros (.pptm), OLE
+objects, ActiveX controls, SVG pictures and embedded fonts are left behind, each said in one
+warning line by a build and by `casedocs layouts`, with the elements that referred to them. A
+file that is no PowerPoint template, is damaged, or holds a part over the size caps or packed
+like a compression bomb is refused in one line naming it; nothing is written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import random
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -29,9 +39,17 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
 from pptx.util import Inches
 
 from casedocs.cli import main
+from casedocs.render.deck import package as package_module
+from casedocs.render.deck.package import (
+    MAX_PART_BYTES,
+    MAX_RATIO,
+    MEGABYTE,
+    rebuild_template,
+)
 from conftest import write_case_file
 
 EMU = 914400
@@ -778,3 +796,528 @@ def test_slide_text_takes_the_theme_font_it_was_measured_in(tmp_path: Path) -> N
                   if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
     # No run names a typeface of its own: the theme's font shows, the one text was fitted in.
     assert not any(re.search(r'<a:latin typeface="(?!\+)', xml) for xml in slides)
+
+
+# -- (k) what a template may not bring (issue 17, "Nothing private leaves") ---------------------
+#
+# A deck takes a template's layouts, masters, themes and pictures, nothing else: external links
+# (web pages, linked picture files), macros, OLE objects and ActiveX controls are left behind,
+# each said in one warning line, and the elements that referred to them go too. A file that is
+# no PowerPoint template, or holds parts too large to unpack, is refused in one line.
+
+NAMESPACES = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+              'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+              'xmlns:v="urn:schemas-microsoft-com:vml"')
+R_NAMESPACE = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+P_NAMESPACE = "http://schemas.openxmlformats.org/presentationml/2006/main"
+INTRANET = "http://intranet.example/radiology/" + "private-path/" * 8  # longer than a message
+LINKED_FILE = "file:///C:/Users/dept/Secret%20Logo.png"
+RT_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+RT_ACTIVEX_BINARY = "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary"
+CT_MACRO_MAIN = "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml"
+HOSTILE_SECRETS = ("intranet.example", "Secret%20Logo", "OLE SECRET", "ACTIVEX SECRET",
+                   "VBA SECRET", "SecretMacro", "oleObj", "p:control", "vbaProject")
+DECK_PARTS = re.compile(
+    r"\[Content_Types\]\.xml|_rels/\.rels|docProps/(core|app)\.xml"
+    r"|ppt/(_rels/)?presentation\.xml(\.rels)?|ppt/(presProps|viewProps|tableStyles)\.xml"
+    r"|ppt/(slideMasters|slideLayouts|slides|notesSlides|notesMasters)/(_rels/)?"
+    r"(slideMaster|slideLayout|slide|notesSlide|notesMaster)\d+\.xml(\.rels)?"
+    r"|ppt/theme/theme\d+\.xml|ppt/media/image\d+\.(png|jpeg|jpg)")
+CASE_LINKS = ("https://doi.org/", "https://pubmed.ncbi.nlm.nih.gov/")  # the references slide's
+
+
+def small_png() -> io.BytesIO:
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(picture, "PNG")
+    picture.seek(0)
+    return picture
+
+
+def shape_tree(layout):  # noqa: ANN001, ANN201
+    return layout._element.xpath("./p:cSld/p:spTree")[0]
+
+
+def linked_text_box(shape_id: int, text: str, link: str) -> str:
+    """A text box whose shape and run carry `link` (an a:hlinkClick element)."""
+    return (
+        f'<p:sp {NAMESPACES}><p:nvSpPr><p:cNvPr id="{shape_id}" name="{text}">{link}</p:cNvPr>'
+        '<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="1828800" cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        '</a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US">'
+        f"{link}</a:rPr><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp>")
+
+
+def picture(shape_id: int, name: str, blip: str) -> str:
+    return (
+        f'<p:pic {NAMESPACES}><p:nvPicPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvPicPr/>'
+        f"<p:nvPr/></p:nvPicPr><p:blipFill>{blip}<a:stretch><a:fillRect/></a:stretch>"
+        '</p:blipFill><p:spPr><a:xfrm><a:off x="914400" y="0"/><a:ext cx="457200" cy="457200"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>')
+
+
+def ole_frame(ole_id: str, image_id: str) -> str:
+    """An embedded worksheet as PowerPoint writes it: an OLE object, and its picture for
+    applications that cannot show one."""
+    attributes = f'name="Worksheet" r:id="{ole_id}" imgW="9144" imgH="9144" progId="Excel.Sheet.12"'
+    fallback = picture(0, "", f'<a:blip r:embed="{image_id}"/>').replace(f" {NAMESPACES}", "")
+    return (
+        f'<p:graphicFrame {NAMESPACES}><p:nvGraphicFramePr><p:cNvPr id="91" name="Sheet"/>'
+        "<p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x=\"0\" y=\"914400\"/>"
+        '<a:ext cx="914400" cy="914400"/></p:xfrm><a:graphic><a:graphicData uri="http://schemas.'
+        'openxmlformats.org/presentationml/2006/ole"><mc:AlternateContent><mc:Choice Requires="v">'
+        f'<p:oleObj spid="_x0000_s1026" {attributes}><p:embed/></p:oleObj></mc:Choice>'
+        f"<mc:Fallback><p:oleObj {attributes}><p:embed/>{fallback}</p:oleObj></mc:Fallback>"
+        "</mc:AlternateContent></a:graphicData></a:graphic></p:graphicFrame>")
+
+
+def activex_controls(control_id: str) -> str:
+    control = f'name="CommandButton1" r:id="{control_id}" imgW="9144" imgH="9144"'
+    return (f'<p:controls {NAMESPACES}><mc:AlternateContent><mc:Choice Requires="v">'
+            f'<p:control spid="_x0000_s1027" {control}/></mc:Choice><mc:Fallback>'
+            f"<p:control {control}/></mc:Fallback></mc:AlternateContent></p:controls>")
+
+
+def package_part(presentation: Presentation, name: str, content_type: str, data: bytes) -> Part:
+    return Part(PackURI(name), content_type, presentation.part.package, data)
+
+
+def with_external_links(presentation: Presentation) -> None:
+    """(a) The same intranet link on two layouts."""
+    for name in ("Title Only", "Blank"):
+        layout = presentation.slide_layouts.get_by_name(name)
+        rel_id = layout.part.relate_to(INTRANET, RT.HYPERLINK, is_external=True)
+        shape_tree(layout).append(parse_xml(
+            linked_text_box(90, "Intranet", f'<a:hlinkClick r:id="{rel_id}"/>')))
+
+
+def with_linked_pictures(presentation: Presentation) -> None:
+    """(b) A picture linked to a file only, and one embedded with a link beside it."""
+    layout = presentation.slide_layouts.get_by_name("Title Only")
+    link = layout.part.relate_to(LINKED_FILE, RT.IMAGE, is_external=True)
+    _, embedded = layout.part.get_or_add_image_part(small_png())
+    shape_tree(layout).append(parse_xml(picture(92, "Linked logo", f'<a:blip r:link="{link}"/>')))
+    shape_tree(layout).append(parse_xml(
+        picture(93, "Embedded logo", f'<a:blip r:embed="{embedded}" r:link="{link}"/>')))
+
+
+def with_ole_and_activex(presentation: Presentation) -> None:
+    """(c) An embedded worksheet and an ActiveX button on a layout."""
+    layout = presentation.slide_layouts.get_by_name("Title Only")
+    ole = package_part(presentation, "/ppt/embeddings/oleObject1.bin",
+                       "application/vnd.openxmlformats-officedocument.oleObject", b"OLE SECRET")
+    _, image_id = layout.part.get_or_add_image_part(small_png())
+    shape_tree(layout).append(parse_xml(ole_frame(layout.part.relate_to(ole, RT.OLE_OBJECT),
+                                                  image_id)))
+    control = package_part(presentation, "/ppt/activeX/activeX1.xml",
+                           "application/vnd.ms-office.activeX+xml",
+                           b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"'
+                           b' ax:classid="{D7053240-CE69-11CD-A777-00DD01143C57}"/>')
+    binary = package_part(presentation, "/ppt/activeX/activeX1.bin",
+                          "application/vnd.ms-office.activeX", b"ACTIVEX SECRET")
+    control.relate_to(binary, RT_ACTIVEX_BINARY)
+    layout._element.xpath("./p:cSld")[0].append(
+        parse_xml(activex_controls(layout.part.relate_to(control, RT.CONTROL))))
+
+
+def with_macros(presentation: Presentation) -> None:
+    """(d) A VBA project, and a layout button that runs one of its macros."""
+    project = package_part(presentation, "/ppt/vbaProject.bin", "application/vnd.ms-office."
+                           "vbaProject", b"VBA SECRET")
+    presentation.part.relate_to(project, RT_VBA)
+    layout = presentation.slide_layouts.get_by_name("Title Only")
+    shape_tree(layout).append(parse_xml(linked_text_box(
+        94, "Run", '<a:hlinkClick r:id="" action="ppaction://macro?name=SecretMacro"/>')))
+
+
+def as_pptm(pptx: Path) -> Path:
+    return rewrite_zip(pptx, {"[Content_Types].xml": lambda data: data.replace(
+        CT_PRESENTATION.encode(), CT_MACRO_MAIN.encode())}, pptx.with_suffix(".pptm"))
+
+
+def with_everything(presentation: Presentation) -> None:
+    for edit in (with_external_links, with_linked_pictures, with_ole_and_activex, with_macros):
+        edit(presentation)
+
+
+def hostile(folder: Path, edit: Callable[[Presentation], None], macros: bool = False) -> Path:
+    template = make_template(folder / "dept.pptx", edit=edit)
+    return as_pptm(template) if macros else template
+
+
+def dropped(template: Path, what: str) -> str:
+    return f"{template}: warning: template: dropped {what}"
+
+
+TITLE_ONLY = "in layout 'Title Only'"
+SHOWN_INTRANET = INTRANET[:77] + "..."  # a message repeats at most 80 characters of a target
+HOSTILE = {  # what the template holds -> (its edit, a .pptm, the warnings it gives)
+    "external link": (with_external_links, False, [
+        f"the external link to {SHOWN_INTRANET} {TITLE_ONLY} (and 1 other place)"]),
+    "linked picture": (with_linked_pictures, False, [
+        f"the linked picture {LINKED_FILE} {TITLE_ONLY}"]),
+    "ole and activex": (with_ole_and_activex, False, [
+        f"an embedded object (ppt/embeddings/oleObject1.bin) {TITLE_ONLY}",
+        f"an ActiveX control (ppt/activeX/activeX1.xml) {TITLE_ONLY}"]),
+    "macros": (with_macros, True, [
+        "its macros (ppt/vbaProject.bin)",
+        f"the action 'ppaction://macro?name=SecretMacro' {TITLE_ONLY}"]),
+}
+
+
+def build_on(template: Path, folder: Path) -> tuple[int, str, Path]:
+    """The minimal case built into its full and unknown decks on `template`."""
+    out = folder / "out"
+    code, _, err = run("build", write_case_file(folder / "case"), "--template", template,
+                       "--out", out, "--only", "slides", "--jobs", "1")
+    return code, err, out
+
+
+def written(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts]
+
+
+def template_warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": warning: template: " in line]
+
+
+def dangling_references(package: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Every r:id, r:embed, r:link... of every XML part that names no relationship of it."""
+    names = set(package.namelist())
+    found = []
+    for name in names:
+        if not name.endswith(".xml") or name == "[Content_Types].xml":
+            continue
+        folder, base = name.rsplit("/", 1) if "/" in name else ("", name)
+        rels = f"{folder}/_rels/{base}.rels".lstrip("/")
+        ids = set(re.findall(r'Id="([^"]+)"', package.read(rels).decode())) if rels in names \
+            else set()
+        for element in etree.fromstring(package.read(name)).iter(etree.Element):
+            found += [(name, value) for attribute, value in element.attrib.items()
+                      if attribute.startswith(R_NAMESPACE) and value and value not in ids]
+    return found
+
+
+def check_clean_deck(path: Path, unknown: bool) -> Presentation:
+    """Nothing but what a deck needs: every part of the zip is listed here, no link leads out
+    (but the references slide's own), nothing refers to what is not there."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        texts = {n: package.read(n).decode() for n in names if n.endswith((".xml", ".rels"))}
+        assert dangling_references(package) == []
+    assert [name for name in names if not DECK_PARTS.fullmatch(name)] == []
+    external = [target for name, text in texts.items() if name.endswith(".rels")
+                for target in re.findall(r'Target="([^"]+)" TargetMode="External"', text)]
+    assert texts and 'TargetMode="External"' not in "".join(
+        t for n, t in texts.items() if not n.startswith("ppt/slides/"))
+    assert [target for target in external if not target.startswith(CASE_LINKS)] == []
+    assert external == [] or not unknown
+    assert not [name for name, text in texts.items() if "r:link" in text]
+    assert [(secret, name) for name, text in texts.items() for secret in HOSTILE_SECRETS
+            if secret in text] == []
+    return Presentation(path)
+
+
+@pytest.mark.parametrize("holding", list(HOSTILE))
+def test_a_template_brings_no_links_macros_or_objects_into_either_deck(
+        holding: str, tmp_path: Path) -> None:
+    edit, macros, warnings = HOSTILE[holding]
+    template = hostile(tmp_path, edit, macros)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert template_warnings(err) == [dropped(template, what) for what in warnings]
+    for variant in ("case-17.pptx", "case-17-unknown.pptx"):
+        deck = check_clean_deck(out / "slides" / variant, "unknown" in variant)
+        assert deck.slides[0].shapes.title.text_frame.text == "Chest Case 17"
+        assert "Title Only" in [layout.name for layout in deck.slide_layouts]
+
+
+def test_our_own_template_loses_nothing_in_the_rebuild() -> None:
+    from casedocs.render.deck.template import DEFAULT_TEMPLATE
+
+    rebuilt = rebuild_template(DEFAULT_TEMPLATE.read_bytes(), "default.pptx")
+    assert rebuilt.dropped == ()
+    with zipfile.ZipFile(io.BytesIO(rebuilt.data)) as package:
+        names = set(package.namelist())
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as package:
+        left = set(package.namelist()) - names
+    assert left == {"docProps/thumbnail.jpeg", "ppt/printerSettings/printerSettings1.bin"}
+
+
+def test_what_is_left_of_a_layout_still_shows(tmp_path: Path) -> None:
+    """The intranet link's text box stays (its links go), and the embedded logo stays (its
+    link to a file goes); the picture that was only a link, the OLE frame and the ActiveX
+    controls go whole."""
+    template = hostile(tmp_path, with_everything, macros=True)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    deck = Presentation(out / "slides" / "case-17.pptx")
+    layout = deck.slide_layouts.get_by_name("Title Only")
+    names = [shape.name for shape in layout.shapes]
+    assert "Intranet" in names and "Embedded logo" in names and "Run" in names
+    assert "Linked logo" not in names and "Sheet" not in names
+    logo = next(shape for shape in layout.shapes if shape.name == "Embedded logo")
+    assert logo.image.content_type == "image/png"
+    assert not layout._element.xpath(".//p:controls | .//a:hlinkClick")
+
+
+def test_a_pptm_deck_is_a_plain_pptx(tmp_path: Path) -> None:
+    template = hostile(tmp_path, with_macros, macros=True)
+    assert template.suffix == ".pptm"
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    with zipfile.ZipFile(out / "slides" / "case-17.pptx") as package:
+        types = package.read("[Content_Types].xml").decode()
+    assert CT_PRESENTATION in types and "macroEnabled" not in types and "vba" not in types
+
+
+def test_layouts_command_says_what_a_template_leaves_behind(tmp_path: Path) -> None:
+    template = hostile(tmp_path, with_everything, macros=True)
+    code, out, err = run("layouts", template)
+    assert code == 0, err
+    assert "'Title Only'" in out
+    expected = [dropped(template, what) for _, _, warnings in HOSTILE.values()
+                for what in warnings]
+    assert sorted(template_warnings(err)) == sorted(expected)
+    assert err.count(INTRANET[:40]) == 1
+
+
+def test_a_deck_on_a_hostile_template_renders_in_libreoffice(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice (soffice) or pdfinfo is not installed")
+    code, err, out = build_on(hostile(tmp_path, with_everything, macros=True), tmp_path)
+    assert code == 0, err
+    deck = out / "slides" / "case-17.pptx"
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(deck)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    info = subprocess.run(["pdfinfo", str(tmp_path / "case-17.pdf")], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1])
+    assert pages == len(Presentation(deck).slides)
+
+
+# -- refused: not a template, or too large to unpack ----------------------------------------
+
+
+def with_layout_picture(folder: Path) -> tuple[Path, str]:
+    """A template whose 'Title Only' layout shows a picture, and that picture's zip entry."""
+
+    def logo(presentation: Presentation) -> None:
+        layout = presentation.slide_layouts.get_by_name("Title Only")
+        _, rel_id = layout.part.get_or_add_image_part(small_png())
+        shape_tree(layout).append(parse_xml(picture(95, "Logo", f'<a:blip r:embed="{rel_id}"/>')))
+
+    template = make_template(folder / "dept.pptx", edit=logo)
+    with zipfile.ZipFile(template) as package:
+        return template, next(n for n in package.namelist() if n.startswith("ppt/media/"))
+
+
+def oversized(folder: Path) -> Path:
+    template, media = with_layout_picture(folder)
+    return rewrite_zip(template, {media: constant(bytes(MAX_PART_BYTES + MEGABYTE))})
+
+
+def bomb(folder: Path) -> Path:
+    template, media = with_layout_picture(folder)  # 20 MB of zeros pack into ~20 KB
+    return rewrite_zip(template, {media: constant(bytes(20 * MEGABYTE))})
+
+
+def renamed_docx(folder: Path) -> Path:
+    """A Word document (the parts a .docx must have) named .pptx."""
+    path = folder / "report.pptx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType'
+            '="application/xml"/><Override PartName="/word/document.xml" ContentType="application'
+            '/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        package.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'))
+        package.writestr("word/document.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+            'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Report</w:t>'
+            "</w:r></w:p></w:body></w:document>"))
+    return path
+
+
+def random_bytes(folder: Path) -> Path:
+    path = folder / "noise.pptx"
+    path.write_bytes(random.Random(17).randbytes(20_000))
+    return path
+
+
+REFUSED = {  # the template -> what the one line says of it
+    "over the part cap": (oversized, "template refused: its part ppt/media/image1.png unpacks to "
+                          "51.0 MB, over the 50.0 MB a template part may have"),
+    "a compression bomb": (bomb, "template refused: its part ppt/media/image1.png unpacks from "),
+    "a renamed .docx": (renamed_docx, "not a PowerPoint template (.pptx or .potx): it is a Word "
+                        "document"),
+    "random bytes": (random_bytes, "not a PowerPoint template (.pptx or .potx): it is not a zip "
+                     "package"),
+}
+
+
+@pytest.mark.parametrize("what", list(REFUSED))
+def test_a_file_that_cannot_serve_is_refused_in_one_line(what: str, tmp_path: Path) -> None:
+    make, message = REFUSED[what]
+    template = make(tmp_path)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 1
+    assert err.splitlines() == [err.strip()], err  # one line, naming the case it was for
+    assert f": {template}: {message}" in err, err
+    assert written(out) == []
+    code, listing, err = run("layouts", template)
+    assert (code, listing) == (1, "")
+    assert err.startswith(f"casedocs: {template}: {message}") and err.count("\n") == 1, err
+
+
+def test_the_compression_bomb_message_says_how_far_it_unpacks(tmp_path: Path) -> None:
+    code, err, _ = build_on(bomb(tmp_path), tmp_path)
+    assert code == 1
+    assert f"to 20.0 MB, over {MAX_RATIO} times its packed size: a compression bomb" in err
+
+
+def test_the_total_unpacked_size_is_capped_too(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(package_module, "MAX_TOTAL_BYTES", 40 * 1024)
+    template = make_template(tmp_path / "dept.pptx")
+    code, err, out = build_on(template, tmp_path)
+    assert code == 1
+    assert f"{template}: template refused: its parts unpack to more than the 40 KB a template " \
+           "may have in all (at " in err
+    assert written(out) == []
+
+
+def declared(data: bytes, sizes: list[tuple[str, int]]) -> bytes:
+    """The zip `data` with the unpacked size its central directory declares for some entries
+    changed: what a check of sizes before unpacking reads."""
+    patched = bytearray(data)
+    for name, size in sizes:
+        for offset in central_entries(data, name.encode()):
+            struct.pack_into("<I", patched, offset + 24, size)
+    return bytes(patched)
+
+
+def central_entries(data: bytes, name: bytes) -> Iterator[int]:
+    offset = data.find(b"PK\x01\x02")
+    while offset >= 0 and offset + 46 <= len(data):
+        length = struct.unpack_from("<H", data, offset + 28)[0]
+        if data[offset + 46: offset + 46 + length] == name:
+            yield offset
+        offset = data.find(b"PK\x01\x02", offset + 46)
+
+
+def test_sizes_are_checked_as_the_zip_declares_them_before_unpacking(tmp_path: Path) -> None:
+    template, media = with_layout_picture(tmp_path)
+    template.write_bytes(declared(template.read_bytes(), [(media, 60 * MEGABYTE)]))
+    code, err, out = build_on(template, tmp_path)
+    assert code == 1
+    assert f"{template}: template refused: its part {media} unpacks to 60.0 MB, over the " \
+           "50.0 MB a template part may have" in err
+    assert written(out) == []
+
+
+def test_a_part_that_unpacks_to_more_than_it_declares_is_damaged(tmp_path: Path) -> None:
+    template, media = with_layout_picture(tmp_path)
+    template.write_bytes(declared(template.read_bytes(), [(media, 10)]))
+    code, err, _ = build_on(template, tmp_path)
+    assert code == 1
+    assert f"{template}: a damaged PowerPoint template: its part {media} " in err
+
+
+# -- kept: what is harmless stays, and a picture's safe form --------------------------------
+
+
+def test_an_add_ins_tags_on_a_shape_go_and_the_shape_stays(tmp_path: Path) -> None:
+    def tagged(presentation: Presentation) -> None:
+        layout = presentation.slide_layouts.get_by_name("Title Only")
+        tags = package_part(presentation, "/ppt/tags/tag1.xml", "application/vnd.openxml"
+                            "formats-officedocument.presentationml.tags+xml",
+                            b'<p:tagLst xmlns:p="http://schemas.openxmlformats.org/presentationml'
+                            b'/2006/main"><p:tag name="THINKCELL" val="TAG SECRET"/></p:tagLst>')
+        rel_id = layout.part.relate_to(tags, RT.TAGS)
+        box = parse_xml(linked_text_box(96, "Tagged", "").replace(
+            "<p:nvPr/>", f'<p:nvPr><p:custDataLst><p:tags r:id="{rel_id}"/></p:custDataLst>'
+                         "</p:nvPr>"))
+        shape_tree(layout).append(box)
+
+    template = make_template(tmp_path / "dept.pptx", edit=tagged)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    assert template_warnings(err) == []  # an add-in's metadata: nothing the department misses
+    deck = check_clean_deck(out / "slides" / "case-17.pptx", unknown=False)
+    layout = deck.slide_layouts.get_by_name("Title Only")
+    assert "Tagged" in [shape.name for shape in layout.shapes]
+    assert not layout._element.xpath(".//p:custDataLst")
+
+
+def test_an_svg_picture_goes_and_its_png_stays(tmp_path: Path) -> None:
+    """PowerPoint stores an SVG with a PNG for older readers; an SVG may load files and links
+    of its own, so only the PNG is taken."""
+
+    def svg_logo(presentation: Presentation) -> None:
+        layout = presentation.slide_layouts.get_by_name("Title Only")
+        _, png_id = layout.part.get_or_add_image_part(small_png())
+        svg = package_part(presentation, "/ppt/media/image9.svg", "image/svg+xml",
+                           b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://'
+                           b'intranet.example/track.png"/></svg>')
+        svg_id = layout.part.relate_to(svg, RT.IMAGE)
+        blip = (f'<a:blip r:embed="{png_id}"><a:extLst><a:ext uri="{{96DAC541-7B7A-43D3-8B79-'
+                '37D633B846F1}"><asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/'
+                f'drawing/2016/SVG/main" r:embed="{svg_id}"/></a:ext></a:extLst></a:blip>')
+        shape_tree(layout).append(parse_xml(picture(97, "Vector logo", blip)))
+
+    template = make_template(tmp_path / "dept.pptx", edit=svg_logo)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    assert template_warnings(err) == [
+        dropped(template, f"the SVG picture ppt/media/image9.svg {TITLE_ONLY}")]
+    deck = check_clean_deck(out / "slides" / "case-17.pptx", unknown=False)
+    logo = next(s for s in deck.slide_layouts.get_by_name("Title Only").shapes
+                if s.name == "Vector logo")
+    assert logo.image.content_type == "image/png"
+    with zipfile.ZipFile(out / "slides" / "case-17.pptx") as package:
+        assert not [name for name in package.namelist() if name.endswith(".svg")]
+
+
+def test_a_templates_document_type_declaration_is_refused(tmp_path: Path) -> None:
+    """Entities hide in one (a billion laughs, a file read at parse time); PowerPoint never
+    writes one."""
+    template = make_template(tmp_path / "dept.pptx")
+    rewrite_zip(template, {"ppt/theme/theme1.xml": lambda data: data.replace(
+        b"?>", b'?><!DOCTYPE a:theme [<!ENTITY e SYSTEM "file:///etc/hostname">]>', 1)})
+    code, err, _ = build_on(template, tmp_path)
+    assert code == 1
+    assert f"{template}: a damaged PowerPoint template: its part ppt/theme/theme1.xml declares " \
+           "a document type" in err
+
+
+def test_embedded_fonts_are_left_behind_with_their_list(tmp_path: Path) -> None:
+    """Font files are parsed by whatever shows the deck: not worth the risk for a template."""
+
+    def embedded_font(presentation: Presentation) -> None:
+        font = package_part(presentation, "/ppt/fonts/font1.fntdata", "application/x-fontdata",
+                            b"FONT SECRET")
+        rel_id = presentation.part.relate_to(font, RT.FONT)
+        presentation.part._element.find(f"{{{P_NAMESPACE}}}notesSz").addnext(parse_xml(
+            f'<p:embeddedFontLst {NAMESPACES}><p:embeddedFont><p:font typeface="House Sans"/>'
+            f'<p:regular r:id="{rel_id}"/></p:embeddedFont></p:embeddedFontLst>'))
+
+    template = make_template(tmp_path / "dept.pptx", edit=embedded_font)
+    code, err, out = build_on(template, tmp_path)
+    assert code == 0, err
+    assert template_warnings(err) == [dropped(template, "its embedded fonts (a deck shows the "
+                                                        "fonts of the computer it is shown on)")]
+    with zipfile.ZipFile(out / "slides" / "case-17.pptx") as package:
+        assert not [name for name in package.namelist() if "font" in name]
+        assert b"embeddedFont" not in package.read("ppt/presentation.xml")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casedocs.errors import CaseError, UserError
+from casedocs.errors import CaseError, UserError, os_error_text
 from casedocs.render.registry import STANDALONE
 from casedocs.wording import LANGUAGES
 
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None, exits_after: bool = False) -> int:
     except UserError as error:  # a missing font, a template that cannot serve
         print(f"casedocs: {error}", file=sys.stderr)
         return 1
-    except OSError as error:  # an output folder that cannot be written, a full disk
-        print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+    except OSError as error:  # a folder that cannot be made; writes say which file (files.py)
+        print(f"casedocs: {os_error_text(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl-C: temporary files are gone by now (atomic.py)
         print("casedocs: stopped", file=sys.stderr)
@@ -219,10 +219,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _layouts(args: argparse.Namespace) -> int:
-    from casedocs.render.deck.template import describe_layouts, open_presentation
+    from casedocs.render.deck.template import describe_layouts, open_template
     from casedocs.source.loader import display_path
+    from casedocs.source.named_files import TEMPLATE, check_option_file
 
-    presentation = open_presentation(args.template)
+    check_option_file("layouts", args.template, TEMPLATE)  # a FIFO would hang open()
+    opened = open_template(args.template)
+    for warning in opened.warnings:
+        print(warning, file=sys.stderr)
+    presentation = opened.presentation
     print(
         f"{display_path(args.template)}: {presentation.slide_width / 914400:.2f} x "
         f"{presentation.slide_height / 914400:.2f} in"
@@ -278,12 +283,14 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check_new_id(case_id: str) -> None:
-    """The id rules of case files (the model's pattern; no -unknown ending), before writing."""
+    """The id rules of case files (the model's pattern and length; no -unknown ending),
+    before writing."""
     import re
 
     from casedocs.render.output import UNKNOWN_SUFFIX
     from casedocs.source.model import SLUG_PATTERN
 
+    _check_id_length(case_id, "nothing written")
     if not re.fullmatch(SLUG_PATTERN, case_id):
         raise UserError(
             f"'{case_id}' is not a case id: use lowercase letters, digits and single hyphens "
@@ -294,6 +301,16 @@ def _check_new_id(case_id: str) -> None:
             f"'{case_id}' ends in {UNKNOWN_SUFFIX}, which names the unknown variants of "
             "outputs; choose another id; nothing written"
         )
+
+
+def _check_id_length(case_id: str, outcome: str) -> None:
+    """An id too long to name files by is refused before anything is done with it."""
+    from casedocs.source.model import id_length_problem
+    from casedocs.source.named_files import printable
+
+    problem = id_length_problem(case_id)
+    if problem:
+        raise UserError(f"'{printable(case_id, longest=40)}' {problem}; {outcome}")
 
 
 def _next_steps(case: str, image: str, folder: Path) -> list[str]:
@@ -355,6 +372,8 @@ def _import_mirc(args: argparse.Namespace) -> int:
     from casedocs.load import load_document
     from casedocs.source.loader import display_path
 
+    if args.id is not None:
+        _check_id_length(args.id, "nothing imported")
     imported = import_mirc(args.path, args.out, args.id, args.force)
     print(f"wrote {display_path(imported.case_file)} and its images")
     print("\n".join(imported.summary.lines()))
@@ -373,7 +392,12 @@ def _import_mirc(args: argparse.Namespace) -> int:
 
 def _export_mirc(args: argparse.Namespace) -> int:
     from casedocs.interchange.mirc_export import export_case_file
+    from casedocs.source.inputs import unreadable_input
     from casedocs.source.loader import display_path
+
+    unreadable = unreadable_input(args.case)  # before anything opens it: a FIFO would hang
+    if unreadable is not None:
+        raise CaseError([unreadable])
 
     print(f"wrote {display_path(export_case_file(args.case, args.out))}")
     return 0

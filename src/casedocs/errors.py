@@ -61,6 +61,13 @@ def file_error(file: str, message: str, line: int | None = None) -> CaseError:
     return CaseError([Report(file=file, line=line, field="", message=message)])
 
 
+def os_error_text(error: OSError) -> str:
+    """An error of the operating system as one line that names its file when it has one:
+    `build/.cache: Permission denied`."""
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
 def did_you_mean(word: str, known: Iterable[str], otherwise: str = "") -> str:
     """" (did you mean 'x'?)" for the known word closest to a misspelt one, else `otherwise`."""
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)

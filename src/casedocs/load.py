@@ -32,6 +32,15 @@ from casedocs.source.loader import (
     translate_errors,
 )
 from casedocs.source.model import Conference, Figure, check_case
+from casedocs.source.named_files import (
+    CASE,
+    REFERENCES,
+    TEMPLATE,
+    Limit,
+    Refused,
+    check_file,
+    read_checked,
+)
 from casedocs.wording import words
 
 
@@ -67,7 +76,8 @@ def load_document(
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
     inputs += [f"language={loaded.case.language}"]  # --language changes the outputs too
     inputs += [logo.digest] if logo else []
-    inputs += [file_digest(p) for p in (loaded.case.references_file, loaded.case.template) if p]
+    named = ((loaded.case.references_file, REFERENCES), (loaded.case.template, TEMPLATE))
+    inputs += [file_digest(path, limit) for path, limit in named if path]
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     return LoadedDocument(
         replace(
@@ -101,21 +111,52 @@ def inspect_logo(
         return None, [replace(origin, message=f"{path.name}: {problem}")]
 
 
+# Ultrasound machines write the patient's name into the pixels: an ultrasound case's images
+# are read for text whatever their format, not only DICOM files whose header says so.
+ULTRASOUND_RISK = "it is an image of an ultrasound case, which usually shows burned-in text"
+
+
 def _inspect_images(
     loaded: LoadedCase, images: FigureImages
 ) -> tuple[dict[str, SourceImage], list[Problem]]:
     sources: dict[str, SourceImage] = {}
     problems: list[Problem] = []
+    risk = ULTRASOUND_RISK if "US" in loaded.case.modality else None
     for i, figure in enumerate(loaded.case.figures):
         path = ("figures", i, "file")
         if not loaded.readable(path):
             continue
         origin = loaded.source.report(Problem(("figures", i), ""))
         try:
-            sources[figure.id] = images.inspect(figure, origin)
+            source = images.inspect(figure, origin, risk)
         except ImageProblem as problem:
             problems.append(Problem(path, f"{figure.file.name}: {problem}"))
+            continue
+        shape = _shape_problem(source, figure)
+        if shape:
+            problems.append(Problem(path, f"{figure.file.name}: {shape}"))
+        else:
+            sources[figure.id] = source
     return sources, problems
+
+
+# Long side to short side. A long-leg or whole-spine radiograph is about 4, a panoramic dental
+# one about 2.5. Marks are sized to the shorter side: in the deck, a label on an image 25 times
+# taller than wide comes out smaller than the 1 pt a slide's text may be.
+MAX_FIGURE_ASPECT = 20
+
+
+def _shape_problem(source: SourceImage, figure: Figure) -> str | None:
+    """Why a figure's image (as cropped) cannot be laid out; None when it can."""
+    long, short = max(source.width, source.height), min(source.width, source.height)
+    if long <= MAX_FIGURE_ASPECT * short:
+        return None
+    cropped = " after crop:" if figure.crop else ""
+    return (
+        f"{source.width} x {source.height} pixels{cropped} is too thin to lay out "
+        f"(1:{long / short:.0f}; a figure may be at most 1:{MAX_FIGURE_ASPECT}, a long-leg "
+        "radiograph is about 1:4)"
+    )
 
 
 NOT_PRINTED = ("file", "references_file")  # paths: read, never printed
@@ -165,9 +206,12 @@ def _file_glyph_reports(loaded: LoadedCase) -> list[Report]:
     return reports
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: Path, limit: Limit) -> str:
     """What an output depends on in a file it reads (a template, a reference list)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        return hashlib.sha256(read_checked(path, limit)).hexdigest()
+    except Refused as refused:  # replaced since it was validated
+        raise CaseError([Report(display_path(path), None, "", refused.reason)]) from None
 
 
 def load_conference(
@@ -194,7 +238,7 @@ def load_conference(
         raise CaseError(problems + logo_problems)
     inputs = [source.text, f"language={language}", *(d.fingerprint for d in documents)]
     inputs += [logo.digest] if logo else []
-    inputs += [file_digest(conference.template)] if conference.template else []
+    inputs += [file_digest(conference.template, TEMPLATE)] if conference.template else []
     fingerprint = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
     case = words(language)
     relabelled = tuple(
@@ -239,10 +283,9 @@ def _load_cases(
             )
             continue
         seen_files[case_path] = index
-        if not case_path.is_file():
-            reports.append(
-                source.report(Problem(where, f"no such case file '{source.data['cases'][index]}'"))
-            )
+        unreadable = _unreadable_case(case_path, str(source.data["cases"][index]))
+        if unreadable:
+            reports.append(source.report(Problem(where, unreadable)))
             continue
         try:
             loaded = load_document(case_path, images, language)
@@ -266,6 +309,15 @@ def _load_cases(
     if reports:
         raise CaseError(reports)
     return documents, warnings
+
+
+def _unreadable_case(path: Path, written: str) -> str | None:
+    """Why a conference's case file (named as `written`) cannot be read; None when it can."""
+    try:
+        check_file(path, CASE)
+    except Refused as refused:
+        return f"no such case file '{written}'" if refused.missing else refused.naming(written)
+    return None
 
 
 def load_input(

@@ -1,16 +1,18 @@
 """Writing outputs all or nothing: temporary files beside their targets, read back, then
-moved into place; what a killed build left is swept by the next."""
+moved into place; what a killed build left is swept by the next. A write that fails (a full
+disk, a read-only folder) names its output, and leaves no temporary file behind."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from casedocs.errors import UserError
-from casedocs.files import temporary_beside
+from casedocs.errors import CaseError, Report, UserError
+from casedocs.files import cannot_write, temporary_beside, write_new
+from casedocs.source.named_files import file_kind
 
 
 def write_atomically(
@@ -26,24 +28,51 @@ def write_atomically(
     replaced: list[Path] = []
     try:
         for path, data in outputs.items():
-            temporaries[path] = _write_temporary(path, data, made)
-            written = temporaries[path].read_bytes()
+            with _writing(path):
+                temporaries[path] = _write_temporary(path, data, made)
+                written = temporaries[path].read_bytes()
             if written != data:
                 if verify is not None:
                     verify(path, written)
                 raise UserError(f"{path}: the file read back differs from what was written")
-            if path.exists():
-                backups[path] = _write_temporary(path, path.read_bytes(), made, ".old")
-        try:
-            for path, temporary in temporaries.items():
+            with _writing(path):
+                old = _existing(path)
+                if old is not None:
+                    backups[path] = _write_temporary(path, old, made, ".old")
+        for path, temporary in temporaries.items():
+            with _writing(path, undo=lambda: _restore(replaced, backups)):
                 os.replace(temporary, path)
-                replaced.append(path)
-        except OSError:
-            _restore(replaced, backups)
-            raise
+            replaced.append(path)
     finally:
         for leftover in made:
-            leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never hides why the write failed
+                leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _writing(path: Path, undo: Callable[[], None] | None = None) -> Iterator[None]:
+    """An OSError while writing `path` becomes one line naming it; `undo` runs first."""
+    try:
+        yield
+    except OSError as error:
+        if undo is not None:
+            undo()
+        raise cannot_write(path, error) from None
+
+
+def _existing(path: Path) -> bytes | None:
+    """What is at `path` now, to put back if a later output cannot be moved into place; None
+    when nothing is there. Something that is not a regular file is refused, never read: open()
+    on a FIFO waits forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    kind = file_kind(mode)
+    if kind is not None:
+        message = f"cannot write (there is {kind} of that name in the way)"
+        raise CaseError([Report(str(path), None, "", message)])
+    return path.read_bytes()
 
 
 TEMPORARY_NAME = re.compile(r"^\.(?:.+\.[A-Za-z0-9_]{8}\.(?:tmp|old)|tmp-[A-Za-z0-9_]{8})$")
@@ -68,10 +97,7 @@ def _write_temporary(path: Path, data: bytes, made: list[Path], suffix: str = ".
     path.parent.mkdir(parents=True, exist_ok=True)
     name = temporary_beside(path, suffix)
     made.append(name)  # named before it exists: every failure path finds it (files.py)
-    with open(name, "xb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
+    write_new(name, data, sync=True)
     return name
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import pickle
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from casedocs.build.stamps import code_fingerprint
 from casedocs.errors import Report
 from casedocs.files import write_whole
 from casedocs.fonts import font_fingerprint
+from casedocs.source.named_files import CASE, Refused, largest_limit, read_checked, resolved
 
 PRIVATE = "sha256:"  # a source file's name, kept only as a hash: it may name the patient
 
@@ -42,8 +44,8 @@ class FileState:
     def of(path: Path, with_digest: bool = True, private: bool = False) -> FileState | None:
         try:
             status = path.stat()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest() if with_digest else ""
-        except OSError:
+            digest = _digest(path) if with_digest else ""
+        except (OSError, ValueError):  # refused, or a NUL in its path: loading it will say why
             return None
         name = private_name(path) if private else str(path)
         return FileState(name, status.st_size, status.st_mtime_ns, digest)
@@ -53,16 +55,23 @@ class FileState:
         where = path or Path(self.path)
         try:
             status = os.stat(where)
-        except OSError:
+        except (OSError, ValueError):
+            return False
+        if not stat.S_ISREG(status.st_mode):  # replaced by a FIFO or a folder
             return False
         if (status.st_size, status.st_mtime_ns) == (self.size, self.mtime_ns):
             return True
         if not self.sha256 or status.st_size != self.size:
             return False
         try:
-            return hashlib.sha256(where.read_bytes()).hexdigest() == self.sha256
-        except OSError:
+            return _digest(where) == self.sha256
+        except Refused:
             return False
+
+
+def _digest(path: Path) -> str:
+    """The hash of a file a build reads: never of one no build would read (Refused)."""
+    return hashlib.sha256(read_checked(path, largest_limit())).hexdigest()
 
 
 def private_name(path: Path) -> str:
@@ -133,7 +142,6 @@ def read_entries(records: Path, name: str, options: dict[str, str]) -> list:
 def write_record(
     records: Path, name: str, options: dict[str, str], record: InputRecord
 ) -> None:
-    records.mkdir(parents=True, exist_ok=True)
     where = record_path(records, name, options)
     raw = {
         "settings": record.settings,
@@ -184,10 +192,10 @@ def files_read(path: Path) -> list[Path]:
 
     from casedocs.source.fastyaml import FAST_LOADER as loader
 
-    found = [path.resolve()]
+    found = [resolved(Path.cwd(), str(path))]
     try:
-        data = yaml.load(path.read_bytes(), Loader=loader)  # noqa: S506 (a safe loader)
-    except (OSError, yaml.YAMLError, RecursionError):
+        data = yaml.load(read_checked(path, CASE), Loader=loader)  # noqa: S506 (a safe loader)
+    except (Refused, yaml.YAMLError, RecursionError):
         return found
     if not isinstance(data, dict):
         return found
@@ -211,9 +219,10 @@ def _named_quickly(source: Path) -> dict[str, Path]:
     than parsing it: a guess, right for files written as `file: path`; whatever it misses
     sends the caller to files_read."""
     try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_checked(source, CASE).decode("utf-8")
+    except (Refused, UnicodeDecodeError):
         return {}
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a file saved on Windows
     base = os.path.dirname(os.path.realpath(source))
     found = {private_name(Path(os.path.realpath(source))): Path(source)}
     for match in NAMED_LINE.finditer(text):
@@ -229,7 +238,7 @@ def _named_files(data: dict, base: Path) -> list[Path]:
     figures = [figure for figure in _items(data.get("figures")) if isinstance(figure, dict)]
     names += [figure.get("file") for figure in figures]
     names += list(_items(data.get("cases")))
-    return [(base / name).resolve() for name in names if isinstance(name, str)]
+    return [resolved(base, name) for name in names if isinstance(name, str)]
 
 
 def _items(value: object) -> list:

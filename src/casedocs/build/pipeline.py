@@ -27,12 +27,13 @@ from casedocs.build.workers import run_both
 from casedocs.dates import build_timestamp
 from casedocs.document.answers import AnswerKey
 from casedocs.document.conference import ConferenceDocument, Publication
-from casedocs.errors import CaseError, Report, UserError
+from casedocs.errors import CaseError, Report
 from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
 from casedocs.load import file_digest
 from casedocs.render.output import Companion, Output, RenderedFile, RenderOptions
 from casedocs.render.registry import OUTPUTS
+from casedocs.source.named_files import TEMPLATE, check_option_file
 
 
 def output_folders(out_dir: Path, cache: Path) -> list[Path]:
@@ -84,8 +85,8 @@ def render_outputs(
     """Every requested output that is not up to date, in memory: nothing is written until all
     have rendered. `companions`: the outputs a site's pages link to; `split`: render the
     first output here and the others in a second process."""
-    if template is not None and not template.is_file():
-        raise UserError(f"--template: no such file '{template}'")
+    if template is not None:
+        check_option_file("--template", template, TEMPLATE)
     options = RenderOptions(build_timestamp(), paper, template, companions)
     rendered = Rendered()
     jobs = []
@@ -136,7 +137,7 @@ def _jobs(
     out_dir: Path,
     options: RenderOptions,
 ) -> Iterator[Job]:
-    template_hash = file_digest(options.template) if options.template else ""
+    template_hash = file_digest(options.template, TEMPLATE) if options.template else ""
     timestamp = options.timestamp.isoformat()
     for output, unknown in variants:
         for publication in publications:

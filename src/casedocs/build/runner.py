@@ -32,10 +32,17 @@ from casedocs.build.freshness import (
 )
 from casedocs.build.report import Reporter
 from casedocs.build.stamps import cache_dir
-from casedocs.errors import Report, UserError
+from casedocs.errors import Report
 from casedocs.render.output import Output
 from casedocs.render.registry import STANDALONE, output_named, variants
-from casedocs.source.inputs import is_conference_file
+from casedocs.source.inputs import is_conference_file, unreadable_input
+from casedocs.source.named_files import (
+    CASE,
+    TEMPLATE,
+    Refused,
+    check_option_file,
+    read_checked,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -86,8 +93,8 @@ def file_digest(path: Path | None) -> str:
     if path is None:
         return ""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_checked(path, TEMPLATE)).hexdigest()
+    except Refused:  # said when the build starts (_build_stale)
         return "missing"
 
 
@@ -104,8 +111,10 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
     key = settings_key(request.options)
     chosen = [(output, unknown) for output, unknown in variants(request.only, request.site,
                                                                  request.quiz)]
+    refused = _refuse_unreadable(inputs, reporter)
+    readable = [path for path in inputs if path not in refused]
     stale: list[Path] = []
-    for path in inputs:
+    for path in readable:
         record = read_record(request.records, input_name(path), request.options)
         if record is not None and record.is_current(key, path):
             reporter.up_to_date(record.outputs, record.warnings)
@@ -114,11 +123,23 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
     gathering = [output for output, _ in chosen if output.gather is not None]
     ends_with_build = request.exits_after and not gathering
     with _rare_collections(stale, restore=not ends_with_build):
-        failed = _build_stale(stale, inputs, request, key, chosen, reporter) if stale else set()
+        failed = _build_stale(stale, readable, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
         _gather(inputs, request, key, gathering, reporter)
     reporter.finish()
-    return 1 if failed else 0
+    return 1 if failed or refused else 0
+
+
+def _refuse_unreadable(inputs: list[Path], reporter: Reporter) -> set[Path]:
+    """The inputs that cannot be read (a FIFO, a folder, too large, gone), each reported as
+    failed before anything opens it: open() on a FIFO would wait forever."""
+    refused = set()
+    for path in inputs:
+        report = unreadable_input(path)
+        if report is not None:
+            reporter.done([], [], [], [report])
+            refused.add(path)
+    return refused
 
 
 @contextlib.contextmanager
@@ -154,8 +175,8 @@ def _build_stale(
     from casedocs.build.pipeline import output_folders
     from casedocs.build.task import BuildSettings
 
-    if request.template is not None and not request.template.is_file():
-        raise UserError(f"--template: no such file '{request.template}'")
+    if request.template is not None:
+        check_option_file("--template", request.template, TEMPLATE)
     sweep_temporaries(output_folders(request.out_dir, request.cache), started=time.time())
     jobs = request.worker_count()
     settings = BuildSettings(
@@ -255,9 +276,9 @@ def _declared_id(path: Path) -> tuple[str, int | None]:
     from casedocs.source.fastyaml import FAST_LOADER as loader
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_checked(path, CASE).decode("utf-8")
         data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+    except (Refused, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return "", None
     value = data.get("id") if isinstance(data, dict) else None
     if not isinstance(value, str):

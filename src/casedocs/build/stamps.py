@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from casedocs.errors import Report
+from casedocs.files import write_whole
 
 PACKAGE = Path(__file__).resolve().parents[1]  # casedocs/
 LIBRARIES = (
@@ -82,7 +83,6 @@ def current_stamp(stamp_dir: Path, output: Path, key: str) -> Stamp | None:
 
 
 def record_stamp(stamp_dir: Path, output: Path, stamp: Stamp, data: bytes) -> None:
-    stamp_dir.mkdir(parents=True, exist_ok=True)
     record = {
         "key": stamp.key,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -92,8 +92,8 @@ def record_stamp(stamp_dir: Path, output: Path, stamp: Stamp, data: bytes) -> No
     }
     path = _stamp_path(stamp_dir, output)
     if stamp.entry is not None:  # our own cache, read only by this same code (its key says)
-        path.with_suffix(".entry").write_bytes(pickle.dumps(stamp.entry))
-    path.write_text(json.dumps(record), encoding="utf-8")
+        write_whole(path.with_suffix(".entry"), pickle.dumps(stamp.entry))
+    write_whole(path, json.dumps(record).encode())
 
 
 def attachment_folder(output: Path) -> Path:

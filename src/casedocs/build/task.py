@@ -17,7 +17,7 @@ from casedocs.build.freshness import (
     write_record,
 )
 from casedocs.build.pipeline import render_outputs, write_rendered
-from casedocs.errors import CaseError, Report, UserError
+from casedocs.errors import CaseError, Report, UserError, os_error_text
 from casedocs.figures import FigureImages
 from casedocs.load import load_input
 from casedocs.render.output import Companion
@@ -67,9 +67,8 @@ def build_input(path: Path, settings: BuildSettings) -> InputResult:
         result.errors = list(dict.fromkeys(error.reports))
     except UserError as error:  # a template that cannot serve
         result.errors = [Report(display_path(path), None, "", str(error))]
-    except OSError as error:  # an output folder that cannot be written, a full disk
-        message = f"{error.strerror or error}: {error.filename or ''}"
-        result.errors = [Report(display_path(path), None, "", message)]
+    except OSError as error:  # a folder that cannot be made; writes say which file (files.py)
+        result.errors = [Report(display_path(path), None, "", os_error_text(error))]
     except Exception as error:  # noqa: BLE001 (a bug: reported with this input, others go on)
         message = f"casedocs failed on this file ({type(error).__name__}: {error})"
         detail = "".join(traceback.format_exception(error)[-3:]).rstrip()

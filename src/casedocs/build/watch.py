@@ -35,7 +35,7 @@ from watchfiles._rust_notify import RustNotify, WatchfilesRustInternalError
 from casedocs.build.freshness import files_read
 from casedocs.build.report import Reporter
 from casedocs.build.runner import BuildRequest, file_digest, preload, run_build
-from casedocs.errors import UserError
+from casedocs.errors import CaseError, UserError, os_error_text
 from casedocs.render.registry import variants
 from casedocs.source.inputs import CASE_SUFFIXES, case_files
 from casedocs.source.loader import display_path
@@ -94,9 +94,11 @@ def watch_scope(paths: list[Path], inputs: list[Path], request: BuildRequest) ->
     with `request`; read from the inputs as they are now."""
     excluded = (request.out_dir.resolve(), request.cache.resolve())
     given = tuple(path.resolve() for path in paths if path.is_dir())
-    known = {path.resolve() for path in paths if not path.is_dir()}
+    # realpath, not resolve(): a symbolic link loop stays a path that is watched (and refused
+    # by name when it is built), where resolve() would raise.
+    known = {Path(os.path.realpath(path)) for path in paths if not path.is_dir()}
     if request.template is not None:
-        known.add(request.template.resolve())
+        known.add(Path(os.path.realpath(request.template)))
     for path in inputs:
         known.update(files_read(path))
     wanted = {path.parent for path in known}
@@ -222,8 +224,11 @@ class _Session:
                                                 unchanged=first))
         except UserError as error:  # a --template that is not there (yet)
             print(f"casedocs: {error}", file=self.err)
-        except OSError as error:  # an output folder that cannot be written, a full disk
-            print(f"casedocs: {error.strerror or error}: {error.filename or ''}", file=self.err)
+        except CaseError as error:  # the site's index could not be written (a full disk)
+            for report in error.reports:
+                print(report, file=self.err)
+        except OSError as error:  # a folder that cannot be made
+            print(f"casedocs: {os_error_text(error)}", file=self.err)
         self.out.flush()
         self.err.flush()
         return self._rewatch(watch_scope(self.paths, inputs, self.request), started)

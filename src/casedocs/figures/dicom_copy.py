@@ -15,9 +15,9 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from casedocs.figures.dicom import MODALITY_TAG
 from casedocs.figures.errors import ImageProblem
 from casedocs.figures.raster_copy import jpeg_copy_frame
 
@@ -52,15 +52,15 @@ JPEG_FAMILY = ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.1000
                "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81")
 
 
-def dicom_copy(path: Path, new_uids: dict[str, str]) -> bytes:
-    """The file at `path` as a new DICOM file holding only what displays it. `new_uids` maps
+def dicom_copy(data: bytes, new_uids: dict[str, str]) -> bytes:
+    """A DICOM file (its bytes) as a new one holding only what displays it. `new_uids` maps
     the source's study, series and frame-of-reference UIDs to new ones, so that files of one
     series imported together stay one series."""
     import pydicom
     from pydicom.dataset import Dataset
     from pydicom.uid import generate_uid
 
-    source = _read(path, pydicom)
+    source = _read(data, pydicom)
     syntax = _transfer_syntax(source)
     copy = Dataset()
     _copy_allowed(source, copy)
@@ -81,9 +81,9 @@ def dicom_copy(path: Path, new_uids: dict[str, str]) -> bytes:
     return data
 
 
-def _read(path: Path, pydicom: Any) -> Any:
+def _read(data: bytes, pydicom: Any) -> Any:
     try:
-        return pydicom.dcmread(path)
+        return pydicom.dcmread(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - pydicom raises many kinds for a damaged file
         raise ImageProblem(f"not a readable DICOM file ({error})") from None
 
@@ -182,7 +182,8 @@ def _copy_modality(source: Any, copy: Any) -> None:
     """The modality when it is one of DICOM's defined terms (CID 33), else none."""
     from pydicom.sr.codedict import codes
 
-    value = str(source.get("Modality", "") or "").strip().upper()
+    element = source.get(MODALITY_TAG)
+    value = str(element.value if element is not None else "").strip().upper()
     if value and value in {getattr(codes.cid33, name).value for name in codes.cid33.dir()}:
         copy.Modality = value
 

@@ -18,11 +18,13 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from casedocs.errors import Report
+from casedocs.figures.burned_in import OCR_VERSION, OcrUnavailable, ocr_available, text_boxes
 from casedocs.figures.dicom import decode_dicom, header_facts, is_dicom
 from casedocs.figures.errors import ImageProblem
 from casedocs.figures.raster import decode_raster
 from casedocs.files import write_whole
 from casedocs.source.model import MODALITIES, Box, Figure
+from casedocs.source.named_files import IMAGE, Refused, read_checked
 
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
 PROBE_VERSION = "2"  # bump when a probe records something new (2: the DICOM modality)
@@ -116,9 +118,17 @@ class FigureImages:
         self._unreported: dict[tuple[str, str, str], None] = {}  # keys, in order
         self._probes: dict[str, bytes] = {}  # kept in memory until the inputs all load
 
-    def inspect(self, figure: Figure, origin: Report) -> SourceImage:
-        """Check a figure's source (raise ImageProblem) and learn its size after cropping."""
-        digest = hashlib.sha256(figure.file.read_bytes()).hexdigest()
+    def inspect(
+        self, figure: Figure, origin: Report, burned_in_risk: str | None = None
+    ) -> SourceImage:
+        """Check a figure's source (raise ImageProblem) and learn its size after cropping.
+        `burned_in_risk` says why its pixels may show text when its header cannot (a PNG of
+        an ultrasound case): such an image, and a DICOM file whose header says so, is read
+        for text unless a person has reviewed it."""
+        try:
+            digest = hashlib.sha256(read_checked(figure.file, IMAGE)).hexdigest()
+        except Refused as refused:  # replaced since the case was validated
+            raise ImageProblem(refused.reason) from None
         settings = PixelSettings.of(figure)
         parts = (PROBE_VERSION, PIPELINE_VERSION, digest, repr(settings.frame), repr(settings.crop))
         probe_name = f"probe-{_hash(*parts)}"
@@ -126,19 +136,46 @@ class FigureImages:
         source = SourceImage(figure.id, origin, figure.file, digest, settings, 0, 0)
         if probe is None:
             facts = header_facts(figure.file, MODALITIES) if is_dicom(figure.file) else None
-            risk = facts.risk if facts else None
-            _refuse_unreviewed(risk, figure)
+            _refuse_unreviewed_without_ocr((facts and facts.risk) or burned_in_risk, figure)
             display = self._display_image(source)
-            probe = {"width": display.width, "height": display.height, "risk": risk}
+            probe = {"width": display.width, "height": display.height}
+            probe["risk"] = facts.risk if facts else None
             probe["modality"] = facts.modality if facts else None
             self._probes[f"{probe_name}.json"] = json.dumps(probe).encode()
-        _refuse_unreviewed(probe["risk"], figure)
+        risk = probe["risk"] or burned_in_risk
+        if risk and not figure.phi_reviewed:
+            _refuse_unreviewed_without_ocr(risk, figure)
+            self._refuse_burned_in_text(source, risk)
         return replace(
             source,
             width=probe["width"],
             height=probe["height"],
             modality=probe.get("modality"),
         )
+
+    def _refuse_burned_in_text(self, source: SourceImage, risk: str) -> None:
+        """Refuse an image whose pixels show text, with the boxes to redact; without OCR,
+        refuse it until a person has looked."""
+        settings = source.settings
+        parts = (OCR_VERSION, source.digest, repr(settings.frame), repr(settings.window),
+                 repr(settings.redact))
+        name = f"text-{_hash(*parts)}.json"
+        found = self._cached(name)
+        if found is None:
+            try:
+                boxes = text_boxes(_display_pixels(source.path, replace(settings, crop=None)))
+            except OcrUnavailable:
+                raise ImageProblem(_UNREVIEWED.format(risk=risk)) from None
+            found = json.dumps(boxes).encode()
+            self._probes[name] = found
+        boxes = json.loads(found)
+        if boxes:
+            shown = ", ".join(f"[{', '.join(f'{v:g}' for v in box)}]" for box in boxes)
+            raise ImageProblem(
+                f"{risk}, and text is burned into its pixels at {shown} (left, top, right, "
+                f"bottom, as fractions of the image). Cover it with redact: [{shown}], or, "
+                "if it names no one, set phi_reviewed: true"
+            )
 
     def prepare(
         self,
@@ -244,12 +281,17 @@ class FigureImages:
         write_whole(self.cache_dir / name, data)  # what a kill -9 leaves, the next build sweeps
 
 
-def _refuse_unreviewed(risk: str | None, figure: Figure) -> None:
-    if risk and not figure.phi_reviewed:
-        raise ImageProblem(
-            f"{risk}: text burned into the pixels may identify the patient. Look at the "
-            "image, cover any such text with redact:, then set phi_reviewed: true"
-        )
+_UNREVIEWED = (
+    "{risk}: text burned into the pixels may identify the patient, and tesseract (OCR), which "
+    "would look for it, is not installed here. Look at the image, cover any such text with "
+    "redact:, then set phi_reviewed: true"
+)
+
+
+def _refuse_unreviewed_without_ocr(risk: str | None, figure: Figure) -> None:
+    """Without OCR, an image that may show text waits for a person (before it is decoded)."""
+    if risk and not figure.phi_reviewed and not ocr_available():
+        raise ImageProblem(_UNREVIEWED.format(risk=risk))
 
 
 def _hash(*parts: str) -> str:

@@ -29,6 +29,7 @@ from casedocs.errors import UserError
 from casedocs.figures.dicom import is_readable_dicom
 from casedocs.interchange.identifiers import Identifiers, from_patient_block
 from casedocs.interchange.markup import Conversion, MarkdownList, blocks_of, plain, tag_of
+from casedocs.source.named_files import Limit, Refused, check_file
 
 ROOT = "MIRCdocument"
 PHI_ELEMENTS = {"patient", "phi", "insert-kin", "authorization", "order-by", "threadblock",
@@ -39,6 +40,7 @@ PATIENT_ELEMENTS = {"pt-name", "pt-id", "pt-mrn", "pt-age", "pt-sex", "pt-race",
                     "pt-breed", "pt-birthdate"}
 
 MAX_ZIP_BYTES = 2 * 1024**3  # unpacked; a zip bomb stops here
+EXPORT = Limit("a MIRC export (its XML file or zip)", 2000, "CASEDOCS_MAX_MIRC_MB")
 
 
 @dataclass
@@ -63,6 +65,7 @@ class MircImage:
 @dataclass
 class MircDocument:
     path: Path  # the XML file
+    shown: str  # its name in messages
     root: etree._Element
     images: list[MircImage]
     dropped: list[str]  # patient and other private elements that were not read
@@ -84,15 +87,19 @@ class MircDocument:
 @contextmanager
 def opened(path: Path):  # noqa: ANN201 - a context manager of MircDocument
     """The document at `path` (an XML file, a folder, or a zip), for the time of a `with`."""
-    if not path.exists():
-        raise UserError(f"{path}: no such file or folder")
+    if not path.is_dir():
+        try:
+            check_file(path, EXPORT)  # a FIFO or a device is never opened
+        except Refused as refused:
+            raise UserError(f"{path}: {refused.reason}") from None
     if path.is_file() and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="casedocs-mirc-") as folder:
             try:
                 _unpack(path, Path(folder))
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as error:
                 raise UserError(f"{path}: a zip that cannot be unpacked ({error})") from None
-            yield read(_document_in(Path(folder), path))
+            found = _document_in(Path(folder), path)
+            yield read(found, f"{path}:{found.relative_to(folder).as_posix()}")
     elif path.is_dir():
         yield read(_document_in(path, path))
     else:
@@ -133,7 +140,7 @@ def _xml_files(folder: Path) -> list[Path]:
     found = []
     for parent, _, names in os.walk(folder):  # never into a linked folder
         found += [Path(parent, n) for n in names if n.lower().endswith(".xml")
-                  and not Path(parent, n).is_symlink()]
+                  and not Path(parent, n).is_symlink() and Path(parent, n).is_file()]
     return sorted(found)
 
 
@@ -155,14 +162,17 @@ _SAFE = {"resolve_entities": "internal", "no_network": True, "load_dtd": False,
          "huge_tree": False}
 
 
-def read(path: Path) -> MircDocument:
+def read(path: Path, shown: str | None = None) -> MircDocument:
+    """The document in the XML file at `path`; `shown` names it in messages (a zip's member
+    as `export.zip:case/MIRCdocument.xml`)."""
+    shown = shown or str(path)
     try:
         tree = etree.parse(str(path), etree.XMLParser(remove_comments=True, **_SAFE))
     except (etree.XMLSyntaxError, OSError) as error:
-        raise UserError(f"{path}: not readable XML ({error})") from None
+        raise UserError(f"{shown}: not readable XML ({error})") from None
     root = tree.getroot()
     if tag_of(root) != ROOT:
-        raise UserError(f"{path}: the root element is <{tag_of(root)}>, not <{ROOT}>")
+        raise UserError(f"{shown}: the root element is <{tag_of(root)}>, not <{ROOT}>")
     _strip_namespaces(root)
     _windows_characters(root)
     identifiers = from_patient_block(root)
@@ -170,10 +180,10 @@ def read(path: Path) -> MircDocument:
     hidden = _drop_hidden(root)
     # The image section's first, numbered as MIRC numbers them ("Image 2"), then those a
     # section shows in its text.
-    shown = [e for e in root.iterfind("image-section/image") if e.get("src")]
-    shown += [e for e in root.iterfind("section//image") if e.get("src")]
-    images = [_image(element, path.parent, n) for n, element in enumerate(shown, 1)]
-    return MircDocument(path, root, images, dropped, identifiers, hidden)
+    elements = [e for e in root.iterfind("image-section/image") if e.get("src")]
+    elements += [e for e in root.iterfind("section//image") if e.get("src")]
+    images = [_image(element, path.parent, n, shown) for n, element in enumerate(elements, 1)]
+    return MircDocument(path, shown, root, images, dropped, identifiers, hidden)
 
 
 def _strip_namespaces(root: etree._Element) -> None:
@@ -242,7 +252,7 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _image(element: etree._Element, folder: Path, number: int) -> MircImage:
+def _image(element: etree._Element, folder: Path, number: int, shown: str) -> MircImage:
     missing: list[str] = []
 
     def file(src: str | None, role: str) -> Path | None:
@@ -254,7 +264,7 @@ def _image(element: etree._Element, folder: Path, number: int) -> MircImage:
         if name.is_absolute() or ".." in name.parts or "://" in src:
             missing.append(f"{role} (it names a place outside the document's folder)")
             return None
-        path = _inside(folder, name, f"image {number}: {role}")
+        path = _inside(folder, name, f"{shown}: image {number}: {role}")
         if path is None:
             missing.append(f"{role} (not in the document's folder)")
         return path
@@ -312,8 +322,8 @@ def _inside(folder: Path, name: PurePosixPath, what: str) -> Path | None:
             return None
         path = matches[0]
         if path.is_symlink():
-            raise UserError(f"{folder}: {what} is a symbolic link; casedocs follows no links "
-                            "out of a document (copy the file in)")
+            raise UserError(f"{what} is a symbolic link; casedocs follows no links out of a "
+                            "document (copy the file in)")
     return path if path.is_file() else None
 
 

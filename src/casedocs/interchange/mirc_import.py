@@ -24,6 +24,7 @@ from casedocs.errors import UserError
 from casedocs.figures import ImageProblem
 from casedocs.figures.copies import clean_copy
 from casedocs.figures.dicom import is_dicom
+from casedocs.files import write_whole
 from casedocs.interchange.case_yaml import dump_case
 from casedocs.interchange.identifiers import REMOVED, from_dicom_headers, remove_identifiers
 from casedocs.interchange.markup import (
@@ -148,9 +149,7 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
             staged = Path(staging)
             converter.copy_images(staged / IMAGES_FOLDER / data["id"])
             _keep_views_neutral(data, staged, converter.summary)
-            (staged / "case.yaml").write_text(
-                dump_case(data, converter.header()), encoding="utf-8"
-            )
+            write_whole(staged / "case.yaml", dump_case(data, converter.header()).encode())
             _move_into_place(staged, files, force)
     return Imported(files[0], converter.summary)
 
@@ -418,7 +417,7 @@ class _Converter:
 
     def _figure(self, figure_id: str, image: MircImage) -> list[dict]:
         caption = _OWN_NUMBER.sub("", image.caption_markdown)
-        figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source)}
+        figure: dict = {"id": figure_id, "file": self._copy(figure_id, image.source, "")}
         figure["caption"] = caption or PLACEHOLDER + "the caption"
         always = image.caption_always or _opening_view(caption)
         if always and (image.caption_click or len(always) <= SHORT_VIEW):
@@ -436,7 +435,8 @@ class _Converter:
             marked_id = f"{figure_id}-annotated"
             self.companions[figure_id] = marked_id
             figures.append({
-                "id": marked_id, "file": self._copy(marked_id, image.annotated),
+                "id": marked_id,
+                "file": self._copy(marked_id, image.annotated, " (its annotated image)"),
                 "caption": figure["caption"], "answer_only": True,
             })
             self.summary.approximated.append(
@@ -444,13 +444,14 @@ class _Converter:
             )
         return figures
 
-    def _copy(self, name: str, source: Path) -> str:
+    def _copy(self, name: str, source: Path, which: str) -> str:
         """The image written anew (figures/copies.py), under a neutral name: a source's name
         can hold the patient's."""
         try:
             copy = clean_copy(source, self.new_uids)
         except ImageProblem as problem:
-            raise UserError(f"{self.document.path}: {name.replace('-', ' ')}: {problem}") \
+            number = name.split("-")[1]
+            raise UserError(f"{self.document.shown}: image {number}{which}: {problem}") \
                 from None
         file_name = f"{name}{copy.suffix}"
         self.copies[file_name] = copy.data
@@ -465,7 +466,7 @@ class _Converter:
             return
         folder.mkdir(parents=True)  # the case file refers to them from beside it
         for file_name, data in self.copies.items():
-            (folder / file_name).write_bytes(data)
+            write_whole(folder / file_name, data)
         if self.from_dicom:
             self.summary.approximated.append(
                 f"{len(self.from_dicom)} DICOM file(s) written anew with their pixels and "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from casedocs.errors import Report
+from casedocs.source.named_files import REFERENCES, Refused, read_checked
 
 TYPES = {
     "article-journal": "article",
@@ -44,9 +45,11 @@ CONTAINER_FIELD = {"article": "journal", "chapter": "book", "web": "website"}
 def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Report]]:
     """The file's items as reference dicts, and what is wrong with the file itself."""
     try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        return [], [Report(shown, None, "", f"cannot read the reference file: {error}")]
+        items = json.loads(read_checked(path, REFERENCES).decode("utf-8"))
+    except Refused as refused:
+        return [], [Report(shown, None, "", refused.reason)]
+    except UnicodeDecodeError:
+        return [], [Report(shown, None, "", "not UTF-8 text; export the file as UTF-8")]
     except json.JSONDecodeError as error:
         return [], [
             Report(shown, error.lineno, "", f"not valid JSON: {error.msg} (column {error.colno})")
@@ -77,7 +80,10 @@ def read_csl_json(path: Path, shown: str) -> tuple[list[dict[str, Any]], list[Re
 def item_line(path: Path, key: str) -> int | None:
     """The line of the item whose id (or Better BibTeX key) is `key`, for error reports."""
     pattern = rf'"(?:id|citation-key|citationKey)"\s*:\s*"{re.escape(key)}"'
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_checked(path, REFERENCES).decode("utf-8", errors="replace")
+    except Refused:
+        return None
     match = re.search(pattern, text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 

@@ -1,10 +1,21 @@
 """Which files a command reads: case and conference files named or found in folders, told
-apart without parsing them twice. Cheap to import: a build with nothing to do uses it."""
+apart without parsing them twice, and refused when they cannot be read. Cheap to import: a
+build with nothing to do uses it."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from casedocs.errors import Report
+from casedocs.source.named_files import (
+    CASE,
+    Refused,
+    check_file,
+    display_path,
+    read_checked,
+    resolved,
+)
 
 TOP_LEVEL_CASES = re.compile(rb"""^["']?cases["']?\s*:""", re.MULTILINE)
 
@@ -13,9 +24,19 @@ def is_conference_file(path: Path) -> bool:
     """A conference file is the one with a top-level `cases:` key (read as text: the file is
     parsed once, by whichever loader it is for)."""
     try:
-        return TOP_LEVEL_CASES.search(path.read_bytes()) is not None
-    except OSError:
+        return TOP_LEVEL_CASES.search(read_checked(path, CASE)) is not None
+    except Refused:
         return False
+
+
+def unreadable_input(path: Path) -> Report | None:
+    """Why a case or conference file a command is given cannot be read (not there, not a
+    regular file, too large), found without opening it; None when it can be read."""
+    try:
+        check_file(path, CASE)
+    except Refused as refused:
+        return Report(display_path(path), None, "", refused.reason)
+    return None
 
 
 CASE_SUFFIXES = (".yaml", ".yml")
@@ -32,7 +53,7 @@ def case_files(paths: list[Path], with_conference_cases: bool = False) -> list[P
                 p
                 for p in path.rglob("*")
                 if p.suffix in CASE_SUFFIXES
-                and p.is_file()
+                and not p.is_dir()  # a FIFO or a link loop is found, to be refused by name
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -47,17 +68,19 @@ def _conference_cases(paths: list[Path]) -> list[Path]:
     conferences = [path for path in paths if is_conference_file(path)]
     if not conferences:
         return []
-    given = {path.resolve() for path in paths}
+    given = {resolved(Path.cwd(), str(path)) for path in paths}
     more: list[Path] = []
     for path in conferences:
         import yaml
 
         try:
-            listed = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases") or []
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            listed = yaml.safe_load(read_checked(path, CASE)).get("cases") or []
+        except (Refused, yaml.YAMLError, AttributeError):
             continue  # loading the conference will say what is wrong with it
         for name in listed if isinstance(listed, list) else ():
-            case = (path.parent / str(name)).resolve()
+            if "\x00" in str(name):
+                continue  # no file has that name: the conference says so at its line
+            case = resolved(path.parent, str(name))
             if case not in given:
                 given.add(case)
                 more.append(case)

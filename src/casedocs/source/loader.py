@@ -25,9 +25,9 @@ from casedocs.source.model import (
     model_fields_at,
     placeholder_message,
 )
+from casedocs.source.named_files import CASE, Refused, display_path, read_checked
 from casedocs.source.salvage import is_set_aside, salvage
 
-MAX_CASE_BYTES = 1_000_000  # a case is a few KB; a cap keeps a hostile file from eating memory
 MAX_DEPTH = 20  # a case nests four levels (figures, annotations, points); more is a mistake
 
 
@@ -106,14 +106,6 @@ def _node_line(node: yaml.Node) -> int:
     return line
 
 
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def read_yaml(path: Path) -> tuple[SourceMap, list[Report]]:
     """Parse `path` into plain data and its source map, with the problems found on the way
     (duplicate keys, aliases); raise CaseError when it cannot be read as YAML at all."""
@@ -155,13 +147,9 @@ def _alias_lines(text: str, loader: type) -> list[int]:
 
 def _read_text(path: Path, shown: str) -> str:
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise file_error(shown, f"cannot read the file: {error.strerror}") from None
-    if len(raw) > MAX_CASE_BYTES:
-        raise file_error(
-            shown, f"the file is {len(raw)} bytes; a case file may have at most {MAX_CASE_BYTES}"
-        )
+        raw = read_checked(path, CASE)  # a cap keeps a hostile file from eating memory
+    except Refused as refused:
+        raise file_error(shown, refused.reason) from None
     try:
         # A byte-order mark is not text: libyaml's character offsets would count it, PyYAML's not.
         return raw.decode("utf-8").removeprefix("\ufeff")

@@ -31,10 +31,23 @@ from pydantic import (
 )
 
 from casedocs.errors import Problem, did_you_mean
+from casedocs.source.named_files import (
+    IMAGE,
+    REFERENCES,
+    TEMPLATE,
+    Limit,
+    Refused,
+    check_file,
+    resolved,
+)
 from casedocs.wording import LANGUAGES, words
 
 Date = date
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# A case's or conference's id names its output files: ID-unknown.pptx, their temporary files
+# (.ID-unknown.pptx.1a2b3c4d.tmp) and stamps (slides-ID-unknown.pptx.json) must stay well
+# inside the 255 bytes a file system allows a name.
+MAX_ID_LENGTH = 80
 CITE_KEY_PATTERN = r"[A-Za-z0-9_]+(?:[:.\-][A-Za-z0-9_]+)*"  # Zotero / Better BibTeX keys
 
 
@@ -81,6 +94,28 @@ Text = Annotated[
     AfterValidator(_written),
 ]
 Slug = Annotated[StrictStr, StringConstraints(pattern=f"^{SLUG_PATTERN}$")]
+
+
+def id_length_problem(value: str) -> str | None:
+    """What is wrong with an id too long to name files by; None when it is short enough."""
+    if len(value) <= MAX_ID_LENGTH:
+        return None
+    return (
+        f"is {len(value)} characters long; an id may have at most {MAX_ID_LENGTH} "
+        "(it names the output files)"
+    )
+
+
+def _short_enough(value: str) -> str:
+    problem = id_length_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+OutputId = Annotated[
+    Slug, AfterValidator(_short_enough), Field(json_schema_extra={"maxLength": MAX_ID_LENGTH})
+]
 CiteKey = Annotated[StrictStr, StringConstraints(pattern=f"^{CITE_KEY_PATTERN}$")]
 
 
@@ -280,18 +315,24 @@ class Figure(Strict):
     @field_validator("file", mode="before")
     @classmethod
     def _resolve_file(cls, value: Any, info: ValidationInfo) -> Path:
-        return _existing_file(value, info)
+        return _existing_file(value, info, IMAGE)
 
 
-def _existing_file(value: Any, info: ValidationInfo) -> Path:
-    """A path written relative to the case file, which must exist."""
+def _existing_file(value: Any, info: ValidationInfo, limit: Limit) -> Path:
+    """A path written relative to the case file: a regular file within `limit`."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected a file path (text)")
-    base = (info.context or {}).get("base_dir", Path.cwd())
-    path = (Path(base) / value).resolve()
-    if not path.is_file():
-        raise ValueError(f"no such file '{value}'")
+    path = resolved(_base_dir(info), value)
+    try:
+        check_file(path, limit)
+    except Refused as refused:
+        raise ValueError(refused.naming(value)) from None
     return path
+
+
+def _base_dir(info: ValidationInfo) -> Path:
+    """The folder of the file being validated, which the paths in it are relative to."""
+    return Path((info.context or {}).get("base_dir", Path.cwd()))
 
 
 def _check_box(box: Box) -> None:
@@ -395,10 +436,15 @@ class Branded(Strict):
     deck: DeckOptions = DeckOptions()
     logo: Path | None = Field(None, description="An image for the handout header and title slide")
 
-    @field_validator("template", "logo", mode="before")
+    @field_validator("template", mode="before")
     @classmethod
-    def _resolve_optional_file(cls, value: Any, info: ValidationInfo) -> Path | None:
-        return None if value is None else _existing_file(value, info)
+    def _resolve_template(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info, TEMPLATE)
+
+    @field_validator("logo", mode="before")
+    @classmethod
+    def _resolve_logo(cls, value: Any, info: ValidationInfo) -> Path | None:
+        return None if value is None else _existing_file(value, info, IMAGE)
 
     @field_validator("layouts")
     @classmethod
@@ -407,7 +453,7 @@ class Branded(Strict):
 
 
 class Case(Branded):
-    id: Slug
+    id: OutputId
     series: Text | None = None
     number: Annotated[StrictInt, Field(ge=0, le=99999)] | None = None
     title: Text
@@ -458,7 +504,7 @@ class Case(Branded):
     @field_validator("references_file", mode="before")
     @classmethod
     def _resolve_references_file(cls, value: Any, info: ValidationInfo) -> Path | None:
-        return None if value is None else _existing_file(value, info)
+        return None if value is None else _existing_file(value, info, REFERENCES)
 
     @property
     def label(self) -> str:
@@ -476,7 +522,7 @@ class Case(Branded):
 class Conference(Branded):
     """A conference file: several cases shown together (the file with a `cases:` key)."""
 
-    id: Slug
+    id: OutputId
     title: Text
     date: Date | None = None  # "Date": a field named date hides the type in this class
     presenter: Text | None = None
@@ -489,8 +535,8 @@ class Conference(Branded):
     def _resolve_cases(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, list):
             return value
-        base = Path((info.context or {}).get("base_dir", Path.cwd()))
-        return [(base / item).resolve() if isinstance(item, str) else item for item in value]
+        base = _base_dir(info)
+        return [resolved(base, item) if isinstance(item, str) else item for item in value]
 
 
 def check_roles(layouts: dict[str, str]) -> dict[str, str]:

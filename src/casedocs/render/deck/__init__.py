@@ -41,7 +41,7 @@ def render(
             publication, images, options.timestamp, unknown, template, publication.layouts
         )
     public = None if unknown else deck.unknown_parts
-    return RenderedFile(deck.data, public, images.new_warnings())
+    return RenderedFile(deck.data, public, images.new_warnings() + deck.warnings)
 
 
 def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import Document
+from casedocs.errors import Report
 from casedocs.figures import FigureImages
 from casedocs.render.deck.plan import SlidePlan, plan_conference, plan_deck
 from casedocs.render.deck.template import DeckTemplate, load_template
@@ -23,6 +24,7 @@ from casedocs.wording import words
 class DeckFile:
     data: bytes
     unknown_parts: frozenset[str]  # package parts of the slides before an answer, and notes
+    warnings: tuple[Report, ...] = ()  # what was left behind of the template
 
 
 def render_deck(
@@ -139,7 +141,7 @@ def _deck_variant(
 
     def saved(slides: list[SlidePlan], unknown: bool) -> DeckFile:
         data = drawing.save(properties(unknown), request.timestamp)
-        return DeckFile(data, _unknown_parts(slides))
+        return DeckFile(data, _unknown_parts(slides), deck.warnings)
 
     if unknown:
         drawing.draw(unknown_plan)

@@ -1,26 +1,33 @@
 """The department's PowerPoint template: opening it (.pptx or .potx), choosing a layout for
 each slide role, and the slide geometry and theme font the plan is computed from.
 
-python-pptx refuses .potx files (its issue #1070) only because of the main part's content type,
-so a template is opened from a copy with that one content type changed.
+python-pptx never sees the template itself: it opens the package package.py rebuilds from the
+template's masters, layouts, themes and pictures (which also turns a .potx, which python-pptx
+refuses (its issue #1070), into a .pptx). What that leaves behind is said as warnings.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from casedocs.errors import UserError
+from casedocs.errors import Report
 from casedocs.fonts import DECK_FONT
+from casedocs.render.deck.package import TemplateError, rebuild_template
 from casedocs.render.deck.plan import Box, DeckGeometry, default_geometry
+from casedocs.source.loader import display_path
 from casedocs.source.model import SLIDE_ROLES
+from casedocs.source.named_files import TEMPLATE, Refused, read_checked
 
 ROLES = SLIDE_ROLES
 KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use
@@ -38,10 +45,6 @@ KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use
     "management": "discussion",
     "references": "references",
 }
-TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
-PRESENTATION_MAIN = (
-    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-)
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 DEFAULT_TEMPLATE = Path(__file__).with_name("default.pptx")  # tools/make_default_template.py
@@ -52,10 +55,10 @@ DEFAULT_LAYOUTS = {  # role -> layout of our own template: a title placeholder o
     **{role: "Title and Content" for role in ("history", "prompt", "findings", "differential",
                                               "diagnosis", "discussion", "references")},
 }
-
-
-class TemplateError(UserError):
-    """A template that cannot serve; the message lists what it offers."""
+# What python-pptx raises on XML that is well formed but not what it expects (a placeholder
+# type it does not know, a size that is not a number): the template is refused for it.
+UNREADABLE = (PythonPptxError, ValueError, KeyError, AttributeError, TypeError, IndexError,
+              etree.LxmlError)
 
 
 @dataclass(frozen=True)
@@ -78,30 +81,68 @@ class DeckTemplate:
     geometry: DeckGeometry
     font: str  # the theme's body font, which slide text is measured in
     custom: bool  # a user's template: its theme, not our colours, styles the slides
+    warnings: tuple[Report, ...] = ()  # what was left behind of it
 
 
-def open_presentation(path: Path) -> Presentation:
+@dataclass(frozen=True)
+class OpenedTemplate:
+    presentation: Presentation
+    warnings: tuple[Report, ...]  # "dept.pptx: warning: template: dropped ...", one a thing
+
+
+def open_template(path: Path) -> OpenedTemplate:
+    """The template at `path`, rebuilt from what a deck needs and read through once, so that a
+    template python-pptx cannot read is refused here, in one line, not halfway through a deck."""
+    name = display_path(path)
+    rebuilt = rebuild_template(_template_bytes(path, name), name)
+    presentation = _readable(name, lambda: Presentation(io.BytesIO(rebuilt.data)))
+    _readable(name, lambda: _read_through(presentation, name))
+    warnings = tuple(Report(name, None, "template", f"dropped {line}", warning=True)
+                     for line in rebuilt.dropped)
+    return OpenedTemplate(presentation, warnings)
+
+
+def _template_bytes(path: Path, name: str) -> bytes:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TemplateError(f"{path}: cannot read the template ({error.strerror})") from None
+        return read_checked(path, TEMPLATE)  # a regular file, of a template's size
+    except Refused as refused:
+        raise TemplateError(f"{name}: {refused.reason}") from None
+
+
+@functools.cache
+def _default_template() -> bytes:
+    """Our own template, rebuilt like a department's (once: it is the same every deck)."""
+    return rebuild_template(DEFAULT_TEMPLATE.read_bytes(), DEFAULT_TEMPLATE.name).data
+
+
+def _readable(name: str, read: Callable[[], object]) -> object:
     try:
-        source = zipfile.ZipFile(io.BytesIO(data))
-        types = source.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError):
-        raise TemplateError(f"{path}: not a PowerPoint template (.pptx or .potx)") from None
-    if TEMPLATE_MAIN in types:
-        data = _with_content_types(source, types.replace(TEMPLATE_MAIN, PRESENTATION_MAIN))
-    return Presentation(io.BytesIO(data))
+        return read()
+    except UNREADABLE:
+        raise TemplateError(f"{name}: a damaged PowerPoint template: its slide masters or "
+                            "layouts cannot be read") from None
 
 
-def _with_content_types(source: zipfile.ZipFile, types: bytes) -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = types if entry.filename == "[Content_Types].xml" else source.read(entry)
-            target.writestr(entry.filename, content)
-    return output.getvalue()
+def _read_through(presentation: Presentation, name: str) -> None:
+    """What a deck or `casedocs layouts` reads of every layout: the slide size, each master's
+    theme, each layout's name and placeholders (as a new slide copies them). The geometry is
+    read of the chosen layout only: inherited positions are slow to look up."""
+    if not (presentation.slide_width and presentation.slide_height):
+        raise TemplateError(f"{name}: a damaged PowerPoint template: it has no slide size")
+    for master in presentation.slide_masters:
+        master.part.part_related_by(RT.THEME)
+        for layout in master.slide_layouts:
+            _copied_facts(layout)
+
+
+def _copied_facts(layout: object) -> list[tuple]:
+    """What python-pptx reads of a layout's placeholders when a new slide copies them, and
+    what `describe_layouts` reads."""
+    return [
+        (layout.name, p.name, p.element.ph_type, p.element.ph_orient, p.element.ph_sz,
+         p.element.ph_idx)
+        for p in layout.placeholders
+    ]
 
 
 def describe_layouts(presentation: Presentation) -> list[LayoutInfo]:
@@ -124,13 +165,15 @@ def describe_layouts(presentation: Presentation) -> list[LayoutInfo]:
 def load_template(path: Path | None, names: dict[str, str]) -> DeckTemplate:
     """The template at `path` (or our own default) with a layout for every role."""
     if path is None:
-        presentation = Presentation(str(DEFAULT_TEMPLATE))
+        presentation = Presentation(io.BytesIO(_default_template()))
         layouts = _choose_layouts(presentation, DEFAULT_LAYOUTS, DEFAULT_TEMPLATE)
         return DeckTemplate(presentation, layouts, default_geometry(), DECK_FONT, False)
-    presentation = open_presentation(path)
+    opened = open_template(path)
+    presentation = opened.presentation
     layouts = _choose_layouts(presentation, names, path)
-    geometry = _geometry(presentation, layouts["history"])
-    return DeckTemplate(presentation, layouts, geometry, _theme_font(presentation), True)
+    geometry = _readable(display_path(path), lambda: _geometry(presentation, layouts["history"]))
+    font = _theme_font(presentation)
+    return DeckTemplate(presentation, layouts, geometry, font, True, opened.warnings)
 
 
 def _choose_layouts(

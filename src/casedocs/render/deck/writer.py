@@ -2,8 +2,9 @@
 
 Everything python-pptx would otherwise fill in by itself is set here: document properties
 (its default author and description), the extended properties in app.xml, alt text (it writes
-the image's file name), the default template's thumbnail and printer settings, and zip entry
-times (the current time, which would make every build differ).
+the image's file name), and zip entry times (the current time, which would make every build
+differ). A template's own slides, thumbnail, printer settings and properties never get this far:
+the package a deck is drawn on is rebuilt without them (package.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
 from pptx.oxml.ns import qn
@@ -74,7 +74,6 @@ class DeckDrawing:
         self._template = template
         self._images = images
         self._slides = 0
-        _drop_template_extras(template.presentation)
 
     def draw(self, plan: list[SlidePlan]) -> None:
         """Append the planned slides; their numbers go on from the slides already drawn."""
@@ -89,22 +88,6 @@ class DeckDrawing:
         presentation = self._template.presentation
         _set_properties(presentation, properties, timestamp)
         return _package_bytes(presentation, timestamp, self._slides)
-
-
-def _drop_template_extras(presentation: Presentation) -> None:
-    """A template's own slides, comments, thumbnail, printer settings and custom properties
-    never reach the output."""
-    slide_ids = presentation.slides._sldIdLst
-    for slide_id in list(slide_ids):
-        presentation.part.drop_rel(slide_id.rId)
-        slide_ids.remove(slide_id)
-    package = presentation.part.package
-    for rel_id, rel in list(package._rels.items()):
-        if rel.reltype in (RT.THUMBNAIL, RT.CUSTOM_PROPERTIES):
-            package._rels.pop(rel_id)
-    for rel_id, rel in list(presentation.part.rels.items()):
-        if rel.reltype in (RT.PRINTER_SETTINGS, RT.COMMENT_AUTHORS):
-            presentation.part.rels.pop(rel_id)
 
 
 def _draw_slide(

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -48,6 +47,7 @@ from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans
 from casedocs.document.tagged import Tagging, tagged
+from casedocs.environment import variable_set
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from casedocs.fonts import FontFamily, find_family
@@ -195,20 +195,11 @@ def _build_pdf(
     return buffer.getvalue()
 
 
-@contextlib.contextmanager
-def _source_date(timestamp: datetime) -> Iterator[None]:
+def _source_date(timestamp: datetime) -> contextlib.AbstractContextManager[None]:
     """reportlab dates the file, and seeds its /ID, from SOURCE_DATE_EPOCH (read as an int
     when set, else its invariant date as a float): always set it, so the same time gives the
     same bytes however it was chosen."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(timestamp.timestamp()))
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+    return variable_set("SOURCE_DATE_EPOCH", str(int(timestamp.timestamp())))
 
 
 class _Template(BaseDocTemplate):
