@@ -11,7 +11,7 @@ OUT ?= build
 # The site shows every case and conference in content/; `make quiz` is its answer-free variant.
 SITE_CASES := content
 
-.PHONY: handout slides all site quiz test lint bench illustrations example-images default-template clean
+.PHONY: handout slides all site quiz test lint bench illustrations example-images dicom-terms default-template clean
 
 handout: $(STAMP)
 	$(BIN)/casedocs build $(CASES) --only handout --out $(OUT)
@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scale.py || status=1; \
 	$(BIN)/python bench/watch.py || status=1; \
 	$(BIN)/python bench/ocr.py || status=1; \
+	$(BIN)/python bench/import.py || status=1; \
 	exit $$status
 
 illustrations: $(STAMP)
@@ -50,6 +51,10 @@ illustrations: $(STAMP)
 
 example-images: $(STAMP)
 	$(BIN)/python assets/examples/draw.py
+
+# The answer check's DICOM image vocabulary, from pydicom's code tables (a test compares).
+dicom-terms: $(STAMP)
+	$(BIN)/python -m casedocs.document.dicom_terms
 
 default-template: $(STAMP)
 	$(BIN)/python tools/make_default_template.py

@@ -1,7 +1,9 @@
 """Measure the answer check both ways (issue 8): false alarms and misses.
 
 False alarms: cases and conferences of the corpus (content/, content/examples/) that the check
-refuses. Target: 0.
+refuses, and cases written by others without looking at the checker
+(tests/fixtures/clean-cases/: cardiac, perfusion, interventional, nuclear, German), each
+validated and built with the read-back check of every unknown output. Target: 0.
 
 Misses: planted leaks that pass. From every corpus case, each answer field (title, diagnosis,
 keywords, differential items and notes, findings, captions beyond their view, discussion,
@@ -43,6 +45,7 @@ CORPUS = sorted([*REPO.glob("content/*.yaml"), *REPO.glob("content/examples/*.ya
 CONFERENCES = sorted(
     [*REPO.glob("content/conferences/*.yaml"), *REPO.glob("content/examples/conferences/*.yaml")]
 )
+CLEAN_CASES = sorted(REPO.glob("tests/fixtures/clean-cases/*.yaml"))
 PUBLIC_FIELDS = ("view", "alt", "series", "conference title")
 PHRASE_TARGET = 0.95
 LEAK_WORDS = ("shown before the answer", "the answer would leak")
@@ -94,6 +97,14 @@ def false_alarms(images: FigureImages) -> list[str]:
                 load_document(path, images)
         except CaseError as error:
             refused.append(f"{path.name}: {error}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in CLEAN_CASES:
+            said = io.StringIO()
+            with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+                code = main(["build", str(path), "--out", scratch, "--jobs", "1"])
+            if code != 0:
+                lines = [line for line in said.getvalue().splitlines() if "warning" not in line]
+                refused.append(f"{path.name}: " + " | ".join(lines[-3:]))
     return refused
 
 
@@ -215,8 +226,9 @@ def block_texts(text: str | None) -> list[str]:
 
 
 def report(refused: list[str], outcomes: list, ordinary: int, seconds: float) -> None:
-    cases = len(CORPUS) + len(CONFERENCES)
-    print(f"false alarms: {len(refused)} of {cases} corpus cases and conferences refused")
+    cases = len(CORPUS) + len(CONFERENCES) + len(CLEAN_CASES)
+    print(f"false alarms: {len(refused)} of {cases} cases and conferences refused "
+          f"({len(CLEAN_CASES)} of them written by others, built with the read-back check)")
     for line in refused:
         print(f"  {line}")
     for whole, kind in ((True, "whole fields"), (False, "phrases of findings")):

@@ -19,7 +19,7 @@ from casedocs.cli import main
 from casedocs.document.answers import AnswerKey, KeyBuilder, answer_key, caption_answer
 from casedocs.load import load_document
 from casedocs.source.loader import load_case
-from conftest import document_errors, edited, line_of, make_image
+from conftest import document_errors, edited, line_of, make_image, write_case_file
 
 PE_CASE = """\
 id: chest-pe
@@ -323,3 +323,44 @@ findings:"""),))
                         + (["--unknown"] if quiz else [])) == 0
         page = next((site / "pages").glob("case-17*.html")).read_text(encoding="utf-8")
         assert len(set(re.findall(r'src="case-17[^"/]*/(fig-\d\.\w+)"', page))) == shown
+
+
+HISTORY = "history: A 19-year-old with recurrent left lower lobe pneumonia."
+
+
+@pytest.mark.parametrize("history", [
+    "A 19-year-old with a known intralobar pulmonary sequestration and fever.",
+    "A 19-year-old; CT to rule out pulmonary sequestration.",
+], ids=["whole-diagnosis", "diagnosis-head"])
+def test_a_history_that_names_the_diagnosis_is_refused_at_its_line(tmp_path: Path,
+                                                                    history: str) -> None:
+    case = write_case_file(tmp_path, ((HISTORY, f"history: {history}"),))
+    reports = [r for r in document_errors(case) if r.field == "history"]
+    assert len(reports) == 1, reports
+    assert reports[0].line == line_of(case, "history:")
+    assert "pulmonary sequestration'" in reports[0].message
+    assert "history_names_answer: true" in reports[0].message
+
+
+def test_a_history_that_names_the_answer_on_purpose_builds(tmp_path: Path) -> None:
+    case = write_case_file(tmp_path, (
+        (HISTORY, "history: A 19-year-old with a known pulmonary sequestration and fever.\n"
+                  "history_names_answer: true"),))
+    load_document(case)
+
+
+def test_a_history_giving_the_context_a_diagnosis_names_is_public(tmp_path: Path) -> None:
+    """"Splenic artery pseudoaneurysm complicating chronic pancreatitis": the history may say
+    "chronic pancreatitis"; only the diagnosis's head gives the case away."""
+    case = write_case_file(tmp_path, (
+        ("diagnosis: Intralobar pulmonary sequestration",
+         "diagnosis: Intralobar pulmonary sequestration complicating recurrent pneumonia"),))
+    load_document(case)
+
+
+def test_an_id_never_keeps_a_word_of_the_answer_even_when_the_label_has_it(
+        tmp_path: Path) -> None:
+    case = write_case_file(tmp_path, (("id: case-17", "id: chest-case-sequestration"),
+                                      ("series: Chest Case", "series: Chest Case sequestration")))
+    fields = {r.field for r in document_errors(case)}
+    assert {"id", "series"} <= fields, fields

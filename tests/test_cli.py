@@ -273,7 +273,10 @@ def test_ctrl_c_stops_a_build_without_a_traceback_or_temporary_files(tmp_path: P
     build = subprocess.Popen(
         [sys.executable, "-m", "casedocs.cli", "build", str(REPO / "content" / "examples"),
          "--out", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as a terminal starts it: a test run started in the background (nohup, `cmd &` in a
+        # script) ignores SIGINT, and the child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not list(out.rglob("*.pdf")) and time.monotonic() < deadline:

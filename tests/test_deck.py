@@ -868,3 +868,18 @@ def test_a_deck_saved_by_python_pptx_itself_has_the_same_bytes(
     ours = render_deck(document, FigureImages(), timestamp)
     monkeypatch.setattr(writer, "_WRITER_STEPS", ("_a_step_python_pptx_does_not_have",))
     assert render_deck(document, FigureImages(), timestamp) == ours
+
+
+def test_the_read_back_reads_what_a_viewer_sees_not_markup() -> None:
+    """Alt text, shape names, link targets, notes and properties are read; a font size or a
+    typeface is markup (a caption "2400 x 3000, Calibri export" matched them)."""
+    from casedocs.render.deck import xml_texts
+
+    xml = ('<p:sp><p:nvSpPr><p:cNvPr id="4" name="Picture 2" descr="Axial CT, lung window"/>'
+           '</p:nvSpPr><p:txBody><a:p><a:r><a:rPr lang="en-US" sz="2400"><a:latin '
+           'typeface="Calibri"/><a:hlinkClick r:id="rId2" tooltip="see the atlas"/></a:rPr>'
+           "<a:t>History</a:t></a:r></a:p></p:txBody></p:sp><dc:title>Case 4</dc:title>")
+    texts = list(xml_texts(xml))
+    assert {"History", "Picture 2", "Axial CT, lung window", "see the atlas", "Case 4"} <= \
+        set(texts)
+    assert not {"2400", "Calibri", "en-US", "rId2", "4"} & set(texts)

@@ -46,11 +46,17 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 def leaks_in_pptx(data: bytes, key: AnswerKey, parts: set[str] | None = None) -> list[str]:
     """Answer fields in a deck: all of it, or only `parts` (a full deck's unknown slides)."""
-    return fields_found(output_named("slides"), data, frozenset(parts) if parts else None, key)
+    return _fields(fields_found(output_named("slides"), data,
+                                frozenset(parts) if parts else None, key))
 
 
 def leaks_in_pdf(data: bytes, key: AnswerKey) -> list[str]:
-    return fields_found(output_named("handout"), data, None, key)
+    return _fields(fields_found(output_named("handout"), data, None, key))
+
+
+def _fields(found: list[str]) -> list[str]:
+    """The answer fields of "the diagnosis ('words') on slide 3" lines."""
+    return [re.match(r"the (.+?) \('", line)[1] for line in found]
 
 
 def squashed(text: str) -> str:
@@ -463,3 +469,13 @@ def test_minimal_case_fixture_is_what_these_tests_assume() -> None:
     assert f"diagnosis: {DIAGNOSIS}" in MINIMAL_CASE
     assert f"title: {TITLE}" in MINIMAL_CASE
     assert f"caption: {CAPTION}" in MINIMAL_CASE
+
+
+def test_a_refusal_quotes_the_words_and_says_where_they_are(unknown_deck: bytes,
+                                                           key: AnswerKey) -> None:
+    """One edit fixes it: the answer field, the words as written, and the slide."""
+    slide = part_with(unknown_deck, "History")
+    planted = rewrite_part(unknown_deck, slide, lambda xml: xml.replace(">History<", f">{TITLE}<"))
+    number = re.search(r"slide(\d+)\.xml", slide)[1]
+    assert f"the title ('{TITLE}') on slide {number}" in fields_found(
+        output_named("slides"), planted, None, key)

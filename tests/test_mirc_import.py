@@ -426,3 +426,180 @@ def test_a_history_written_as_lines_reads_as_sentences(tmp_path: Path) -> None:
     folder = document(tmp_path / "a", BASICS.replace(
         "<p>A 60-year-old with a painful toe.</p>", "60-year-old man<br/>Painful toe<br/>No fever"))
     assert imported_case(folder)["history"] == "60-year-old man. Painful toe. No fever"
+
+
+def test_a_section_hidden_in_upper_case_is_not_read(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<section heading="Discussion" VISIBLE="NO"><p>Seen in Mr Ozawa last week.</p></section>'
+        '<section heading="Management" Visible=""><p>Call Dr Ozawa.</p></section>'))
+    case = imported_case(folder)
+    assert "Ozawa" not in str(case)
+
+
+def test_a_missing_image_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<image-section><image src="ct 3.jpg"><image-caption>Axial CT</image-caption></image>'
+        '</image-section>'))
+    code, _, err = run("import", "mirc", str(folder), "--out", str(tmp_path / "content"))
+    assert code == 1
+    assert "image 1: the image shown, ct 3.jpg, is not in the document's folder" in err, err
+    assert not (tmp_path / "content").exists() or not any((tmp_path / "content").rglob("*.*"))
+
+
+def test_a_missing_image_named_after_the_patient_is_not_named(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        "<patient><pt-name>Ozawa^Kenji</pt-name></patient>"
+        '<image-section><image src="kenji_ozawa_ct.jpg"/></image-section>'))
+    code, _, err = run("import", "mirc", str(folder), "--out", str(tmp_path / "content"))
+    assert code == 1
+    assert "image 1: the image shown is not in the document's folder" in err, err
+    assert "ozawa" not in err.lower()
+
+
+def many_exports(folder: Path) -> Path:
+    """A folder of exports as a department keeps them: two teaching files merged (each with
+    its "MSK Case 3"), one zipped, and one whose image is missing."""
+    document(folder / "first", BASICS)
+    document(folder / "second", BASICS.replace("painful toe", "swollen knee"))
+    zipped(document(tmp := folder.parent / "third", BASICS.replace("toe", "ankle")),
+           folder / "third.zip", inside="third")
+    shutil.rmtree(tmp)
+    document(folder / "broken", BASICS + '<image-section><image src="gone.jpg"/></image-section>')
+    return folder
+
+
+def test_a_folder_of_exports_imports_each_all_or_nothing(tmp_path: Path) -> None:
+    exports = many_exports(tmp_path / "exports")
+    out = tmp_path / "content"
+    code, table, err = run("import", "mirc", str(exports), "--out", str(out))
+    assert code == 1  # one refused
+    rows = dict(line.split(maxsplit=1) for line in table.splitlines()[:-1])
+    assert rows[str(exports / "broken")].startswith("refused: ")
+    assert "image 1: the image shown, gone.jpg, is not in the document's folder" in \
+        rows[str(exports / "broken")]
+    assert rows[str(exports / "first")] == "imported"
+    suffixed = [r for r in rows.values() if "(msk-case-3 was taken)" in r]
+    assert len(suffixed) == 2, rows
+    ids = sorted(p.stem for p in out.glob("*.yaml"))
+    assert len(ids) == 3 and ids[0] == "msk-case-3"
+    assert table.splitlines()[-1] == ("casedocs: 4 documents: 3 imported (0 with problems left "
+                                      "to fix), 1 refused")
+    assert not (out / "images" / "msk-case-3-broken").exists()
+
+
+def test_colliding_ids_get_the_same_suffix_on_every_import(tmp_path: Path) -> None:
+    exports = many_exports(tmp_path / "exports")
+    run("import", "mirc", str(exports), "--out", str(tmp_path / "one"))
+    run("import", "mirc", str(exports / "second"), str(exports / "first"),
+        "--out", str(tmp_path / "two"))
+    first = {p.stem for p in (tmp_path / "one").glob("*.yaml")}
+    second = {p.stem for p in (tmp_path / "two").glob("*.yaml")}
+    assert second < first
+
+
+def test_one_id_for_many_documents_is_refused(tmp_path: Path) -> None:
+    exports = many_exports(tmp_path / "exports")
+    code, _, err = run("import", "mirc", str(exports), "--id", "gout-1",
+                       "--out", str(tmp_path / "content"))
+    assert code == 1 and "--id names one case, but 4 documents were given" in err
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_patient_named_by_title_and_family_name_is_removed(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", (
+        "<patient><pt-name>NGUYEN^LINDA</pt-name></patient>"
+        '<section heading="History"><p>Ms. Nguyen is 31; Mrs Nguyen-Lee, her mother, and '
+        "Dr. Nguyen (the GP) came.</p>"
+        '</section><section heading="Diagnosis"><p>Gout</p></section>'))
+    case = imported_case(folder)
+    assert case["history"] == ("[removed] is 31; [removed]-Lee, her mother, and [removed] (the "
+                               "GP) came.")  # a relative's double name too: better one too many
+
+
+def test_the_insert_image_form_keeps_its_original_and_its_text_caption(tmp_path: Path) -> None:
+    """MIRC's editor puts an image in a section's text as <image href="original"><image
+    src="shown"/></image>, its caption in the text-caption that follows."""
+    folder = tmp_path / "a"
+    folder.mkdir()
+    shutil.copyfile(FIXTURE / "ct2.jpg", folder / "IMG0002_base.jpeg")
+    shutil.copyfile(FIXTURE / "ct2.jpg", folder / "IMG0002.jpeg")
+    shutil.copyfile(FIXTURE / "ct2.jpg", folder / "IMG0003.jpeg")
+    document(folder, (
+        '<section heading="History"><p>A 60-year-old with a painful toe.</p></section>'
+        '<section heading="Findings"><p>Erosions.</p>'
+        '<image href="IMG0002.jpeg"><image src="IMG0002_base.jpeg"/></image>'
+        '<text-caption display="always" jump-buttons="yes">Foot radiograph, oblique</text-caption>'
+        '<IMAGE SRC="IMG0003.jpeg" Width="300"/><text-caption>Foot radiograph: erosions (arrow).'
+        "</text-caption></section>"
+        '<section heading="Diagnosis"><p>Gout</p></section>'))
+    imported = import_mirc(folder, tmp_path / "content", case_id="case-f")
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert [f.get("caption") for f in case["figures"]] == [
+        "Foot radiograph, oblique", "Foot radiograph: erosions (arrow)."]
+    assert case["findings"] == ["Erosions."]  # the captions are not findings
+    assert any("original-dimensions" in line or "image" in line
+               for line in imported.summary.lines())
+
+
+def test_a_whole_case_in_one_section_is_split_at_its_run_in_headings(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", (
+        '<section heading="Case"><P><B>History:</B> A 74-year-old with back pain.</P>'
+        "<P><B>Technique:</B> 740 MBq Tc-99m MDP.</P><P><B>Findings:</B> Diffuse uptake.</P>"
+        '</section><section heading="Answer"><P><B>Diagnosis:</B> Superscan.</P>'
+        "<P><B>DDx:</B></P><P>1. Renal osteodystrophy<BR/>2. Paget disease (polyostotic - "
+        "but bone-shaped)</P></section>"))
+    case = imported_case(folder)
+    assert case["history"] == "A 74-year-old with back pain."
+    assert case["findings"] == ["Diffuse uptake."]
+    assert case["diagnosis"] == "Superscan."
+    assert case["differential"] == ["Renal osteodystrophy",
+                                    "Paget disease (polyostotic - but bone-shaped)"]
+    assert case["discussion"] == "**Technique**\n\n740 MBq Tc-99m MDP."
+
+
+def test_a_section_without_run_in_headings_of_fields_stays_whole(tmp_path: Path) -> None:
+    folder = document(tmp_path / "a", BASICS + (
+        '<section heading="Discussion"><p><b>Note:</b> gout is common.</p><p>More.</p>'
+        "</section>"))
+    assert imported_case(folder)["discussion"] == "**Note:** gout is common.\n\nMore."
+
+
+def test_a_history_naming_the_diagnosis_is_kept_marked_and_said(tmp_path: Path) -> None:
+    """The author's teaching file showed it so ("biopsy: gout"): the import keeps it, marks it
+    history_names_answer: true, and the summary says so, so the case builds."""
+    folder = document(tmp_path / "a", (
+        '<section heading="History"><p>A 60-year-old; aspiration showed gout.</p></section>'
+        '<section heading="Diagnosis"><p>Gout</p></section>'))
+    imported = import_mirc(folder, tmp_path / "content")
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert case["history_names_answer"] is True
+    assert any("the history names the answer ('gout')" in line
+               for line in imported.summary.lines())
+
+
+def test_a_draft_titled_with_the_patients_id_is_titled_by_its_diagnosis(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "MIRCdocument.xml").write_text(
+        '<?xml version="1.0"?><MIRCdocument><title>PAT-40817: NGUYEN^LINDA</title>'
+        "<patient><pt-name>NGUYEN^LINDA</pt-name><pt-id>PAT-40817</pt-id></patient>"
+        '<section heading="History"><p>A 31-year-old with numbness.</p></section>'
+        '<section heading="Diagnosis"><p>Multiple sclerosis. Relapsing form (McDonald).</p>'
+        "</section></MIRCdocument>", encoding="utf-8")
+    imported = import_mirc(folder, tmp_path / "content")
+    case = yaml.safe_load(imported.case_file.read_text(encoding="utf-8"))
+    assert case["title"] == "Multiple sclerosis"
+    assert "NGUYEN" not in imported.case_file.read_text(encoding="utf-8").upper()
+
+
+@pytest.mark.parametrize(("written", "author"), [
+    ("Wade Hedegard, MD", {"name": "Wade Hedegard", "degrees": "MD"}),
+    ("M. Castellanos MD", {"name": "M. Castellanos", "degrees": "MD"}),
+    ("John Smith MD PhD", {"name": "John Smith", "degrees": "MD PhD"}),
+    ("PD Dr. med. Anna Weber", {"name": "PD Dr. med. Anna Weber"}),
+    ("Maria Lopez", {"name": "Maria Lopez"}),
+])
+def test_author_names_and_degrees_as_people_write_them(written: str, author: dict) -> None:
+    from casedocs.interchange.mirc_import import _author
+
+    assert _author(written) == author

@@ -74,8 +74,9 @@ def test_the_public_part_of_a_full_page_passes_the_answer_check_and_the_answer_d
     out = _site(tmp_path)
     data = (out / "pages" / "case-17.html").read_bytes()
     key = unknown_part_key([load_document(tmp_path / "case.yaml").document])
-    assert key.fields_in(SITE.read_back(data, frozenset({"outside-answer"}))) == []
-    assert "diagnosis" in key.fields_in(SITE.read_back(data, None))
+    assert key.found_in(SITE.read_back(data, frozenset({"outside-answer"}))) == []
+    assert any(found.startswith("the diagnosis ('") and found.endswith("on the page")
+               for found in key.found_in(SITE.read_back(data, None)))
 
 
 def test_the_quiz_has_no_answer_anywhere_in_its_source(tmp_path: Path) -> None:
@@ -228,9 +229,10 @@ def test_a_page_that_slips_an_answer_into_its_public_part_is_refused(tmp_path: P
     document = load_document(write_case_file(tmp_path)).document
     key = unknown_part_key([document])
     slipped = f"<html><body><h1>{DIAGNOSIS}</h1><details data-answer></details></body></html>"
-    assert "diagnosis" in key.fields_in(SITE.read_back(slipped.encode(), frozenset({"x"})))
+    assert f"the diagnosis ('{DIAGNOSIS}') on the page" in key.found_in(
+        SITE.read_back(slipped.encode(), frozenset({"x"})))
     rendered = SITE.render(document, FigureImages(), _options(), True)
-    assert key.fields_in(SITE.read_back(rendered.data, None)) == []
+    assert key.found_in(SITE.read_back(rendered.data, None)) == []
 
 
 def test_a_tiny_figure_is_not_enlarged_or_warned_about(tmp_path: Path) -> None:
@@ -267,6 +269,9 @@ def test_a_card_that_would_show_an_answer_in_the_index_is_refused(
     case = write_case_file(tmp_path)
     out = tmp_path / "site"
     assert main(["site", str(case), "--out", str(out)]) == 1
-    assert "the answer would leak into this file (diagnosis" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the answer would leak into this file: " in err
+    assert f"the diagnosis ('{DIAGNOSIS}') on its card in the index; " in err
+    assert err.rstrip().endswith("nothing was written")
     assert not (out / "pages").exists()
     assert not (out / "index.html").exists()  # no case built: nothing to list

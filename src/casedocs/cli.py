@@ -7,7 +7,8 @@ import contextlib
 import os
 import signal
 import sys
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from casedocs.wording import LANGUAGES
 
 if TYPE_CHECKING:
     from casedocs.build.runner import BuildRequest
+    from casedocs.interchange.mirc_import import ImportRound
 
 
 def entry() -> None:
@@ -349,8 +351,9 @@ def _interchange_commands(commands: argparse._SubParsersAction) -> None:
     """`import mirc` and `export mirc`: cases in from and out to RSNA MIRC."""
     importing = commands.add_parser("import", help="make a case file from another system's case")
     systems = importing.add_subparsers(required=True, metavar="SYSTEM")
-    mirc = systems.add_parser("mirc", help="a MIRCdocument: its XML, its folder or MIRC's zip")
-    mirc.add_argument("path", type=Path, metavar="PATH")
+    mirc = systems.add_parser("mirc", help="MIRCdocuments: each one's XML, folder or MIRC's "
+                              "zip, or a folder of exports")
+    mirc.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     mirc.add_argument("--out", type=Path, default=Path("content"), metavar="DIR",
                       help="where the case file and its images/ go (default: content)")
     mirc.add_argument("--id", help="the case's id (default: from the document's neutral "
@@ -368,26 +371,97 @@ def _interchange_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _import_mirc(args: argparse.Namespace) -> int:
+    from casedocs.interchange.mirc_document import documents_in
+
+    documents = documents_in(args.paths)
+    if args.id is not None:
+        _check_id_length(args.id, "nothing imported")
+        if len(documents) > 1:
+            raise UserError(f"--id names one case, but {len(documents)} documents were given")
+    if len(documents) == 1:
+        return _import_one(documents[0], args).code
+    return _import_many(documents, args)
+
+
+@dataclass
+class _Outcome:
+    document: Path
+    case_file: Path | None = None
+    status: str = "imported"
+    code: int = 0
+
+
+def _import_one(document: Path, args: argparse.Namespace,
+                round_: ImportRound | None = None, quiet: bool = False) -> _Outcome:
+    """One document imported, validated and reported; a document that cannot be imported
+    is refused with nothing written."""
     from casedocs.interchange.mirc_import import import_mirc
     from casedocs.load import load_document
     from casedocs.source.loader import display_path
 
-    if args.id is not None:
-        _check_id_length(args.id, "nothing imported")
-    imported = import_mirc(args.path, args.out, args.id, args.force)
-    print(f"wrote {display_path(imported.case_file)} and its images")
-    print("\n".join(imported.summary.lines()))
+    try:
+        imported = import_mirc(document, args.out, args.id, args.force, round_)
+    except UserError as error:
+        if not quiet:
+            raise
+        return _Outcome(document, None, f"refused: {error}", 1)  # the table says why
+    outcome = _Outcome(document, imported.case_file)
+    if imported.taken_id:
+        outcome.status = f"imported as {imported.case_file.stem} ({imported.taken_id} was taken)"
+    if not quiet:
+        print(f"wrote {display_path(imported.case_file)} and its images")
+        print("\n".join(imported.summary.lines()))
     try:
         loaded = load_document(imported.case_file)
     except CaseError as error:
-        print("left for you to fix:", file=sys.stderr)
+        print(f"left for you to fix in {display_path(imported.case_file)}:", file=sys.stderr)
         for report in error.reports:
             print(report, file=sys.stderr)
-        return 1
+        outcome.status = f"imported, {len(error.reports)} problem(s) left to fix"
+        outcome.code = 1
+        return outcome
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
-    print(f"it validates; build it: {_command()} build {display_path(imported.case_file)}")
-    return 0
+    if loaded.warnings and outcome.status == "imported":
+        outcome.status = f"imported with {len(loaded.warnings)} warning(s)"
+    if not quiet:
+        print(f"it validates; build it: {_command()} build {display_path(imported.case_file)}")
+    return outcome
+
+
+def _import_many(documents: list[Path], args: argparse.Namespace) -> int:
+    """Each document in turn, all or nothing for each; a progress bar on a terminal, and a
+    table of what became of each at the end."""
+    from casedocs.interchange.mirc_import import ImportRound
+    from casedocs.source.loader import display_path
+
+    round_ = ImportRound()
+    outcomes = []
+    with _progress(len(documents), "importing") as advance:
+        for document in documents:
+            outcomes.append(_import_one(document, args, round_, quiet=True))
+            advance()
+    width = max(len(display_path(o.document)) for o in outcomes)
+    for outcome in outcomes:
+        print(f"{display_path(outcome.document):<{width}}  {outcome.status}")
+    refused = sum(o.case_file is None for o in outcomes)
+    left = sum(o.code != 0 and o.case_file is not None for o in outcomes)
+    print(f"casedocs: {len(outcomes)} documents: {len(outcomes) - refused} imported "
+          f"({left} with problems left to fix), {refused} refused")
+    return 1 if refused or left else 0
+
+
+@contextlib.contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on a terminal (rich); nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from casedocs.build.report import progress_bar
+
+    with progress_bar(sys.stderr) as progress:
+        task = progress.add_task(what, total=total)
+        yield lambda: progress.advance(task)
 
 
 def _export_mirc(args: argparse.Namespace) -> int:

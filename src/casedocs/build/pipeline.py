@@ -166,7 +166,8 @@ def _entry_leaks(job: Job, result: RenderedFile) -> list[str]:
     if job.output.read_entry is None or result.entry is None:
         return []
     key = _answer_key(job)
-    return key.fields_in(job.output.read_entry(result.entry))
+    return key.found_in(("its card in the index", text)
+                        for text in job.output.read_entry(result.entry))
 
 
 def _answer_key(job: Job) -> AnswerKey:
@@ -224,8 +225,5 @@ def _check_leaks(rendered: Rendered, path: Path, data: bytes) -> None:
 def _refuse(path: Path, fields: Iterable[str]) -> None:
     fields = list(fields)
     if fields:
-        message = (
-            f"the answer would leak into this file ({', '.join(fields)} found in it); "
-            "nothing was written"
-        )
+        message = f"the answer would leak into this file: {'; '.join(fields)}; nothing was written"
         raise CaseError([Report(str(path), None, "", message)])

@@ -26,7 +26,8 @@ def unknown_part_key(documents: Iterable[Document]) -> AnswerKey:
 def fields_found(
     output: Output, data: bytes, public_parts: frozenset[str] | None, key: AnswerKey
 ) -> list[str]:
-    """The answer fields whose content the public parts of a finished file carry."""
+    """The answer content the public parts of a finished file carry, each as "the diagnosis
+    ('words') on slide 3": one per answer field, where it is first found."""
     if public_parts is not None and not public_parts:
         return []
-    return key.fields_in(output.read_back(data, public_parts))
+    return key.found_in(output.read_back(data, public_parts))

@@ -13,6 +13,16 @@ from typing import TextIO
 from casedocs.errors import Report
 
 
+def progress_bar(stream: TextIO):  # noqa: ANN201 - rich's Progress, imported when needed
+    """A progress bar on `stream` (a terminal) that is gone when it stops."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress("[progress.description]{task.description}", BarColumn(),
+                    MofNCompleteColumn(), TimeRemainingColumn(), console=Console(file=stream),
+                    transient=True)
+
+
 class Reporter:
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None,
                  interactive: bool | None = None, unchanged: bool = True):
@@ -34,17 +44,7 @@ class Reporter:
         """`total` inputs are to be built."""
         if not self.interactive or total == 0:
             return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self._progress = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(file=self.err),
-            transient=True,
-        )
+        self._progress = progress_bar(self.err)
         self._progress.start()
         self._task = self._progress.add_task("building", total=total)
 

@@ -19,11 +19,19 @@ unless the history says the same (a differential item the history names is publi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from casedocs.document.inline import ListBlock, Span, parse_blocks, parse_inline, plain_text
+from casedocs.document.inline import (
+    ListBlock,
+    Span,
+    TableBlock,
+    parse_blocks,
+    parse_inline,
+    plain_text,
+)
 from casedocs.document.metadata import Metadata
 from casedocs.document.words import Word, content_words, split_sentences
 from casedocs.errors import Problem
@@ -131,6 +139,16 @@ class AnswerKey:
             found.setdefault(leak.field, leak)
         return list(found.values())
 
+    def found_in(self, pieces: Iterable[tuple[str, str]]) -> list[str]:
+        """What of the answer the pieces of a finished file (where, text) carry: "the
+        diagnosis ('subdural haematoma') on slide 3", once per answer field."""
+        found: dict[str, str] = {}
+        for place, text in dict.fromkeys(pieces):
+            if any(ch.isalpha() for ch in text):
+                for leak in self.leaks_in(text):
+                    found.setdefault(leak.field, f"the {leak.field} ('{leak.quote}') on {place}")
+        return [found[field] for field in sorted(found)]
+
     def fields_in(self, texts: Iterable[str]) -> list[str]:
         """The answer fields any of `texts` (the pieces of a finished file) repeats."""
         unique = dict.fromkeys(text for text in texts if any(ch.isalpha() for ch in text))
@@ -220,9 +238,11 @@ def _quote(text: str, words: Sequence[Word]) -> str:
 def answer_key(case: Case) -> AnswerKey:
     """The answer of one case, from its fields as written (citations and figure references
     dropped: generated text is never an answer)."""
-    builder = KeyBuilder()
-    builder.add("title", case.title, phrases=True)
-    builder.add("diagnosis", _plain(case.diagnosis), phrases=True)
+    builder = KeyBuilder()  # whole texts: their other phrases say the context, as histories do
+    builder.add("title", case.title)
+    diagnosis = _plain(case.diagnosis)
+    builder.add("diagnosis", diagnosis)
+    builder.add("diagnosis", _HEAD_END.split(diagnosis, maxsplit=1)[0])
     for keyword in case.keywords:
         builder.add("keywords", _plain(keyword), phrases=True)
     for item in case.differential:
@@ -312,6 +332,9 @@ def _block_texts(text: str | None) -> Iterator[str]:
     for block in parse_blocks(text) if text else ():
         if isinstance(block, ListBlock):
             yield from (plain_text(item) for item in block.items)
+        elif isinstance(block, TableBlock):  # a row is what says something, not a cell
+            for row in (block.header, *block.rows):
+                yield " – ".join(plain_text(cell) for cell in row)
         else:
             yield plain_text(block)
 
@@ -331,7 +354,37 @@ def public_field_problems(case: Case, key: AnswerKey) -> list[Problem]:
     problems = [
         problem for path, text in fields if text for problem in leak_problems(path, text, key)
     ]
-    return problems + _id_problems(case, key)
+    return problems + _history_problems(case) + _id_problems(case, key)
+
+
+# Where a diagnosis's head ends and its context begins: "Splenic artery pseudoaneurysm |
+# complicating chronic pancreatitis", "Gicht | bei Niereninsuffizienz".
+_HEAD_END = re.compile(
+    r"\s*[,;:(]|\s+(?:complicating|in|with|without|due to|secondary to|after|following|"
+    r"caused by|from|on|bei|mit|nach|durch|infolge|im|in der|unter)\s+", re.IGNORECASE)
+
+
+def history_leaks(case: Case) -> list[Leak]:
+    """Where the history names the whole title, the whole diagnosis or the diagnosis's head."""
+    builder = KeyBuilder()  # whole texts: their other phrases say the context, as histories do
+    builder.add("title", case.title)
+    diagnosis = _plain(case.diagnosis)
+    builder.add("diagnosis", diagnosis)
+    builder.add("diagnosis", _HEAD_END.split(diagnosis, maxsplit=1)[0])
+    return builder.key().leaks_in(_plain(case.history))
+
+
+def _history_problems(case: Case) -> list[Problem]:
+    """The history is shown before the answer, and everything it says is public: one that
+    names the diagnosis or the title gives the case away, unless the case says it does so on
+    purpose (`history_names_answer: true`)."""
+    leaks = [] if case.history_names_answer else history_leaks(case)
+    if not leaks:
+        return []
+    repeated = "; ".join(f"the {leak.field} ('{leak.quote}')" for leak in leaks)
+    return [Problem(("history",), f"shown before the answer, but names {repeated}; if that is "
+                    "meant (a known disease, a follow-up case), add history_names_answer: true",
+                    needle=leaks[0].quote)]
 
 
 def leak_problems(path: tuple[str | int, ...], text: str, key: AnswerKey) -> list[Problem]:
@@ -344,9 +397,8 @@ def leak_problems(path: tuple[str | int, ...], text: str, key: AnswerKey) -> lis
 
 def _id_problems(case: Case, key: AnswerKey) -> list[Problem]:
     """The id names the files residents get before the conference: not one distinctive word
-    of the title, diagnosis, keywords or differential may be in it (unless the history or the
-    label says it)."""
-    label = {w.key for w in content_words(case.label)}
+    of the title, diagnosis, keywords or differential may be in it (unless the history says
+    it; a label that says it is refused itself)."""
     id_words = {w.key: w for w in content_words(case.id.replace("-", " "))}
     sources = [("title", case.title), ("diagnosis", case.diagnosis)]
     sources += [("keywords", keyword) for keyword in case.keywords]
@@ -356,7 +408,6 @@ def _id_problems(case: Case, key: AnswerKey) -> list[Problem]:
             if (
                 word.distinctive
                 and word.key in id_words
-                and word.key not in label
                 and not key.says_publicly([word.key])
             ):
                 shown = case.id.replace("-", " ")[id_words[word.key].start : id_words[word.key].end]

@@ -20,6 +20,7 @@ from casedocs.document.inline import (
     ListBlock,
     Paragraph,
     Span,
+    TableBlock,
     parse_blocks,
     parse_inline,
     plain_text,
@@ -71,7 +72,14 @@ class DocList:
     items: tuple[Spans, ...]
 
 
-DocBlock = Spans | DocList  # a paragraph, or a list (discussion and management only)
+@dataclass(frozen=True)
+class DocTable:
+    header: tuple[Spans, ...]
+    rows: tuple[tuple[Spans, ...], ...]
+
+
+# a paragraph, a list or a table (lists and tables in discussion and management only)
+DocBlock = Spans | DocList | DocTable
 
 
 @dataclass(frozen=True)
@@ -270,6 +278,11 @@ def _resolved_blocks(
         if isinstance(block, ListBlock):
             items = tuple(resolved[((name, i), j)] for j in range(len(block.items)))
             blocks.append(DocList(block.ordered, block.start, items))
+        elif isinstance(block, TableBlock):
+            cells = [resolved[((name, i), j)] for j in range(len(block.cells))]
+            width = len(block.header)
+            rows = tuple(tuple(cells[at : at + width]) for at in range(width, len(cells), width))
+            blocks.append(DocTable(tuple(cells[:width]), rows))
         else:
             blocks.append(resolved[((name, i), -1)])
     return tuple(blocks)
@@ -297,8 +310,9 @@ def _canonical_blocks(case: Case) -> Iterator[_Block]:
 
 def _paragraph_blocks(name: str, text: str | None) -> Iterator[_Block]:
     for i, block in enumerate(parse_blocks(text) if text else ()):
-        if isinstance(block, ListBlock):
-            for j, item in enumerate(block.items):
+        if isinstance(block, ListBlock | TableBlock):
+            items = block.items if isinstance(block, ListBlock) else block.cells
+            for j, item in enumerate(items):
                 yield _Block((name, i), (name,), item, j)
         else:
             yield _Block((name, i), (name,), block)

@@ -69,7 +69,20 @@ class ListBlock:
     items: tuple[Paragraph, ...]
 
 
-Block = Paragraph | ListBlock
+@dataclass(frozen=True)
+class TableBlock:
+    """A table (in discussion and management only): a header row and body rows of cells."""
+
+    header: tuple[Paragraph, ...]
+    rows: tuple[tuple[Paragraph, ...], ...]
+
+    @property
+    def cells(self) -> tuple[Paragraph, ...]:
+        """Every cell, the header's first, row by row."""
+        return (*self.header, *(cell for row in self.rows for cell in row))
+
+
+Block = Paragraph | ListBlock | TableBlock
 
 _KEY = rf"@(?P<key>{CITE_KEY_PATTERN})(?:\s*,\s*(?P<locator>[^;\]]*[^;\]\s]))?\s*"
 _BRACKET = re.compile(
@@ -86,12 +99,25 @@ def parse_inline(text: str) -> Paragraph:
 
 
 def parse_blocks(text: str) -> tuple[Block, ...]:
-    """A field of paragraphs separated by blank lines, and bulleted or numbered lists."""
+    """A field of paragraphs separated by blank lines, bulleted or numbered lists, and tables
+    (GitHub's pipe tables, as Pandoc and MkDocs read them)."""
     blocks: list[Block] = []
     current: ListBlock | None = None
+    table: list[list[Paragraph]] | None = None  # its rows, the header's first
     depth = 0
     for token in _parser(lists=True).parse(_normalize(text)):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "table_open":
+            table = []
+        elif token.type == "tr_open" and table is not None:
+            table.append([])
+        elif token.type == "table_close" and table:
+            blocks.append(TableBlock(tuple(table[0]), tuple(tuple(row) for row in table[1:])))
+            table = None
+        elif token.type in ("th_open", "td_open") and table is not None:
+            table[-1].append(())  # an empty cell has no inline token
+        elif token.type == "inline" and table is not None:
+            table[-1][-1] = _spans(token.children or [])
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             if depth == 0:
                 start = int(token.attrs.get("start", 1) or 1)
                 current = ListBlock(token.type == "ordered_list_open", start, ())
@@ -131,7 +157,8 @@ def _normalize(text: str) -> str:
 
 @cache
 def _parser(lists: bool = False) -> MarkdownIt:
-    rules = ["emphasis", "escape", "newline", "link", "smartquotes", *(["list"] if lists else [])]
+    rules = ["emphasis", "escape", "newline", "link", "smartquotes",
+             *(["list", "table"] if lists else [])]
     # Typographic quotes and apostrophes ("it's" prints as "it’s"); no other replacements.
     md = MarkdownIt("zero", {"typographer": True, "quotes": "\u201c\u201d\u2018\u2019"})
     md.enable(rules)

@@ -5,11 +5,15 @@ these words with the findings freely: "Axial contrast-enhanced CT of the left ki
 nothing a resident should not know. Words outside these lists and the function words are
 *distinctive*: a run of words from the findings that holds one is answer content.
 
-The lists are data, grouped by what they name; add to them when a correct case is refused.
-Entries are single words; hyphenated terms are split ("T2-weighted" is "t2" and "weighted").
+The words of DICOM's own code tables (dicom_terms.py) come first; the lists here are data,
+grouped by what they name, for what those tables lack. Add to them when a correct case is
+refused (never a word that names what an image shows). Entries are single words; hyphenated
+terms are split ("T2-weighted" is "t2" and "weighted").
 """
 
 from __future__ import annotations
+
+from casedocs.document.dicom_terms import dicom_terms
 
 # Function words and the verbs of reporting: they carry no meaning in a phrase, so a phrase is
 # matched on the words around them ("collection of mixed density" is "collection mixed
@@ -109,6 +113,8 @@ core fna ablation radiofrequency microwave cryoablation vertebroplasty
 kyphoplasty nephrostomy cholecystostomy gastrostomy tips filter port picc line lines tube
 tubes placement placed insertion inserted removal retrieval exchange pre post fluoroscopic
 guidance guided road map roadmap runoff run-off digital subtracted run injection pigtail
+thrombectomy thrombolysis atherectomy mechanical angiographie angiografie thrombektomie
+embolisation intervention interventional procedure
 """
 
 ANATOMY = """
@@ -191,6 +197,8 @@ retroareolar subareolar pectoralis pectoral inframammary fold uoq uiq loq liq fn
 bifurcation trifurcation origin confluence hiatus ostium ostia orifice lumen wall walls
 segment surface margin contour outline profile branch branches segmental subsegmental
 lobar sublobar central peripheral proper
+sinotubular intercostobronchial centrum semiovale corona radiata periventricular
+juxtacortical infratentorial supratentorial
 """
 
 POSITION = """
@@ -225,13 +233,71 @@ incl resp ref refs ed eds jr sr dept univ inc co ltd mt sp spp var eq nb viz esp
 """
 
 
+# What DICOM's code tables (dicom_terms.py) lack. Cardiac imaging: views, sequences, phases,
+# maps, flow and calcium scoring; perfusion maps and their settings; nuclear medicine
+# displays; angiographic phases. Technique only: no word here names what an image shows.
+TECHNIQUE_SUPPLEMENT = """
+ssfp cine lge psir mag magnitude inversion recovery ti scout localizer localiser topogram
+surview pilot mapping map maps native t1 t2 t2* ecv extracellular molli shmolli
+two-chamber three-chamber four-chamber chamber chambers short-axis long-axis axis
+end-systole end-diastole end-systolic end-diastolic systole diastole systolic diastolic
+midventricular mid-ventricular basal apical stress rest adenosine regadenoson dobutamine
+first-pass velocity encoded encoding venc phase-contrast through-plane in-plane flow
+ecg ecg-gated gated gating triggered retrospective prospective calcium scoring score
+agatston non-contrast noncontrast
+cbf cbv mtt tmax ttp rcbv rcbf rmtt dsc dce asl pcasl pasl pld labeling labelling
+post-labeling post-labelling spin leakage-corrected corrected
+summed sum time-activity curve curves renogram renography clearance drainage
+semi-quantitative semiquantitative quantitative quantification specific binding ratio
+ratios sbr age-matched matched database reference template
+capillary parenchymal late arterial early venous mask native roadmap cone-beam
+enhancement enhanced
+"""
+
+# German: the function words of a phrase, and the words of technique and anatomy a German
+# view or anatomy field uses as its English twin does.
+GERMAN_FUNCTION_WORDS = """
+der die das des dem den ein eine einer eines einem einen und oder mit ohne nach vor bei im
+in am an auf aus zum zur zu von vom über unter durch für gegen um bis sowie als auch nicht
+kein keine ist sind war wurde wurden wird werden zeigt zeigen zeigte zeigten zeigend sich
+bzw ca dr med
+"""
+GERMAN_TECHNIQUE = """
+aufnahme aufnahmen bild bilder bildgebung darstellung rekonstruktion rekonstruktionen
+schicht schichten schichtdicke ebene höhe ansicht projektion sequenz sequenzen gewichtet
+gewichtete gewichteten gewichteter axial axiale axialen axialer sagittal sagittale
+sagittalen koronar koronare koronaren koronarer transversal transversale schräg
+schräg-sagittale schräg-koronare nativ native nativen natives arteriell arterielle
+arteriellen arterieller portalvenös portalvenöse portalvenösen venös venöse venösen
+spätphase spät späte frühphase früh frühe frühaufnahme spätaufnahme phase kontrastmittel
+kontrastmittelgabe km fettsättigung fettgesättigt fettgesättigte mrt mr ct röntgen
+sonographie sonografie szintigraphie szintigrafie übersicht übersichtsaufnahme thorax
+abdomen becken schädel wirbelsäule fenster weichteilfenster knochenfenster lungenfenster
+links rechts beidseits seitlich seitliche frontal dorsal ventral kranial kaudal
+verlaufskontrolle kontrolle voraufnahme verlauf digitale subtraktionsangiographie dsa
+"""
+GERMAN_ANATOMY = """
+gehirn hirn kopf hals wirbelsäule thorax lunge lungen herz aorta abdomen bauch becken leber
+gallenblase pankreas milz niere nieren nebenniere nebennieren harnblase blase prostata
+uterus ovar ovarien darm dünndarm dickdarm kolon rektum magen speiseröhre ösophagus
+schilddrüse nebenschilddrüse nebenschilddrüsen lymphknoten knochen gelenk knie hüfte
+schulter ellenbogen handgelenk hand fuß sprunggelenk oberschenkel unterschenkel oberarm
+unterarm wirbelkörper bandscheibe rückenmark kleinhirn kleinhirnbrückenwinkel hirnstamm
+großhirn ventrikel innerer gehörgang felsenbein orbita nasennebenhöhlen halsweichteile
+mediastinum pleura zwerchfell pulmonalarterie pulmonalarterien pulmonalisbifurkation
+lungenarterie lungenarterien hohlvene pfortader lebervene lebervenen gefäß gefäße arterie
+arterien vene venen segment lappen oberlappen unterlappen mittellappen vorderhorn
+hinterhorn meniskus kreuzband vorderes hinteres seitenband sehne sehnen muskel
+"""
+
+
 def _words(*groups: str) -> frozenset[str]:
     return frozenset(word for group in groups for word in group.split())
 
 
-STOP_WORDS = _words(FUNCTION_WORDS)
+STOP_WORDS = _words(FUNCTION_WORDS, GERMAN_FUNCTION_WORDS)
 IMAGE_WORDS = _words(
     MODALITIES, PLANES_AND_VIEWS, SEQUENCES_AND_PHASES, NUCLEAR_MEDICINE, INTERVENTION,
-    ANATOMY, POSITION, PEOPLE_AND_CASES,
-)
+    ANATOMY, POSITION, PEOPLE_AND_CASES, TECHNIQUE_SUPPLEMENT, GERMAN_TECHNIQUE, GERMAN_ANATOMY,
+) | dicom_terms()
 ABBREVIATIONS = _words(ABBREVIATED)

@@ -10,7 +10,7 @@ import yaml
 from casedocs.source.model import Case
 
 WIDTH = 96
-_LIST_LINE = re.compile(r"^(?:[-*+]|\d+[.)])\s", re.MULTILINE)
+_LIST_LINE = re.compile(r"^(?:[-*+]|\d+[.)]|\|)\s", re.MULTILINE)  # list items, table rows
 _SHORT = re.compile(r"[\w][\w .\-/]{0,40}")  # needs no quotes inside [ ]
 
 
@@ -20,7 +20,7 @@ class _CaseDumper(yaml.SafeDumper):
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    """Paragraphs folded, lists as typed (folding would join their lines)."""
+    """Paragraphs folded, lists and tables as typed (folding would join their lines)."""
     if "\n" in text:
         style = "|" if _LIST_LINE.search(text) else ">"
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)

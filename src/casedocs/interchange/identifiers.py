@@ -152,9 +152,13 @@ def _name_parts(written: str) -> tuple[str, str] | None:
     return family, given
 
 
+_TITLES = r"(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|hr|fr|sr|sra|mme|mlle|m)\.?"
+
+
 def _name_forms(family: str, given: str) -> set[str]:
     f, g = _flexible(family), _flexible(given)
-    return {rf"{g}\s+{f}", rf"{f}\s+{g}", rf"{f}\s*,\s*{g}", rf"{f}\s*\^\s*{g}"}
+    return {rf"{g}\s+{f}", rf"{f}\s+{g}", rf"{f}\s*,\s*{g}", rf"{f}\s*\^\s*{g}",
+            rf"{_TITLES}\s+{f}"}  # "Ms. Nguyen is a 31-year-old woman"
 
 
 def _flexible(words: str) -> str:

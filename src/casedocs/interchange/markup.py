@@ -20,11 +20,13 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 DROPPED = {
     "image", "img", "iframe", "script", "style", "object", "embed", "show", "insert-megasave",
     "insert-image", "insert-note", "insert-user", "insert-date", "insert-time", "metadata-refs",
-    "quiz", "ScoredQuestion", "threadblock", "block", "input", "button",
+    "quiz", "scoredquestion", "threadblock", "block", "input", "button",
 }
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _ESCAPED = re.compile(r"([\\`*_\[\]^~<>@])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+[.)])(?=\s)")
+# A paragraph typed as a list item, its marker escaped by _escaped_marker: "1\\. ", "\\- ", "• "
+_TEXT_ITEM = re.compile(r"^(?:(?P<number>\d{1,2})\\[.)]|\\[-+*]|[•·▪–])\s+(?P<item>\S.*)$", re.S)
 
 
 @dataclass
@@ -33,7 +35,20 @@ class MarkdownList:
     items: list[str]
 
 
-Block = str | MarkdownList
+@dataclass
+class MarkdownTable:
+    """A table of two or more columns: its first row is its header."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+    def lines(self) -> list[str]:
+        """Each row as a line, its cells joined by dashes: where a field holds no table."""
+        return [" – ".join(c for c in row if c) for row in [self.header, *self.rows]
+                if any(row)]
+
+
+Block = str | MarkdownList | MarkdownTable
 
 
 @dataclass
@@ -48,6 +63,20 @@ class Conversion:
 
 def tag_of(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def html_tag(element: etree._Element) -> str:
+    """An HTML element's name as browsers read it: <P>, <Li> and <p> are one."""
+    return tag_of(element).lower()
+
+
+def html_attribute(element: etree._Element, name: str) -> str | None:
+    """An attribute as browsers read it, whatever its letter case (HREF, Src); None when the
+    element has none."""
+    for key, value in element.attrib.items():
+        if etree.QName(key).localname.lower() == name:
+            return value
+    return None
 
 
 def escape(text: str) -> str:
@@ -68,7 +97,7 @@ def blocks_of(element: etree._Element, conversion: Conversion) -> list[Block]:
 
     inline.append(escape(element.text or ""))
     for child in element:
-        tag = tag_of(child)
+        tag = html_tag(child)
         if tag in BLOCKS:
             flush()
             blocks += blocks_of(child, conversion)
@@ -79,25 +108,53 @@ def blocks_of(element: etree._Element, conversion: Conversion) -> list[Block]:
                 blocks.append(f"**{heading}**")
         elif tag in ("ul", "ol"):
             flush()
-            items = [_tidy(inline_of(li, conversion)) for li in child if tag_of(li) == "li"]
+            items = [_tidy(inline_of(li, conversion)) for li in child if html_tag(li) == "li"]
             if any(items):
                 blocks.append(MarkdownList(tag == "ol", [i for i in items if i]))
         elif tag == "table":
             flush()
-            conversion.note("table")
-            blocks += _table_rows(child, conversion)
+            blocks += _table(child, conversion)
         elif tag == "br":
             flush()
         else:
             inline.append(inline_of(child, conversion))
         inline.append(escape(child.tail or ""))
     flush()
-    return blocks
+    return _lists_written_as_text(blocks)
+
+
+def _lists_written_as_text(blocks: list[Block]) -> list[Block]:
+    """Lines typed as a list ("1. X<br/>2. Y", "- X<br/>- Y") as the list they mean: two or
+    more in a row, numbered 1, 2, 3 or all bulleted."""
+    result: list[Block] = []
+    run: list[tuple[int | None, str, str]] = []  # (number or None, item, paragraph)
+
+    def close() -> None:
+        numbers = [number for number, _, _ in run]
+        numbered = numbers == list(range(1, len(run) + 1))
+        if len(run) >= 2 and (numbered or numbers == [None] * len(run)):
+            result.append(MarkdownList(numbered, [item for _, item, _ in run]))
+        else:
+            result.extend(paragraph for _, _, paragraph in run)
+        run.clear()
+
+    for block in blocks:
+        found = _TEXT_ITEM.match(block) if isinstance(block, str) else None
+        if found is None:
+            close()
+            result.append(block)
+            continue
+        number = int(found["number"]) if found["number"] else None
+        if run and (number is None) != (run[-1][0] is None):
+            close()
+        run.append((number, found["item"], block))
+    close()
+    return result
 
 
 def inline_of(element: etree._Element, conversion: Conversion) -> str:
     """An element as inline Markdown (its tail not included)."""
-    tag = tag_of(element)
+    tag = html_tag(element)
     if tag in DROPPED or not tag:
         if tag and tag != "image":  # a section's images are figures (mirc_import.py)
             conversion.note(tag)
@@ -110,7 +167,7 @@ def inline_of(element: etree._Element, conversion: Conversion) -> str:
     if tag in INLINE_MARKS:
         return _marked(inner, INLINE_MARKS[tag])
     if tag == "a":
-        href = (element.get("href") or "").strip()
+        href = (html_attribute(element, "href") or "").strip()
         text = _tidy(inner)
         if href.startswith(_LINK_SCHEMES) and text:
             return f"[{text}]({href.replace(')', '%29').replace(' ', '%20')})"
@@ -141,16 +198,28 @@ def _marked(inner: str, mark: str) -> str:
     return f"{lead}{mark}{stripped}{mark}{trail}"
 
 
-def _table_rows(table: etree._Element, conversion: Conversion) -> list[Block]:
+def _table(table: etree._Element, conversion: Conversion) -> list[Block]:
+    """A table of two or more columns and rows as a table (its first row the header); a
+    one-column or one-row table as a paragraph per row."""
+    conversion.note("table")
     rows = []
     for row in table.iter():
-        if tag_of(row) == "tr":
-            cells = [_tidy(inline_of(cell, conversion)) for cell in row if tag_of(cell) in
+        if html_tag(row) == "tr":
+            cells = [_tidy(inline_of(cell, conversion)) for cell in row if html_tag(cell) in
                      ("td", "th")]
-            text = " – ".join(cell for cell in cells if cell)
-            if text:
-                rows.append(text)
-    return rows
+            if any(cells):
+                rows.append(cells)
+    width = max((len(row) for row in rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    if width < 2 or len(rows) < 2:
+        return [" – ".join(cell for cell in row if cell) for row in rows]
+    header = [_unbolded(cell) for cell in rows[0]]
+    return [MarkdownTable(header, rows[1:])]
+
+
+def _unbolded(cell: str) -> str:
+    """A header cell the author made bold: a header is bold already."""
+    return cell[2:-2] if cell.startswith("**") and cell.endswith("**") and len(cell) > 4 else cell
 
 
 def _tidy(text: str) -> str:
@@ -161,7 +230,9 @@ def as_text(blocks: list[Block]) -> str:
     """Blocks as one Markdown text: paragraphs and lists separated by blank lines."""
     parts = []
     for block in blocks:
-        if isinstance(block, MarkdownList):
+        if isinstance(block, MarkdownTable):
+            parts.append(_pipe_table(block))
+        elif isinstance(block, MarkdownList):
             parts.append("\n".join(
                 f"{n}. {item}" if block.ordered else f"- {item}"
                 for n, item in enumerate(block.items, 1)
@@ -169,6 +240,15 @@ def as_text(blocks: list[Block]) -> str:
         else:
             parts.append(block)
     return "\n\n".join(parts)
+
+
+def _pipe_table(table: MarkdownTable) -> str:
+    """The table as the case format writes one (a pipe table; a pipe in a cell escaped)."""
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+    lines = [row(table.header), "| " + " | ".join("---" for _ in table.header) + " |"]
+    return "\n".join(lines + [row(cells) for cells in table.rows])
 
 
 def plain(element: etree._Element) -> str:

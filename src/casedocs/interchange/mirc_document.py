@@ -28,7 +28,15 @@ from lxml import etree
 from casedocs.errors import UserError
 from casedocs.figures.dicom import is_readable_dicom
 from casedocs.interchange.identifiers import Identifiers, from_patient_block
-from casedocs.interchange.markup import Conversion, MarkdownList, blocks_of, plain, tag_of
+from casedocs.interchange.markup import (
+    Conversion,
+    MarkdownList,
+    MarkdownTable,
+    blocks_of,
+    html_attribute,
+    plain,
+    tag_of,
+)
 from casedocs.source.named_files import Limit, Refused, check_file
 
 ROOT = "MIRCdocument"
@@ -125,6 +133,31 @@ def _unpack(archive: Path, folder: Path) -> None:
                 shutil.copyfileobj(source, copy)
 
 
+def documents_in(paths: list[Path]) -> list[Path]:
+    """Each path given, as the documents it holds, one path per document, in name order (so
+    that of two documents with one label the same one keeps it, whatever the order given):
+    an XML file or a zip is one; a folder holding one MIRCdocument (at any depth) is one; a
+    folder of several exports gives each of its XML documents, zips and document folders."""
+    found: set[Path] = set()
+    for path in paths:
+        found.update(_exports_in(path) if path.is_dir() and not path.is_symlink() else [path])
+    return sorted(found)
+
+
+def _exports_in(folder: Path) -> list[Path]:
+    zips = sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".zip" and p.is_file()
+                  and not p.is_symlink())
+    documents = [p for p in _xml_files(folder) if _is_mirc_document(p)]
+    if len(documents) <= 1 and not zips:
+        return [folder]  # one export (or none: reading it says why)
+    exports = []
+    for document in documents:  # a document alone in its folder is that folder's export
+        alone = document.parent != folder and sum(
+            d.is_relative_to(document.parent) for d in documents) == 1
+        exports.append(document.parent if alone else document)
+    return sorted({*exports, *zips})
+
+
 def _document_in(folder: Path, given: Path) -> Path:
     """The one MIRCdocument XML file in a folder (at any depth, through no link)."""
     found = [p for p in _xml_files(folder) if _is_mirc_document(p)]
@@ -174,6 +207,7 @@ def read(path: Path, shown: str | None = None) -> MircDocument:
     if tag_of(root) != ROOT:
         raise UserError(f"{shown}: the root element is <{tag_of(root)}>, not <{ROOT}>")
     _strip_namespaces(root)
+    _lower_case_html(root)
     _windows_characters(root)
     identifiers = from_patient_block(root)
     dropped = _drop_private(root)
@@ -182,7 +216,10 @@ def read(path: Path, shown: str | None = None) -> MircDocument:
     # section shows in its text.
     elements = [e for e in root.iterfind("image-section/image") if e.get("src")]
     elements += [e for e in root.iterfind("section//image") if e.get("src")]
-    images = [_image(element, path.parent, n, shown) for n, element in enumerate(elements, 1)]
+    images = [_image(element, path.parent, n, shown, identifiers.pattern())
+              for n, element in enumerate(elements, 1)]
+    for caption in root.iterfind("section//text-caption"):  # each is its image's caption now
+        _remove_keeping_tail(caption)
     return MircDocument(path, shown, root, images, dropped, identifiers, hidden)
 
 
@@ -190,6 +227,19 @@ def _strip_namespaces(root: etree._Element) -> None:
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = etree.QName(element).localname
+
+
+def _lower_case_html(root: etree._Element) -> None:
+    """The HTML of sections as browsers read it: <IMAGE SRC=..> is <image src=..>."""
+    for section in root.iterfind("section"):
+        for element in section.iterdescendants():
+            if not isinstance(element.tag, str):
+                continue
+            element.tag = element.tag.lower()
+            for name in [n for n in element.attrib if n != n.lower()]:
+                value = element.attrib.pop(name)
+                if name.lower() not in element.attrib:
+                    element.set(name.lower(), value)
 
 
 _C1 = re.compile("[\x80-\x9f]")
@@ -213,14 +263,19 @@ def _windows_characters(root: etree._Element) -> None:
 def _drop_hidden(root: etree._Element) -> int:
     """Every element shown to fewer than everyone (a section for its owner, a patient block
     for those allowed to see PHI): how many sections went."""
-    hidden = [e for e in root.iter() if e.getparent() is not None
-              and e.get("visible") is not None and e.get("visible").strip().lower() != "yes"]
+    hidden = [e for e in root.iter() if e.getparent() is not None and not _visible(e)]
     sections = 0
     for element in hidden:
         if element.getparent() is not None:  # not inside one already dropped
             sections += tag_of(element) == "section"
             _remove_keeping_tail(element)
     return sections
+
+
+def _visible(element: etree._Element) -> bool:
+    """Shown to everyone: no `visible` attribute, or "yes" (an empty one hides, to be safe)."""
+    visible = html_attribute(element, "visible")
+    return visible is None or visible.strip().lower() == "yes"
 
 
 def _drop_private(root: etree._Element) -> list[str]:
@@ -252,12 +307,14 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _image(element: etree._Element, folder: Path, number: int, shown: str) -> MircImage:
+def _image(element: etree._Element, folder: Path, number: int, shown: str,
+           identifying: re.Pattern | None) -> MircImage:
     missing: list[str] = []
 
     def file(src: str | None, role: str) -> Path | None:
-        """The file `src` names, inside the folder; a file name is never echoed (it can hold
-        the patient's name): the image's number and the file's role say which."""
+        """The file `src` names, inside the folder. A missing file is named unless its name
+        holds what the patient block says (a file name can hold the patient's name): the
+        image's number and the file's role say which it is."""
         if not src:
             return None
         name = PurePosixPath(src.strip().replace("\\", "/"))
@@ -266,11 +323,21 @@ def _image(element: etree._Element, folder: Path, number: int, shown: str) -> Mi
             return None
         path = _inside(folder, name, f"{shown}: image {number}: {role}")
         if path is None:
-            missing.append(f"{role} (not in the document's folder)")
+            missing.append(f"{role}{_file_name(src, identifying)} is not in the document's "
+                           "folder")
         return path
 
     alternatives = {}
     svg = annotated = None
+    outer = element.getparent()
+    if outer is None or tag_of(outer) != "image" or outer.get("src"):
+        outer = element  # not MIRC's insert-image form, <image href><image src/></image>
+    href = outer.get("href") or (element.get("href") if outer is element else None)
+    if href:  # the original behind the image shown: a DICOM file or a larger picture
+        role = "original-format" if href.lower().endswith((".dcm", ".dicom")) else \
+            "original-dimensions"
+        alternatives[role] = file(href, f"its {role} image")
+    captions = [*element.iterfind("image-caption"), *_text_captions(outer)]
     for alternative in element.iterfind("alternative-image"):
         role, src = alternative.get("role", ""), alternative.get("src", "")
         if role == "annotation":
@@ -291,19 +358,32 @@ def _image(element: etree._Element, folder: Path, number: int, shown: str) -> Mi
         original=original,
         svg=svg,
         annotated=annotated,
-        caption_always=_caption(element, ("always", None)),
-        caption_click=_caption(element, ("click",)),
-        caption_markdown=(_caption(element, ("click",), markdown=True)
-                          or _caption(element, ("always", None), markdown=True)),
+        caption_always=_caption(captions, ("always", None)),
+        caption_click=_caption(captions, ("click",)),
+        caption_markdown=(_caption(captions, ("click",), markdown=True)
+                          or _caption(captions, ("always", None), markdown=True)),
         missing=missing,
     )
+
+
+def _file_name(src: str, identifying: re.Pattern | None) -> str:
+    """", ct 3.jpg," to name a missing file in a message; nothing when the name holds an
+    identifier of the patient or cannot be shown on one line."""
+    name = src.strip()
+    words = re.sub(r"[_.\-/\\]+", " ", name)  # smith_john.jpg names John Smith
+    if (identifying and identifying.search(words)) or len(name) > 80 or not name.isprintable():
+        return ""
+    return f", {name},"
 
 
 def blocks_as_lines(element: etree._Element) -> list[str]:
     """An element's Markdown, its paragraphs and list items as lines."""
     lines: list[str] = []
     for block in blocks_of(element, Conversion()):
-        lines += block.items if isinstance(block, MarkdownList) else [block]
+        if isinstance(block, MarkdownTable):
+            lines += block.lines()
+        else:
+            lines += block.items if isinstance(block, MarkdownList) else [block]
     return lines
 
 
@@ -327,10 +407,20 @@ def _inside(folder: Path, name: PurePosixPath, what: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _caption(element: etree._Element, displays: tuple[str | None, ...],
+def _text_captions(image: etree._Element) -> list[etree._Element]:
+    """The text-caption MIRC's editor writes right after an image in a section's text."""
+    following = image.getnext()
+    while following is not None and not isinstance(following.tag, str):  # a comment
+        following = following.getnext()
+    if following is None or tag_of(following) != "text-caption" or (image.tail or "").strip():
+        return []
+    return [following]
+
+
+def _caption(captions: list[etree._Element], displays: tuple[str | None, ...],
              markdown: bool = False) -> str:
     def text(caption: etree._Element) -> str:
         return " ".join(blocks_as_lines(caption)) if markdown else plain(caption)
 
-    texts = [text(c) for c in element.iterfind("image-caption") if c.get("display") in displays]
+    texts = [text(c) for c in captions if c.get("display") in displays]
     return " ".join(t for t in texts if t)

@@ -19,18 +19,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from casedocs.document.answers import answer_key, public_field_problems
+from casedocs.document.answers import answer_key, history_leaks, public_field_problems
 from casedocs.errors import UserError
 from casedocs.figures import ImageProblem
 from casedocs.figures.copies import clean_copy
 from casedocs.figures.dicom import is_dicom
 from casedocs.files import write_whole
 from casedocs.interchange.case_yaml import dump_case
+from casedocs.interchange.headings import field_of, language_of
 from casedocs.interchange.identifiers import REMOVED, from_dicom_headers, remove_identifiers
 from casedocs.interchange.markup import (
     Block,
     Conversion,
     MarkdownList,
+    MarkdownTable,
     as_text,
     blocks_of,
     escape,
@@ -39,35 +41,10 @@ from casedocs.interchange.mirc_document import MircDocument, MircImage, opened
 from casedocs.interchange.references import parse_reference, reference_id
 from casedocs.interchange.svg_marks import read_marks
 from casedocs.source.model import MODALITIES, SLUG_PATTERN, Case
-from casedocs.wording import LANGUAGES, words
 
 IMAGES_FOLDER = "images"
 SHORT_VIEW = 60  # characters: a caption this short may serve as the neutral view
 PLACEHOLDER = "TODO: "
-SECTIONS = {  # heading (lower case, without a trailing colon) -> case field
-    "history": "history", "clinical history": "history", "presentation": "history",
-    "findings": "findings", "imaging findings": "findings",
-    "diagnosis": "diagnosis", "final diagnosis": "diagnosis",
-    "ddx": "differential", "differential": "differential",
-    "differential diagnosis": "differential", "differential diagnoses": "differential",
-    "discussion": "discussion",
-    "teaching points": "teaching_points", "pearls": "teaching_points",
-    "key points": "teaching_points",
-    "management": "management", "treatment": "management",
-    "references": "references",
-}
-HEADINGS_OF = {  # the headings casedocs writes, by language (export): the case's language
-    language: {
-        words(language)(name).casefold(): name
-        for name in ("history", "findings", "diagnosis", "differential", "discussion",
-                     "teaching_points", "management", "references")
-    }
-    for language in LANGUAGES
-}
-HEADINGS_OF["de"] |= {"klinik": "history", "befund": "findings", "bildbefund": "findings",
-                      "differentialdiagnosen": "differential"}
-SECTIONS |= {heading: name for headings in HEADINGS_OF.values() for heading, name in
-             headings.items()}
 MODALITY_WORDS = {  # what MIRC authors write in <modality>, as DICOM codes
     "x-ray": "CR", "xray": "CR", "radiograph": "CR", "radiography": "CR", "plain film": "CR",
     "ct": "CT", "cat": "CT", "mri": "MR", "mr": "MR", "ultrasound": "US", "sonography": "US",
@@ -85,8 +62,19 @@ ORGAN_SYSTEMS = {  # MIRC's organ-system values, as the case format's subspecial
     "pediatrics": "paediatrics", "paediatrics": "paediatrics", "nuclear": "nuclear medicine",
     "nuclear medicine": "nuclear medicine", "vascular": "interventional",
     "interventional": "interventional", "emergency": "emergency",
+    "vascular/interventional": "interventional", "intervention": "interventional",
+    "hepatobiliary": "abdomen", "cardiology": "cardiac", "ent": "head and neck",
+    # German
+    "thorax": "chest", "kardiovaskulär": "cardiac", "kardiologie": "cardiac",
+    "abdominell": "abdomen", "urogenital": "GU",
+    "muskuloskelettal": "MSK", "neuroradiologie": "neuro", "hno": "head and neck",
+    "kopf-hals": "head and neck", "pädiatrie": "paediatrics", "kinderradiologie": "paediatrics",
+    "nuklearmedizin": "nuclear medicine", "interventionell": "interventional",
+    "notfall": "emergency", "mamma": "breast", "brust": "breast",
 }
 LEVELS = {"primary": 1, "medical student": 1, "basic": 1, "intermediate": 2, "resident": 2,
+          "basis": 1, "grundlagen": 1, "einfach": 1, "student": 1, "mittel": 2,
+          "fortgeschritten": 3, "experte": 3, "facharzt": 3,
           "advanced": 3, "fellow": 3, "expert": 3, "1": 1, "2": 2, "3": 3}
 DEGREES = re.compile(r"^(?:[A-Z][A-Za-z.]{0,7}(?:\s?\([A-Za-z]+\))?)$")
 # A superscript number is a citation only after a word of two letters or more that is no
@@ -127,21 +115,41 @@ class Summary:
 class Imported:
     case_file: Path
     summary: Summary
+    taken_id: str | None = None  # the id another document of the same import had
+
+
+@dataclass
+class ImportRound:
+    """The documents one `import mirc` has brought in so far: their ids, and their hashes
+    (the same document twice, as a folder and as its zip, comes in once)."""
+
+    ids: set[str] = field(default_factory=set)
+    documents: dict[str, Path] = field(default_factory=dict)  # document hash -> case file
 
 
 def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
-                force: bool = False) -> Imported:
+                force: bool = False, round_: ImportRound | None = None) -> Imported:
     """Write `<out_dir>/<id>.yaml` and `<out_dir>/images/<id>/`; UserError before anything is
-    written when they exist (without `force`) or the document cannot be read."""
+    written when they exist (without `force`) or the document cannot be read. An id another
+    document of the same round has (two teaching files merged, each with its "Chest Case 7")
+    gets the document's hash as a suffix, the same on every import."""
     if case_id is not None and not re.fullmatch(SLUG_PATTERN, case_id):
         raise UserError(f"--id {case_id!r}: use lower-case letters, digits and single hyphens")
+    round_ = round_ or ImportRound()
+    taken_id = None
     with opened(source) as document:
+        digest = _document_hash(document)
+        if digest in round_.documents:
+            raise UserError(f"{document.shown}: the same document as the one imported into "
+                            f"{round_.documents[digest]}")
         from_dicom_headers(_dicom_files(document), document.identifiers)
         chosen = case_id or _id_from(document)
         converter = _Converter(document, chosen)
         data = converter.case_data()
         if case_id is None:
             data["id"] = _neutral_id(data, converter)
+            if data["id"] in round_.ids:
+                taken_id, data["id"] = data["id"], f"{data['id']}-{digest}"
             for figure in data.get("figures", []):  # the images go in the folder of that id
                 figure["file"] = f"{IMAGES_FOLDER}/{data['id']}/{Path(figure['file']).name}"
         files = _targets(out_dir, data["id"], force)
@@ -151,7 +159,9 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
             _keep_views_neutral(data, staged, converter.summary)
             write_whole(staged / "case.yaml", dump_case(data, converter.header()).encode())
             _move_into_place(staged, files, force)
-    return Imported(files[0], converter.summary)
+    round_.ids.add(data["id"])
+    round_.documents[digest] = files[0]
+    return Imported(files[0], converter.summary, taken_id)
 
 
 def _existing(folder: Path) -> Path:
@@ -200,7 +210,11 @@ def _id_from(document: MircDocument) -> str:
 
 
 def _hashed_id(document: MircDocument) -> str:
-    return "mirc-" + hashlib.sha256(document.path.read_bytes()).hexdigest()[:8]
+    return f"mirc-{_document_hash(document)}"
+
+
+def _document_hash(document: MircDocument) -> str:
+    return hashlib.sha256(document.path.read_bytes()).hexdigest()[:8]
 
 
 def _neutral_id(data: dict, converter: _Converter) -> str:
@@ -244,6 +258,14 @@ def _keep_views_neutral(data: dict, staged: Path, summary: Summary) -> None:
                 f"the view of {figure['id']} ({figure.pop('view')!r}) repeats the answer; "
                 "left out"
             )
+    named = history_leaks(case)
+    if named:  # the author's teaching file showed it so: kept, and said
+        data["history_names_answer"] = True
+        words = ", ".join(f"{quote!r}" for quote in dict.fromkeys(leak.quote for leak in named))
+        summary.approximated.append(
+            f"the history names the answer ({words}), as the document wrote it: kept, with "
+            "history_names_answer: true; reword it if the case is to be shown as an unknown"
+        )
 
 
 class _Converter:
@@ -296,7 +318,16 @@ class _Converter:
         if self.cited_as == {"brackets"}:
             data["citation_style"] = "vancouver"  # [1] as the document wrote them
         data = {key: value for key, value in data.items() if value not in ([], None, "")}
-        return self._without_identifiers(data)
+        return self._titled(self._without_identifiers(data))
+
+    def _titled(self, data: dict) -> dict:
+        """A draft with no title, or one that was only the patient's id and name ("PAT-40817:
+        NGUYEN^LINDA", as MIRC's DICOM service titles drafts), is titled by its diagnosis."""
+        diagnosis = data.get("diagnosis", PLACEHOLDER)
+        if data["title"].startswith(PLACEHOLDER) and not diagnosis.startswith(PLACEHOLDER):
+            data["title"] = _SENTENCE_END.split(diagnosis, maxsplit=1)[0].strip().rstrip(".")
+            self.summary.approximated.append("no title of its own: the diagnosis as the title")
+        return data
 
     def _without_identifiers(self, data: dict) -> dict:
         """Every name, id and birth date of the patient the document or its DICOM headers
@@ -383,9 +414,12 @@ class _Converter:
             (subspecialties if found else unmapped).append(found or word)
         if subspecialties:
             data["subspecialty"] = list(dict.fromkeys(subspecialties))
-        level = LEVELS.get(self.document.text("level").lower())
+        written_level = self.document.text("level")
+        level = LEVELS.get(written_level.lower())
         if level:
             data["difficulty"] = level
+        elif written_level:
+            unmapped.append(written_level)
         mapped = [name for name, key in (("modality", "modality"), ("anatomy", "anatomy"),
                                          ("organ-system", "subspecialty"),
                                          ("level", "difficulty")) if key in data]
@@ -404,10 +438,11 @@ class _Converter:
     def _figures(self) -> list[dict]:
         figures: list[dict] = []
         for number, image in enumerate(self.document.images, 1):
+            if image.source is None:  # the document shows an image it does not hold
+                raise UserError(f"{self.document.shown}: image {number}: "
+                                + "; ".join(image.missing))
             for missing in image.missing:
                 self.summary.left_out.append(f"image {number}: {missing}")
-            if image.source is None:
-                continue
             figure_id = f"image-{number}"
             self.figure_ids[number] = figure_id
             figures += self._figure(figure_id, image)
@@ -482,8 +517,9 @@ class _Converter:
         for section in self.document.sections:
             heading = (section.get("heading") or "").strip().rstrip(":").strip()
             blocks = blocks_of(section, self.conversion)
-            if blocks:
-                self._section(heading, blocks, found)
+            for part_heading, part in _run_in_parts(heading, blocks):
+                if part:
+                    self._section(part_heading, part, found)
         self._summary_elements(found)
         for element in self.document.root.iterfind("references/reference"):
             found.setdefault("references", []).append(
@@ -497,7 +533,7 @@ class _Converter:
         return found
 
     def _section(self, heading: str, blocks: list[Block], found: dict) -> None:
-        name = SECTIONS.get(heading.casefold())
+        name = field_of(heading)
         if name is None:
             self.summary.approximated.append(
                 f"section {heading!r} into the discussion, under its own heading"
@@ -506,8 +542,9 @@ class _Converter:
             return
         found.setdefault(name, []).extend(blocks)
         self.summary.mapped.append(f"section {heading!r}")
-        self.languages += [language for language, headings in HEADINGS_OF.items()
-                           if heading.casefold() in headings and language != "en"]
+        language = language_of(heading)
+        if language:
+            self.languages.append(language)
 
     def _summary_elements(self, found: dict) -> None:
         for element_name, name in (("history", "history"), ("findings", "findings"),
@@ -600,7 +637,8 @@ class _Converter:
 
     def _note_conversion(self) -> None:
         for kind, count in sorted(self.conversion.notes.items()):
-            where = "dropped" if kind not in ("table",) else "one paragraph per row"
+            where = "dropped" if kind != "table" else (
+                "kept as tables in the discussion and management, a line per row elsewhere")
             self.summary.approximated.append(f"{count} <{kind}> in sections ({where})")
 
     # -- the case file's comments --------------------------------------------------------------
@@ -614,6 +652,27 @@ class _Converter:
             lines.append("Patient data was not imported (" + ", ".join(self.document.dropped) +
                          ").")
         return "".join(f"# {line}\n" for line in lines)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|[;(]")
+_RUN_IN = re.compile(r"^\*\*(?P<heading>[^*]{1,40}?)\s*:?\*\*\s*:?\s*(?P<rest>.*)$", re.S)
+
+
+def _run_in_parts(heading: str, blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    """A section split at the bold run-in headings its paragraphs open with ("**History:**
+    74-year-old ...", "**DDx:**"), as authors write a whole case in one Case or Answer
+    section. Only a section with at least one run-in heading of a field is split; then each
+    run-in paragraph starts a part."""
+    openings = [_RUN_IN.match(block) if isinstance(block, str) else None for block in blocks]
+    if not any(found and field_of(found["heading"]) for found in openings):
+        return [(heading, blocks)]
+    parts: list[tuple[str, list[Block]]] = [(heading, [])]
+    for block, found in zip(blocks, openings, strict=True):
+        if found:
+            parts.append((found["heading"], [found["rest"]] if found["rest"] else []))
+        else:
+            parts[-1][1].append(block)
+    return parts
 
 
 def _drop_emptied(data: dict, place: tuple) -> None:
@@ -645,10 +704,13 @@ def _is_list_heading(item: str) -> bool:
 
 
 def _items(blocks: list[Block]) -> list[str]:
-    """Paragraphs and list items, one string each."""
+    """Paragraphs, list items and table rows, one string each."""
     items: list[str] = []
     for block in blocks:
-        items += block.items if isinstance(block, MarkdownList) else [block]
+        if isinstance(block, MarkdownTable):
+            items += block.lines()
+        else:
+            items += block.items if isinstance(block, MarkdownList) else [block]
     return [item for item in items if item]
 
 
@@ -672,9 +734,15 @@ def _listed_items(line: str) -> list[str]:
 
 
 def _split_note(item: str) -> tuple[str, str]:
-    """'Lymphoma – usually with nodes elsewhere' -> name and note."""
-    parts = re.split(r"\s[–—]\s|\s-\s", item, maxsplit=1)
-    return (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (item.strip(), "")
+    """'Lymphoma – usually with nodes elsewhere' -> name and note; a dash inside brackets
+    ("Paget disease (polyostotic - but ...)") belongs to the name."""
+    depth = 0
+    for at, character in enumerate(item):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(character, 0)
+        dash = re.match(r"\s[–—-]\s", item[at:])
+        if dash and depth == 0:
+            return item[:at].strip(), item[at + dash.end():].strip()
+    return item.strip(), ""
 
 
 def _numbers(text: str) -> list[int]:
@@ -696,12 +764,20 @@ def _unescaped(text: str) -> str:
 
 
 def _author(name: str) -> dict:
-    """'Wade Hedegard, MD' -> name and degrees."""
+    """'Wade Hedegard, MD' and 'M. Castellanos MD' -> name and degrees. German titles stay
+    before the name ('PD Dr. med. Anna Weber'), where German readers expect them."""
     head, _, tail = name.partition(",")
     degrees = [part.strip() for part in tail.split(",") if part.strip()]
     if degrees and all(DEGREES.match(part) for part in degrees):
         return {"name": head.strip(), "degrees": ", ".join(degrees)}
+    trailing = _TRAILING_DEGREES.search(name)
+    if trailing and trailing.start() > 0:
+        return {"name": name[:trailing.start()].strip(), "degrees": trailing[0].strip()}
     return {"name": name}
+
+
+_DEGREE_WORDS = r"(?:MD|PhD|DO|MBBS|MBChB|FRCR|FRCPC|FACR|MSc|MS|MPH|BSc|DMRD|MMed)"
+_TRAILING_DEGREES = re.compile(rf"(?:\s+{_DEGREE_WORDS}\.?)+$")
 
 
 def _split(text: str) -> list[str]:

@@ -66,7 +66,9 @@ class GatheredFile:
 
 
 Render = Callable[["Publication", "FigureImages", RenderOptions, bool], RenderedFile]
-ReadBack = Callable[[bytes, frozenset[str] | None], list[str]]
+# (where, text): "slide 3", "page 2", "the properties"; a refusal quotes the words and says where
+Placed = tuple[str, str]
+ReadBack = Callable[[bytes, frozenset[str] | None], list[Placed]]
 Gather = Callable[[list, RenderOptions, bool], list[GatheredFile]]
 ReadEntry = Callable[[object], list[str]]
 

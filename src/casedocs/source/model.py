@@ -480,6 +480,11 @@ class Case(Branded):
         None, description="1 (a first-year resident) to 3 (a fellow)"
     )
     history: Text
+    history_names_answer: StrictBool = Field(
+        False,
+        description="The history names the diagnosis on purpose (a known disease, a follow-up): "
+        "shown before the answer anyway",
+    )
     figures: list[Figure] = []
     findings: list[Finding] = []
     diagnosis: Text

@@ -73,6 +73,7 @@ subspecialty: "TODO: the subspecialty"   {subspecialties}
 difficulty: "TODO: 1, 2 or 3"            # 1 (first-year resident) to 3 (fellow)
 
 history: "TODO: age, sex, presentation and the question asked (public)"
+# history_names_answer: true   # only when the history names the diagnosis on purpose
 
 figures:                 # in order: Fig. 1, Fig. 2, ...; copy the item for each image
   - id: figure-1         # lowercase letters, digits and hyphens; the text points at it as

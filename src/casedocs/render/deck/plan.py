@@ -14,7 +14,15 @@ from typing import Literal
 
 from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
-from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans, plain
+from casedocs.document.document import (
+    DocBlock,
+    DocFigure,
+    DocList,
+    DocTable,
+    Document,
+    Spans,
+    plain,
+)
 from casedocs.document.inline import Span
 from casedocs.document.words import ends_sentence
 from casedocs.figures import ImageRequest, SourceImage
@@ -376,6 +384,9 @@ class _Planner:
                     self._para(item, bullet=Numbered(block.start + j) if block.ordered else BULLET)
                     for j, item in enumerate(block.items)
                 ]
+            elif isinstance(block, DocTable):  # a row a line, the header's bold
+                rows = [tuple(_bold(cell) for cell in block.header), *block.rows]
+                paras += [self._para(_joined(row, " – ")) for row in rows]
             else:
                 paras.append(self._para(block))
         return paras
@@ -848,7 +859,22 @@ def _differential_notes(doc: Document) -> str:
     )
 
 
+def _bold(spans: Spans) -> Spans:
+    return tuple(replace(span, bold=True) if isinstance(span, Span) else span for span in spans)
+
+
+def _joined(cells: tuple[Spans, ...], separator: str) -> Spans:
+    joined: list = []
+    for cell in (cell for cell in cells if cell):
+        joined += [Span(separator)] if joined else []
+        joined += cell
+    return tuple(joined)
+
+
 def _plain_block(block: DocBlock) -> str:
+    if isinstance(block, DocTable):
+        return "\n".join(" – ".join(plain(cell) for cell in row)
+                         for row in (block.header, *block.rows))
     if not isinstance(block, DocList):
         return plain(block)
     markers = [f"{block.start + j}." if block.ordered else "-" for j in range(len(block.items))]

@@ -27,18 +27,18 @@ def render(
     return RenderedFile(data, None if unknown else frozenset(), images.new_warnings())
 
 
-def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
-    """The PDF's text, properties, outline titles and link targets."""
+def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[tuple[str, str]]:
+    """The PDF's text, properties, outline titles and link targets, each with where it is."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    texts = [page.extract_text() or "" for page in reader.pages]
-    texts += [str(value) for value in (reader.metadata or {}).values()]
-    texts += [item.title for item in _flatten(reader.outline)]
-    for page in reader.pages:
+    texts = [(f"page {n}", page.extract_text() or "") for n, page in enumerate(reader.pages, 1)]
+    texts += [("the file properties", str(v)) for v in (reader.metadata or {}).values()]
+    texts += [("the outline", item.title) for item in _flatten(reader.outline)]
+    for n, page in enumerate(reader.pages, 1):
         for annotation in page.get("/Annots") or []:
             action = annotation.get_object().get("/A") or {}
-            texts.append(str(action.get("/URI", "")))
+            texts.append((f"a link on page {n}", str(action.get("/URI", ""))))
     return texts
 
 

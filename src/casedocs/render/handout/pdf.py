@@ -45,7 +45,7 @@ from casedocs import __version__
 from casedocs.dates import build_timestamp
 from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
-from casedocs.document.document import DocBlock, DocFigure, DocList, Document, Spans
+from casedocs.document.document import DocBlock, DocFigure, DocList, DocTable, Document, Spans
 from casedocs.document.tagged import Tagging, tagged
 from casedocs.environment import variable_set
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
@@ -412,6 +412,9 @@ STYLES = {
     "diagnosis": _style("diagnosis", fontName=f"{FONT}-Bold", fontSize=11.5),
     "bullet": _style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3),
     "caption": _style("caption", fontSize=9, leading=12, spaceAfter=0),
+    "table": _style("table", fontSize=9.5, leading=12.5, spaceAfter=0),
+    "table-header": _style("table-header", fontName=f"{FONT}-Bold", fontSize=9.5, leading=12.5,
+                           spaceAfter=0),
     "credit": _style("credit", fontSize=8, leading=10, textColor=GRAY, spaceAfter=0),
     "reference": _style(
         "reference",
@@ -585,10 +588,28 @@ class _Story:
                     )
                     for j, item in enumerate(block.items)
                 ]
+            elif isinstance(block, DocTable):
+                flowables.append(self._table(block))
             else:
                 flowables.append(Paragraph(markup(block), STYLES["body"]))
             flowables += self._figure_groups(self.document.figures_after((anchor_name, i)))
         return flowables
+
+    def _table(self, table: DocTable) -> Table:
+        """A table across the text width, its header bold and repeated on a new page, hairlines
+        between rows."""
+        cells = [[Paragraph(markup(cell), STYLES["table-header"]) for cell in table.header]]
+        cells += [[Paragraph(markup(cell), STYLES["table"]) for cell in row] for row in table.rows]
+        flowable = Table(cells, colWidths=[self.width / len(table.header)] * len(table.header),
+                         repeatRows=1, hAlign="LEFT", spaceBefore=2, spaceAfter=8)
+        flowable.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAY),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return flowable
 
     def _figure_groups(self, figures: Iterable[DocFigure | PublicFigure]) -> list[Flowable]:
         figures = list(figures)

@@ -36,12 +36,13 @@ def read_entry(entry: object) -> list[str]:
     return card_texts(entry)
 
 
-def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[str]:
+def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[tuple[str, str]]:
     """Every text, attribute value, comment and script of the page; of a full page's public
     part, all but what is inside its answer."""
     from casedocs.render.site.readback import page_texts
 
-    return page_texts(data.decode("utf-8"), outside_answer=public_parts is not None)
+    texts = page_texts(data.decode("utf-8"), outside_answer=public_parts is not None)
+    return [("the page", text) for text in texts]
 
 
 OUTPUT = Output(
