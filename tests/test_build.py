@@ -46,7 +46,7 @@ def test_load_document_numbers_and_labels(write_case) -> None:
     assert document.label == "Chest Case 17"
     assert [(f.id, f.number) for f in document.figures] == [("cxr", 1), ("cta", 2)]
     assert [r.id for r in document.references] == ["smith2019", "jones2020"]
-    assert [f.view for f in document.figures] == ["Frontal chest radiograph", "Fig. 2"]
+    assert [f.view for f in document.figures] == ["Frontal chest radiograph", "Fig.\u00a02"]
     assert [f.alt for f in document.figures] == ["Frontal chest radiograph.", "Axial CT angiogram."]
 
 

@@ -84,13 +84,13 @@ ZOTERO_ITEMS = [
 
 EXPECTED_AMA = {
     "gumbs1987": "Gumbs RV, Higginbotham-Ford EA, Teal JS, Kletter GG, Castro O. Thoracic "
-                 "extramedullary hematopoiesis in sickle-cell disease. AJR. 1987;149(5):889-893. "
-                 "doi:10.2214/ajr.149.5.889 PMID: 3499795",
+                 "extramedullary hematopoiesis in sickle-cell disease. AJR. "
+                 "1987;149(5):889\u2013893. doi:10.2214/ajr.149.5.889 PMID: 3499795",
     "Webb_2017": "Webb WR, Higgins CB. Thoracic Imaging: Pulmonary and Cardiovascular Radiology. "
                  "3rd ed. Wolters Kluwer; 2017.",
     "solensky2004": "Solensky R. Drug allergy: desensitization and treatment of reactions to "
                     "antibiotics and aspirin. In: Lockey RF, Bukantz SC, eds. Allergens and "
-                    "Allergen Immunotherapy. 3rd ed. Marcel Dekker; 2004:585-606.",
+                    "Allergen Immunotherapy. 3rd ed. Marcel Dekker; 2004:585\u2013606.",
     "gostin2021": "Gostin L. Global health security in an era of explosive pandemic potential. "
                   "JAMA Forum. Published June 2, 2021. Accessed June 14, 2021. "
                   "https://example.org/jama-forum/global-health-security",
@@ -150,7 +150,7 @@ def test_zotero_items_in_vancouver_style(write_case, case_dir: Path) -> None:
     # Citing Medicine: year and abbreviated month ("1987 Nov"), pages 889-93.
     assert texts["gumbs1987"] == (
         "Gumbs RV, Higginbotham-Ford EA, Teal JS, Kletter GG, Castro O. Thoracic extramedullary "
-        "hematopoiesis in sickle-cell disease. AJR. 1987 Nov;149(5):889-93. "
+        "hematopoiesis in sickle-cell disease. AJR. 1987 Nov;149(5):889\u201393. "
         "doi: 10.2214/ajr.149.5.889. PMID: 3499795.")
     assert texts["Webb_2017"] == (
         "Webb WR, Higgins CB. Thoracic Imaging: Pulmonary and Cardiovascular Radiology. 3rd ed. "
@@ -158,7 +158,7 @@ def test_zotero_items_in_vancouver_style(write_case, case_dir: Path) -> None:
     assert texts["solensky2004"] == (
         "Solensky R. Drug allergy: desensitization and treatment of reactions to antibiotics and "
         "aspirin. In: Lockey RF, Bukantz SC, editors. Allergens and Allergen Immunotherapy. "
-        "3rd ed. New York: Marcel Dekker; 2004. p. 585-606.")
+        "3rd ed. New York: Marcel Dekker; 2004. p. 585\u2013606.")
     assert texts["gostin2021"] == (
         "Gostin L. Global health security in an era of explosive pandemic potential [Internet]. "
         "JAMA Forum; 2021 [cited 2021 Jun 14]. Available from: "

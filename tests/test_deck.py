@@ -28,6 +28,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from casedocs.cli import main
 from casedocs.dates import build_timestamp
 from casedocs.document.document import Document
+from casedocs.document.typography import tie
 from casedocs.figures import FigureImages
 from casedocs.load import load_document
 from casedocs.render.deck.files import render_deck
@@ -231,7 +232,7 @@ def test_findings_slides_show_their_figures(prs: Presentation, unknown_count: in
                for s in findings}
     assert [_alt(p) for p in _pictures(by_text[(True, False)])] == ["Frontal chest radiograph."]
     assert [_alt(p) for p in _pictures(by_text[(False, True)])] == ["Axial CT angiogram."]
-    assert "Fig. 1" in _slide_text(by_text[(True, False)])
+    assert "Fig.\u00a01" in _slide_text(by_text[(True, False)])
 
 
 # -- the unknown part keeps the secret ---------------------------------------------------------
@@ -414,7 +415,7 @@ def test_special_characters_print_literally(write_case) -> None:
          f'history: "{history}"'),))
     deck = render_deck(load_document(case).document, FigureImages(), build_timestamp())
     slides = list(Presentation(io.BytesIO(deck)).slides)
-    assert history in _slide_text(slides[1])
+    assert tie(history) in _slide_text(slides[1])  # "5 µm", "1 °C" tied
 
 
 # -- no overflow: long lists continue on "(cont.)" slides ------------------------------------

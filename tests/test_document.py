@@ -48,13 +48,13 @@ def test_figures_are_numbered_in_list_order(write_case) -> None:
     document = load_document(write_case()).document
     assert [(f.id, f.number) for f in document.figures] == [("cxr", 1), ("cta", 2)]
     assert text_of(document.findings[0].text) == (
-        "Persistent opacity in the left lower lobe (Fig. 1).")
+        "Persistent opacity in the left lower lobe (Fig.\u00a01).")
 
 
 def test_figure_without_view_gets_a_neutral_default(write_case) -> None:
     cxr, cta = load_document(write_case()).document.figures
     assert cxr.view == "Frontal chest radiograph"
-    assert cta.view == "Fig. 2"
+    assert cta.view == "Fig.\u00a02"
 
 
 def test_two_and_three_figure_references(write_three_figure_case) -> None:
@@ -63,8 +63,8 @@ def test_two_and_three_figure_references(write_three_figure_case) -> None:
         ("most common [@jones2020]", "most common ([@fig-ct2; @fig-cxr; @fig-cta]) [@jones2020]"),
     )
     document = load_document(path).document
-    assert "(Figs. 2 and 3)" in text_of(document.findings[1].text)
-    assert "(Figs. 1\u20133)" in text_of(document.discussion[1])
+    assert "(Figs.\u00a02 and\u00a03)" in text_of(document.findings[1].text)
+    assert "(Figs.\u00a01\u20133)" in text_of(document.discussion[1])
 
 
 def test_citations_numbered_by_first_appearance(write_case) -> None:
@@ -162,7 +162,7 @@ def test_seed_case_loads_without_warnings() -> None:
     assert [(r.number, r.id) for r in document.references] == [(1, "gumbs1987"), (2, "lee2005")]
     assert markers(document.discussion[0]) == ["1", "2"]
     assert markers(document.discussion[-1]) == ["1,2"]
-    assert "CT scan (Figs. 2 and 3)" in text_of(document.findings[1].text)
+    assert "CT scan (Figs.\u00a02 and\u00a03)" in text_of(document.findings[1].text)
 
 
 def test_figure_is_placed_after_the_paragraph_that_first_mentions_it(

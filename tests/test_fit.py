@@ -242,7 +242,7 @@ def test_the_small_print_is_only_labels_and_footers(built: Built) -> None:
         for shape in slide.shapes:
             if shape.has_text_frame and SMALL_PRINT.match(shape.name):
                 text = shape.text_frame.text
-                assert re.match(r"^(Chest Case 17  ·  |Fig\. \d+)", text), text
+                assert re.match(r"^(Chest Case 17  ·  |Fig\.\s\d+)", text), text
 
 
 # -- rendered by LibreOffice -------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_footer_has_neutral_label_and_page_x_of_y(page_texts: list[str]) -> None
 def test_references_are_numbered_with_pmid_and_doi(text: str) -> None:
     flat = _squash(text)
     assert "1. Smith A, Brown B. Imaging of pulmonary sequestration. Radiographics. " \
-           "2019;39(2):400-412." in flat
+           "2019;39(2):400\u2013412." in flat
     assert "doi:10.1148/rg.2019180000" in flat
     assert "PMID: 30735470" in flat
     assert "2. Jones C. Congenital lung lesions." in flat

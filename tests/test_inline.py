@@ -18,6 +18,7 @@ from casedocs.document.inline import (
     parse_paragraphs,
     plain_text,
 )
+from casedocs.document.typography import tie
 from casedocs.load import load_document
 
 
@@ -141,7 +142,7 @@ def test_sub_and_superscript_inside_emphasis_keep_the_emphasis() -> None:
     "1 ~ 2 ~ 3",
 ])
 def test_lone_tildes_and_carets_stay_literal(text: str) -> None:
-    assert parse_inline(text) == (Span(text),)
+    assert parse_inline(text) == (Span(tie(text)),)  # "5 mm" keeps together: 5\u00a0mm
 
 
 def test_escaped_markers_stay_literal() -> None:
@@ -275,7 +276,7 @@ def test_history_and_findings_are_inline_only(write_case) -> None:
     ))
     document = load_document(path).document
     assert document.history == (Span("1987. Gumbs RV reported a 19-year-old. - not a bullet"),)
-    assert plain_text(document.findings[0].text) == "2. Persistent opacity (Fig. 1)."
+    assert plain_text(document.findings[0].text) == "2. Persistent opacity (Fig.\u00a01)."
 
 
 def built_outputs(case: Path) -> tuple[str, object]:
@@ -362,8 +363,8 @@ def test_figure_references_read_fig_figs_and_ranges(write_case) -> None:
     document = load_document(write_case(text=THREE_FIGURES)).document
     texts = [plain_text(finding.text) for finding in document.findings]
     assert texts == [
-        "A nodule (Fig. 1).",
-        "It contains fat (Figs. 2 and 3).",
-        "Seen on every image (Figs. 1\u20133), and again (Figs. 1\u20133).",
-        "Radiograph and coronal CT (Figs. 1 and 3).",
+        "A nodule (Fig.\u00a01).",
+        "It contains fat (Figs.\u00a02 and\u00a03).",
+        "Seen on every image (Figs.\u00a01\u20133), and again (Figs.\u00a01\u20133).",
+        "Radiograph and coronal CT (Figs.\u00a01 and\u00a03).",
     ]

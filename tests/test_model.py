@@ -87,7 +87,7 @@ def test_label_joins_series_and_number(write_case) -> None:
 @pytest.mark.parametrize("series, number, label", [
     ("Chest Case", None, "Chest Case"),
     (None, 17, "Case 17"),
-    (None, None, "Unknown case"),
+    (None, None, "Case 17"),  # its id, case-17: never "Unknown case" for every case alike
 ])
 def test_label_falls_back_without_revealing_the_answer(series, number, label) -> None:
     case = case_with(series=series, number=number)
@@ -213,3 +213,9 @@ def test_a_conference_id_longer_than_the_limit_is_refused(tmp_path: Path) -> Non
 
 def test_the_schema_says_how_long_an_id_may_be() -> None:
     assert Case.model_json_schema()["properties"]["id"]["maxLength"] == MAX_ID_LENGTH
+
+
+def test_cases_without_a_series_read_apart() -> None:
+    labels = {case_with(id=name).label for name in ("chest-07", "neuro-12", "case-3")}
+    assert labels == {"Case chest-07", "Case neuro-12", "Case 3"}
+    assert case_with(id="chest-07", language="de").label == "Fall chest-07"

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from casedocs.document.inline import Span, parse_inline
+from casedocs.document.typography import page_range
 from casedocs.source.model import Reference
 from casedocs.wording import words
 
@@ -98,7 +99,7 @@ def _ama_article(ref: Reference) -> list[Span]:
         *_authors(ref, AMA),
         Span(_sentence(ref.title) + " "),
         Span(_strip_period(ref.journal or ""), italic=True),
-        Span(f". {_issue_details(ref, ref.pages)}."),
+        Span(f". {_issue_details(ref, page_range(ref.pages) if ref.pages else None)}."),
     ]
 
 
@@ -112,7 +113,7 @@ def _ama_book(ref: Reference) -> list[Span]:
 
 def _ama_chapter(ref: Reference) -> list[Span]:
     editors = _editors(ref, "ed", "eds")
-    pages = f":{ref.pages}" if ref.pages else ""
+    pages = f":{page_range(ref.pages)}" if ref.pages else ""
     return [
         *_authors(ref, AMA),
         Span(f"{_sentence(ref.title)} In: {editors}"),
@@ -240,15 +241,16 @@ def _nlm_publisher(ref: Reference) -> str:
 
 
 def _nlm_pages(pages: str) -> str:
-    """NLM drops the repeated leading digits of a page range: 889-893 -> 889-93."""
+    """NLM drops the repeated leading digits of a page range: 889-893 -> 889–93 (a range
+    printed with an en dash)."""
     match = re.fullmatch(r"(\d+)\s*[-\u2013]\s*(\d+)", pages)
     if not match or len(match[1]) != len(match[2]):
-        return pages
+        return page_range(pages)
     first, last = match[1], match[2]
     shared = 0
     while shared < len(first) - 1 and first[shared] == last[shared]:
         shared += 1
-    return f"{first}-{last[shared:]}"
+    return f"{first}\u2013{last[shared:]}"
 
 
 def long_date(day: date) -> str:

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from casedocs.document.typography import tie
 from casedocs.source.model import CITE_KEY_PATTERN, SLUG_PATTERN
 
 FIGURE_PREFIX = "fig-"
@@ -268,4 +269,5 @@ def _merge_spans(items: list[Inline]) -> Paragraph:
             merged[-1] = replace(previous, text=previous.text + item.text)
         else:
             merged.append(item)
-    return tuple(merged)
+    return tuple(replace(item, text=tie(item.text)) if isinstance(item, Span) else item
+                 for item in merged)

@@ -123,13 +123,17 @@ def _length(face: Path, text: str) -> float:
     return _load(face).getlength(text)
 
 
+# A word runs through no-break spaces ("Fig.\u00a03", "4.6\u00a0cm"): a line never breaks there.
+_WORD = re.compile(r"((?:[^\s]|\u00a0)+)(\s*)|(\s+)")
+
+
 def words_of(spans: tuple[Span, ...]) -> list[Word]:
     words: list[Word] = []
     for span in spans:
         if span.text == "\n":
             words.append(Word("\n", span, ""))
             continue
-        for match in re.finditer(r"(\S+)(\s*)|(\s+)", span.text):
+        for match in _WORD.finditer(span.text):
             if match[3]:  # leading space: belongs to the previous word
                 if words:
                     words[-1] = replace(words[-1], space=words[-1].space + " ")
