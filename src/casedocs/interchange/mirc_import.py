@@ -11,7 +11,6 @@ approximated and what was left out.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from casedocs.document.answers import answer_key, history_leaks, public_field_problems
+from casedocs.document.words import split_sentences
 from casedocs.errors import UserError
 from casedocs.figures import ImageProblem
 from casedocs.figures.copies import clean_copy
@@ -138,7 +138,7 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
     round_ = round_ or ImportRound()
     taken_id = None
     with opened(source) as document:
-        digest = _document_hash(document)
+        digest = document.digest
         if digest in round_.documents:
             raise UserError(f"{document.shown}: the same document as the one imported into "
                             f"{round_.documents[digest]}")
@@ -210,11 +210,7 @@ def _id_from(document: MircDocument) -> str:
 
 
 def _hashed_id(document: MircDocument) -> str:
-    return f"mirc-{_document_hash(document)}"
-
-
-def _document_hash(document: MircDocument) -> str:
-    return hashlib.sha256(document.path.read_bytes()).hexdigest()[:8]
+    return f"mirc-{document.digest}"
 
 
 def _neutral_id(data: dict, converter: _Converter) -> str:
@@ -325,7 +321,7 @@ class _Converter:
         NGUYEN^LINDA", as MIRC's DICOM service titles drafts), is titled by its diagnosis."""
         diagnosis = data.get("diagnosis", PLACEHOLDER)
         if data["title"].startswith(PLACEHOLDER) and not diagnosis.startswith(PLACEHOLDER):
-            data["title"] = _SENTENCE_END.split(diagnosis, maxsplit=1)[0].strip().rstrip(".")
+            data["title"] = split_sentences(diagnosis)[0].rstrip(".")
             self.summary.approximated.append("no title of its own: the diagnosis as the title")
         return data
 
@@ -654,7 +650,6 @@ class _Converter:
         return "".join(f"# {line}\n" for line in lines)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s|[;(]")
 _RUN_IN = re.compile(r"^\*\*(?P<heading>[^*]{1,40}?)\s*:?\*\*\s*:?\s*(?P<rest>.*)$", re.S)
 
 
