@@ -231,7 +231,7 @@ def classify(slide, first: bool) -> tuple[str, int | None]:  # noqa: ANN001
     unknown = (
         text.strip() == f"Case {number}"
         or slide_title(slide) in ("History", "Your interpretation")
-        or (has_picture(slide) and "Findings" not in text)
+        or (has_picture(slide) and "findings" not in text.lower())  # "CT: findings"
     )
     return ("unknown" if unknown else "answer"), number
 

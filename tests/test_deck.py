@@ -32,7 +32,7 @@ from casedocs.document.typography import tie
 from casedocs.figures import FigureImages
 from casedocs.load import load_document
 from casedocs.render.deck.files import render_deck
-from casedocs.render.deck.plan import INSET_X, INSET_Y, plan_deck
+from casedocs.render.deck.plan import INSET_X, INSET_Y, SlidePlan, plan_deck
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure
 from conftest import write_case_file
 
@@ -52,7 +52,8 @@ ANSWER_TEXTS = (
     "non-functioning lung tissue",  # discussion
 )
 ALTS = {"Frontal chest radiograph.", "Axial CT angiogram."}
-ANSWER_ORDER = ("Findings", "Differential diagnosis", "Diagnosis", "Discussion",
+# By default the discussion's slide shows the teaching points, the prose in its notes.
+ANSWER_ORDER = ("Frontal chest radiograph: findings", "Differential diagnosis", "Diagnosis",
                 "Teaching points", "Management", "References")
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 PKG_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -82,7 +83,9 @@ def _long_case_edits() -> tuple[tuple[str, str], ...]:
          "note: Usually cystic.}\n", "differential:\n" + items),
         ("discussion: |\n  Sequestration is non-functioning lung tissue with a systemic arterial "
          "supply [@smith2019].\n\n  Intralobar forms are the most common [@jones2020].\n",
-         "discussion: |\n" + discussion + "\n\n" + long_paragraph + "\n"),
+         # All of it on slides: the long prose continues on "(cont.)" slides.
+         "deck:\n  discussion: slides\ndiscussion: |\n" + discussion + "\n\n" + long_paragraph
+         + "\n"),
         ("text: Persistent opacity in the left lower lobe (@fig-cxr).", f"text: {finding}"),
     )
 
@@ -206,7 +209,8 @@ def test_unknown_part_order(plan: list, unknown_count: int, prs: Presentation,
     assert not _pictures(slides[4]) and _slide_text(slides[4]).strip()
     # The answer begins with a divider, in single-case decks as in conference decks.
     assert _slide_text(slides[unknown_count]).startswith(f"{LABEL}: answer")
-    assert _title(slides[unknown_count + 1]) == "Findings"
+    # A findings slide says what it shows, from its figure's view.
+    assert _title(slides[unknown_count + 1]) == "Frontal chest radiograph: findings"
 
 
 def test_answer_part_order(prs: Presentation, unknown_count: int) -> None:
@@ -227,7 +231,8 @@ def test_diagnosis_appears_in_the_answer_part(prs: Presentation, unknown_count: 
 
 
 def test_findings_slides_show_their_figures(prs: Presentation, unknown_count: int) -> None:
-    findings = [s for s in list(prs.slides)[unknown_count:] if _title(s).startswith("Findings")]
+    findings = [s for s in list(prs.slides)[unknown_count:]
+                if _title(s).lower().endswith("findings")]
     by_text = {("Persistent opacity" in _slide_text(s), "descending aorta" in _slide_text(s)): s
                for s in findings}
     assert [_alt(p) for p in _pictures(by_text[(True, False)])] == ["Frontal chest radiograph."]
@@ -315,7 +320,12 @@ def test_notes_are_written_for_the_slide_they_are_on(prs: Presentation, plan: li
     assert "Persistent opacity in the left lower lobe" in by_kind["finding"]
     assert "CT angiogram showing a systemic feeding artery" in by_kind["finding"]  # captions
     assert "Usually cystic." in by_kind["differential"]
-    assert "Surgical resection." in by_kind["diagnosis"]  # the management
+    assert "Surgical resection." in by_kind["management"]
+    # The diagnosis slide's notes are the diagnosis, not a copy of the management slide's.
+    assert "Intralobar pulmonary sequestration" in by_kind["diagnosis"]
+    assert "Surgical resection." not in by_kind["diagnosis"]
+    # The discussion slide shows the teaching points; the prose is in its notes.
+    assert "non-functioning lung tissue" in by_kind["discussion"]
     assert "non-functioning lung tissue" not in by_kind["finding"]
 
 
@@ -508,7 +518,7 @@ def test_long_finding_continues_without_repeating_its_figure(tmp_path: Path) -> 
     after = findings[findings.index(with_cxr[0]) + 1]
     assert not after.pictures, "the long finding should continue on a text slide"
     title = next(box for box in after.texts if box.role == "title")
-    assert title.paragraphs[0].spans[0].text == "Findings (cont.)"
+    assert title.paragraphs[0].spans[0].text == "Frontal chest radiograph: findings (cont.)"
 
 
 # -- LibreOffice renders one page per slide ----------------------------------------------------
@@ -664,8 +674,10 @@ def test_the_seed_deck_has_sixteen_slides_at_most(seed_deck) -> None:
     plan, prs = seed_deck
     kinds = [slide.kind for slide in plan]
     assert len(prs.slides) == len(plan) <= 16
-    assert kinds[:6] == ["title", "history", "figure", "figure", "figure", "prompt"]
-    assert kinds[6] == "divider" and len(kinds[7:]) <= 9
+    # The two axial CT sections, one study, side by side on one unknown slide (issue 19).
+    assert kinds[:5] == ["title", "history", "figure", "figure", "prompt"]
+    assert [len(slide.pictures) for slide in plan[2:4]] == [1, 2]
+    assert kinds[5] == "divider" and len(kinds[6:]) <= 9
 
 
 def test_no_two_seed_slides_share_notes(seed_deck) -> None:
@@ -756,23 +768,51 @@ def test_the_discussion_goes_where_the_case_asks(tmp_path: Path, mode: str, slid
     plan = plan_deck(load_document(case).document)
     discussion = [slide for slide in plan if slide.kind == "discussion"]
     diagnosis = next(slide for slide in plan if slide.kind == "diagnosis")
+    teaching = [slide for slide in plan if slide.kind == "teaching"]
     if mode == "slides":
-        assert len(discussion) > 2
+        assert len(discussion) > 2 and len(teaching) == 1
     elif mode == "notes":
-        assert discussion == [] and sentence.strip() in diagnosis.notes
-    else:
-        assert len(discussion) == 2 and sentence.strip() in discussion[-1].notes
+        assert discussion == [] and sentence.strip() in diagnosis.notes and len(teaching) == 1
+    else:  # the teaching points on the discussion's slide, all of the prose in its notes
+        assert len(discussion) == 1 and teaching == []
+        assert _plan_title(discussion[0]) == "Teaching points"
+        assert sentence.strip() in discussion[0].notes
+        assert "Cited" in discussion[0].notes
 
 
-def test_eight_teaching_points_of_normal_length_share_one_slide(tmp_path: Path) -> None:
+def test_without_teaching_points_the_discussion_takes_two_slides_at_most(
+    tmp_path: Path,
+) -> None:
+    sentence = "Sequestration is supplied by a systemic artery in most reported series. "
+    paragraphs = "\n\n".join("  " + sentence * 6 for _ in range(6))
+    case = write_case_file(tmp_path, (
+        ("discussion: |\n  Sequestration is non-functioning lung tissue with a systemic arterial "
+         "supply [@smith2019].\n\n  Intralobar forms are the most common [@jones2020].\n",
+         f"discussion: |\n{paragraphs}\n\n  Cited [@smith2019; @jones2020].\n"),
+        ("teaching_points:\n  - Look for the **systemic artery**.\n", ""),))
+    plan = plan_deck(load_document(case).document)
+    discussion = [slide for slide in plan if slide.kind == "discussion"]
+    assert len(discussion) == 2 and sentence.strip() in discussion[-1].notes
+    assert [_plan_title(slide) for slide in discussion] == ["Discussion", "Discussion (cont.)"]
+
+
+def _plan_title(slide: SlidePlan) -> str:
+    return "".join(span.text for box in slide.texts if box.role == "title"
+                   for para in box.paragraphs for span in para.spans)
+
+
+def test_eight_teaching_points_go_four_and_four_on_two_slides(tmp_path: Path) -> None:
+    """Issue 19: at most six teaching points a slide, spread evenly."""
     points = "".join(f"  - Point {i}, look for the systemic artery arising from the aorta.\n"
                      for i in range(1, 9))
     case = write_case_file(tmp_path, (("teaching_points:\n  - Look for the **systemic artery**.\n",
                                        f"teaching_points:\n{points}"),))
     plan = plan_deck(load_document(case).document)
-    teaching = [slide for slide in plan if slide.kind == "teaching"]
-    assert len(teaching) == 1
-    sizes = {para.size for box in teaching[0].texts if box.role == "body"
+    teaching = [slide for slide in plan if slide.kind == "discussion"]
+    counts = [len(box.paragraphs) for slide in teaching for box in slide.texts
+              if box.role == "body"]
+    assert counts == [4, 4]
+    sizes = {para.size for slide in teaching for box in slide.texts if box.role == "body"
              for para in box.paragraphs}
     assert min(sizes) >= 20
 

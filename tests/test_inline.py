@@ -296,7 +296,9 @@ def built_outputs(case: Path) -> tuple[str, object]:
 def test_lists_render_as_lists_in_handout_and_deck(write_case) -> None:
     from pptx.oxml.ns import qn
 
-    path = write_case(replace=LIST_EDITS)
+    # The discussion on slides (by default its slide shows the teaching points).
+    path = write_case(replace=(*LIST_EDITS, ("discussion: |", "deck:\n  discussion: slides\n"
+                                                               "discussion: |")))
     handout, deck = built_outputs(path)
     assert "\u2022 neurogenic tumor \u2022 extramedullary hematopoiesis2" in handout
     assert "3. third step 4. fourth step" in handout

@@ -29,7 +29,9 @@ TABLE = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tables")
-    case = write_case_file(folder, (("discussion: |\n  ", TABLE),))
+    # The discussion on slides, where its table is drawn a line a row.
+    slides = "deck:\n  discussion: slides\n"
+    case = write_case_file(folder, (("discussion: |\n  ", slides + TABLE),))
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
         assert main(["build", str(case), "--out", str(folder / "out")]) == 0, said.getvalue()

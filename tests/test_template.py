@@ -236,7 +236,7 @@ def pictures(slide) -> list:  # noqa: ANN001
 
 def figure_slides(deck: Presentation) -> list:
     """The unknown part's image slides: a picture, no findings text."""
-    return [s for s in deck.slides if pictures(s) and "Findings" not in text_of(s)]
+    return [s for s in deck.slides if pictures(s) and "findings" not in text_of(s).lower()]
 
 
 def slide_titled(deck: Presentation, title: str):  # noqa: ANN201
@@ -274,7 +274,7 @@ def test_localized_layouts_are_found_by_their_placeholders(
     names = layout_names(deck)
     assert set(names) <= set(GERMAN.values())
     assert names[0] == "Titelfolie"  # the title slide: a centred title
-    for title in ("History", "Your interpretation", "Differential diagnosis", "Discussion",
+    for title in ("History", "Your interpretation", "Differential diagnosis", "Teaching points",
                   "References"):
         assert slide_titled(deck, title).slide_layout.name == "Titel und Inhalt", title
 
@@ -332,7 +332,7 @@ def test_a_layouts_mapping_chooses_a_layout_by_name(tmp_path: Path) -> None:
     assert slide_titled(deck, "History").slide_layout.name == "Zwei Inhalte"
     assert slide_titled(deck, "References").slide_layout.name == "Inhalt mit Überschrift"
     # Roles the mapping does not name still fall back to placeholder types.
-    assert slide_titled(deck, "Discussion").slide_layout.name == "Titel und Inhalt"
+    assert slide_titled(deck, "Teaching points").slide_layout.name == "Titel und Inhalt"
 
 
 def test_a_conference_layouts_mapping_chooses_the_divider_layout(tmp_path: Path) -> None:

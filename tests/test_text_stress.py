@@ -232,7 +232,9 @@ def test_doi_and_pmid_links_are_live_in_both_outputs(built: Built) -> None:
         for run in paragraph.runs if run.hyperlink.address
     }
     assert expected <= handout_links
-    assert expected <= deck_links
+    # The deck's discussion slide shows the teaching points, the prose (and its link) is in
+    # its notes, where nothing is clickable (issue 19).
+    assert expected - {"https://example.org/teaching-file/emh-case"} <= deck_links
 
 
 @pytest.fixture(scope="module")

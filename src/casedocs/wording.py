@@ -17,6 +17,8 @@ ENGLISH = {
     "history": "History",
     "images": "Images",
     "findings": "Findings",
+    "findings_of": "{study}: findings",  # a findings slide, titled by the study it shows
+    "further_findings": "Further findings",
     "diagnosis": "Diagnosis",
     "differential": "Differential diagnosis",
     "discussion": "Discussion",
@@ -119,6 +121,8 @@ GERMAN = {
     "history": "Anamnese",
     "images": "Bilder",
     "findings": "Befunde",
+    "findings_of": "{study}: Befunde",
+    "further_findings": "Weitere Befunde",
     "diagnosis": "Diagnose",
     "differential": "Differentialdiagnose",
     "discussion": "Diskussion",

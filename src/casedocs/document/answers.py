@@ -78,6 +78,7 @@ class PublicFigure:
     alt: str
     source: SourceImage
     notes: str = ""  # the presenter's notes for its unknown slide
+    study: str = ""  # equal for figures of one study (studies.py): the view's own words
 
 
 @dataclass(frozen=True)

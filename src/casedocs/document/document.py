@@ -26,6 +26,7 @@ from casedocs.document.inline import (
     plain_text,
 )
 from casedocs.document.metadata import Metadata, case_metadata
+from casedocs.document.studies import study_of
 from casedocs.document.words import content_words
 from casedocs.errors import FieldPath, Problem, did_you_mean
 from casedocs.figures import SourceImage
@@ -49,6 +50,7 @@ class DocFigure:
     annotations: tuple[Annotation, ...]  # drawn over answer views only
     notes: str = ""  # speaker notes of its unknown slide: public
     answer_only: bool = False  # never shown before the answer (not in the public part)
+    study: str = ""  # equal for figures of one study (studies.py); "" when it cannot be told
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ class Document:
 def _clean(figure: DocFigure) -> PublicFigure:
     """A figure as the unknown part draws it: no caption, no marks."""
     return PublicFigure(
-        figure.id, figure.number, figure.view, figure.alt, figure.source, figure.notes
+        figure.id, figure.number, figure.view, figure.alt, figure.source, figure.notes,
+        figure.study,
     )
 
 
@@ -198,6 +201,7 @@ def build_document(
             annotations=tuple(figure.annotations),
             notes=figure.notes or "",
             answer_only=figure.answer_only,
+            study=study_of(figure.view or "", sources[figure.id].modality, tuple(case.modality)),
         )
         for i, figure in enumerate(case.figures)
     )

@@ -417,8 +417,10 @@ class DeckOptions(Strict):
 
     discussion: Literal["default", "slides", "notes"] = Field(
         "default",
-        description="default: at most two slides, the rest in their notes; slides: all of it "
-        "on slides; notes: all of it in the notes",
+        description="default: the teaching points on slides, the discussion in their notes "
+        "(without teaching points, two slides at most and the rest in their notes); slides: "
+        "all of it on slides, then the teaching points; notes: all of it in the diagnosis "
+        "slide's notes",
     )
 
 

@@ -2,15 +2,18 @@
 
 No python-pptx here: the plan can be tested by itself, and the writer only draws it. Text is
 paginated with real font metrics (textfit), so a long list continues on a "(cont.)" slide
-instead of overflowing or shrinking.
+instead of overflowing or shrinking. Where a layout could go more than one way (how wide the
+image panel beside a finding is, whether two figures share it, where text slides break), the
+planner makes the candidates in order of preference and keeps the first no presenter would
+touch, else the cheapest, by the written cost (render/cost.py, render/deck/cost.py).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
@@ -24,157 +27,70 @@ from casedocs.document.document import (
     plain,
 )
 from casedocs.document.inline import Span
+from casedocs.document.studies import distinguishing_words, shared_view
 from casedocs.document.words import ends_sentence
 from casedocs.figures import ImageRequest, SourceImage
-from casedocs.figures.annotations import Mark, place_marks
+from casedocs.figures.annotations import place_marks
+from casedocs.render.cost import Cost, cheapest
+from casedocs.render.deck.cost import deck_cost
+from casedocs.render.deck.slides import (  # noqa: F401 (the plan's data, named from here too)
+    BALANCE_SHARES,
+    BODY_SIZE,
+    BODY_SIZES,
+    BULLET,
+    BULLET_INDENT,
+    CAPTION_SIZE,
+    DIAGNOSIS_MARK,
+    DISCUSSION_SLIDES,
+    FINDING_SIZE,
+    FOOTER_SIZE,
+    FOOTER_SIZES,
+    INSET_X,
+    INSET_Y,
+    LABEL_COLOR_ON_DARK,
+    LABEL_SIZE,
+    LAST_RESORT_SHARES,
+    LOGO_HEIGHT,
+    MAX_PANEL_SHARE,
+    MAX_POINTS,
+    MIN_BODY_SIZE,
+    MIN_IMAGE_SHARE,
+    MUTED_COLOR,
+    NARROW,
+    NOTE_SIZE,
+    ORPHAN_LINES,
+    PANEL_GAP,
+    PANEL_PAD,
+    PANEL_SHARES,
+    REFERENCE_SIZE,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    TEXT_COLOR,
+    TITLE_COLOR,
+    TITLE_SIZE,
+    TITLE_SIZES,
+    UNLIMITED_LINES,
+    Box,
+    Bullet,
+    DeckGeometry,
+    Marker,
+    Numbered,
+    Part,
+    PictureBox,
+    SlideKind,
+    SlidePlan,
+    TextBox,
+    TextPara,
+    box_text,
+    default_geometry,
+    drawn_spans,
+    footer_text,
+    line_width,
+    text_height,
+    widest_word,
+)
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure, Word, spans_of, words_of
 from casedocs.wording import words
-
-SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
-INSET_X, INSET_Y = 0.1, 0.05  # text frame insets, set explicitly by the writer
-# Sizes in points on a 7.5-inch-high (16:9) slide; other slide sizes scale them.
-TITLE_SIZE = 36
-TITLE_SIZES = (TITLE_SIZE, 32, 28)  # titles shrink a step rather than wrap in a narrow column
-BODY_SIZES = (24, 22, 20)  # body text shrinks to 20 pt before it continues on a new slide
-BODY_SIZE, MIN_BODY_SIZE = BODY_SIZES[0], BODY_SIZES[-1]
-NOTE_SIZE = REFERENCE_SIZE = MIN_BODY_SIZE  # differential notes, references: the minimum
-CAPTION_SIZE = 16  # figure numbers and credits on the black image panel: small print
-LABEL_SIZE = 16  # the neutral label on image slides
-UNLIMITED_LINES = 10**6  # slides fill by measured space, not by a count of lines
-ORPHAN_LINES = 2  # a paragraph may run this far past the line limit to avoid a tiny slide
-DISCUSSION_SLIDES = 2  # by default; the rest of the discussion goes into their notes
-FINDING_SIZE = BODY_SIZE
-BULLET_INDENT = 0.4
-LOGO_HEIGHT = 0.9  # inches, on title slides
-MIN_IMAGE_SHARE = 0.6  # of the slide's height, for every image on a findings slide
-MAX_PANEL_SHARE = 0.72  # of the slide's width, for the images beside a finding
-PANEL_PAD, PANEL_GAP = 0.15, 0.1  # inches around and between the images on their panel
-TEXT_COLOR, MUTED_COLOR, TITLE_COLOR = "1F2933", "52606D", "0B3C5D"
-LABEL_COLOR_ON_DARK = "C8C8C8"
-DIAGNOSIS_MARK = "\u2713"  # beside the diagnosis in the differential
-
-Part = Literal["unknown", "answer"]
-SlideKind = Literal[
-    "title",
-    "history",
-    "figure",
-    "prompt",
-    "divider",
-    "finding",
-    "findings",
-    "differential",
-    "diagnosis",
-    "discussion",
-    "teaching",
-    "management",
-    "references",
-]
-BoxRole = Literal["title", "body", "label"]  # a title goes into the layout's title placeholder
-
-
-@dataclass(frozen=True)
-class Bullet:
-    char: str = "\u2022"
-
-
-@dataclass(frozen=True)
-class Numbered:
-    number: int  # drawn as "3." by PowerPoint's own numbering
-
-
-Marker = Bullet | Numbered
-BULLET = Bullet()
-
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-@dataclass(frozen=True)
-class TextPara:
-    spans: Spans
-    size: float
-    color: str = TEXT_COLOR
-    bold: bool = False
-    bullet: Marker | None = None  # hanging in the left indent
-    indent: float = 0.0  # inches
-    align: Literal["left", "center"] = "left"
-    space_after: float = 8.0  # points
-    keep_with_next: bool = False  # a differential name and its note share a slide
-    scalable: bool = True  # body text, shrunk towards the minimum to fit; else fixed
-
-
-@dataclass(frozen=True)
-class TextBox:
-    box: Box
-    paragraphs: tuple[TextPara, ...]
-    name: str  # the shape's name, for people editing the deck
-    anchor: Literal["top", "middle"] = "top"
-    role: BoxRole = "body"
-
-
-@dataclass(frozen=True)
-class PictureBox:
-    box: Box
-    image: ImageRequest  # resolved to pixels when the deck is drawn
-    name: str
-    alt: str
-    marks: tuple[Mark, ...] = ()  # annotations, in points over the picture: answer slides only
-
-
-@dataclass(frozen=True)
-class SlidePlan:
-    part: Part
-    kind: SlideKind
-    dark: bool
-    texts: tuple[TextBox, ...]
-    pictures: tuple[PictureBox, ...] = ()
-    panel: Box | None = None  # a black panel behind answer images on a light slide
-    notes: str = ""
-    footer: Box | None = None  # where the label and slide number go; none on image slides
-    label: str = ""  # the case's neutral label, for the footer
-
-
-@dataclass(frozen=True)
-class DeckGeometry:
-    """The slide size and where titles and body text go: from a template, or our defaults.
-    All other positions are computed from these, so 4:3 and 16:10 slides look right too."""
-
-    width: float
-    height: float
-    title: Box
-    body: Box
-    styled: bool = True  # our own colours; False: the template's theme decides them
-
-    @property
-    def margin(self) -> float:
-        return self.title.x
-
-    @property
-    def footer(self) -> Box:
-        return Box(self.margin, self.height - 0.55, self.width - 2 * self.margin, 0.4)
-
-    @property
-    def screen_pixels_per_inch(self) -> float:
-        """A 1920 x 1080 display showing the whole slide."""
-        return min(1920 / self.width, 1080 / self.height)
-
-
-def default_geometry(width: float = SLIDE_WIDTH, height: float = SLIDE_HEIGHT) -> DeckGeometry:
-    margin = 0.045 * width
-    return DeckGeometry(
-        width,
-        height,
-        title=Box(margin, 0.35, width - 2 * margin, 1.0),
-        body=Box(margin, 1.5, width - 2 * margin, height - 2.2),
-    )
-
-
-
 
 SCREEN_OVERSAMPLE = 1.5  # images carry up to 1.5x the pixels the display gives their box
 
@@ -190,8 +106,20 @@ def plan_deck(
     return _distinct_notes(slides)
 
 
-def _labelled(label: str, slides: Iterator[SlidePlan]) -> list[SlidePlan]:
-    return [replace(slide, label=label) for slide in slides]
+def _labelled(
+    label: str, slides: Iterator[SlidePlan], measure: TextMeasure
+) -> list[SlidePlan]:
+    """The slides with the case's label, for their footers: at the largest footer size that
+    keeps the label and a two-digit slide number on one line of the footer."""
+    labelled = []
+    for slide in slides:
+        room = ((slide.footer.width if slide.footer else 0) - 2 * INSET_X) * 72
+        text = footer_text(label, 99)
+        size = next((size for size in FOOTER_SIZES if measure.width(text, size) <= room), None)
+        # Too narrow a column even for the smallest: the slide number alone.
+        labelled.append(replace(slide, label=label if size else "",
+                                footer_size=size or FOOTER_SIZES[-1]))
+    return labelled
 
 
 def plan_conference(
@@ -234,7 +162,7 @@ def _distinct_notes(slides: list[SlidePlan]) -> list[SlidePlan]:
 def _title_text(slide: SlidePlan) -> str:
     for box in slide.texts:
         if box.role == "title" or box.name in ("Divider", "Case label", "Image label"):
-            return "".join(span.text for para in box.paragraphs for span in para.spans)
+            return box_text(box)
     return ""
 
 
@@ -245,14 +173,15 @@ class _Planner:
         self.geo = geometry
         self.say = words(document.language)
         self.scale = geometry.height / SLIDE_HEIGHT  # sizes are set for a 7.5-inch slide
+        self._titles: set[str] = set()  # of the findings slides so far: each says its own
 
     # -- unknown part: nothing here may come from answer fields ------------------------------
 
     def unknown_slides(self) -> list[SlidePlan]:
-        return _labelled(self.doc.label, self._unknown_slides())
+        return _labelled(self.doc.label, self._unknown_slides(), self.measure)
 
     def answer_slides(self) -> list[SlidePlan]:
-        return _labelled(self.doc.label, self._answer_slides())
+        return _labelled(self.doc.label, self._answer_slides(), self.measure)
 
     def _unknown_slides(self) -> Iterator[SlidePlan]:
         """Made from the public part alone: no answer field is within reach."""
@@ -279,8 +208,7 @@ class _Planner:
             [self._para(public.history)],
             [self.say("notes_history")],
         )
-        for figure in public.figures:
-            yield self._unknown_figure_slide(figure, label)
+        yield from self._unknown_figure_slides(public.figures, label)
         prompts = [
             self._para((Span(self.say(key)),), bullet=BULLET)
             for key in ("prompt_findings", "prompt_differential", "prompt_diagnosis")
@@ -293,26 +221,53 @@ class _Planner:
             [self.say("notes_prompt")],
         )
 
-    def _unknown_figure_slide(self, figure: PublicFigure, case_label: str) -> SlidePlan:
+    def _unknown_figure_slides(
+        self, figures: tuple[PublicFigure, ...], case_label: str
+    ) -> Iterator[SlidePlan]:
+        """A black slide a figure, or two side by side where they are of one study (an
+        anterior and a posterior bone scan) or both tall and narrow, when the pair keeps at
+        least 60% of the slide's height and leaves nothing to fix."""
+        i = 0
+        while i < len(figures):
+            alone = [self._unknown_figure_slide(figures[i : i + 1], case_label)]
+            candidates = [alone]
+            if i + 1 < len(figures) and _may_pair(figures[i], figures[i + 1]):
+                pair = figures[i : i + 2]
+                slide = self._unknown_figure_slide(pair, case_label)
+                if min(p.box.height for p in slide.pictures) >= MIN_IMAGE_SHARE * self.geo.height:
+                    alone.append(self._unknown_figure_slide(pair[1:], case_label))
+                    candidates.insert(0, [slide])  # the pair first: it is what a presenter shows
+            chosen = cheapest(candidates, lambda slides: deck_cost(slides, self.measure, self.geo))
+            yield from chosen[:1]
+            i += len(chosen[0].pictures)
+
+    def _unknown_figure_slide(
+        self, figures: tuple[PublicFigure, ...], case_label: str
+    ) -> SlidePlan:
         label = TextPara(
-            (Span(f"{case_label}  \u00b7  {figure.view}"),),
+            (Span(f"{case_label}  \u00b7  {shared_view([f.view for f in figures])}"),),
             LABEL_SIZE * self.scale,
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
+            scalable=False,
         )
-        area = Box(0.2, 0.6, self.geo.width - 0.4, self.geo.height - 0.8)
-        notes = self.say("notes_figure", view=figure.view)
-        notes += f"\n\n{figure.notes}" if figure.notes else ""
+        width = self.geo.width - 0.4
+        label_box = Box(0.2, 0.1, width, max(0.45, text_height((label,), width, self.measure)))
+        top = label_box.y + label_box.height + 0.05
+        area = Box(0.2, top, width, self.geo.height - top - 0.2)
+        notes = "\n\n".join(
+            self.say("notes_figure", view=f.view) + (f"\n\n{f.notes}" if f.notes else "")
+            for f in figures
+        )
         return SlidePlan(
             "unknown",
             "figure",
             True,
-            (
-                TextBox(
-                    Box(0.2, 0.1, self.geo.width - 0.4, 0.45), (label,), "Image label", role="title"
-                ),
+            (TextBox(label_box, (label,), "Image label", role="title"),),
+            pictures=tuple(
+                self._picture(figure, cell, figure.view)
+                for figure, cell in zip(figures, _cells(figures, area), strict=True)
             ),
-            pictures=(self._picture(figure, area, figure.view),),
             notes=notes,
         )
 
@@ -334,7 +289,7 @@ class _Planner:
             if figure.id not in shown:
                 yield from self._finding_slides(figure.caption, (figure,), "")
         yield from self._text_slides(
-            "answer", "findings", self.say("findings"), loose, ["\n\n".join(loose_notes)]
+            "answer", "findings", self._loose_title(), loose, ["\n\n".join(loose_notes)]
         )
         yield from self._text_slides(
             "answer",
@@ -346,13 +301,8 @@ class _Planner:
         yield self._diagnosis_slide()
         yield from self._discussion_slides()
         yield from self._text_slides(
-            "answer",
-            "teaching",
-            self.say("teaching_points"),
-            [self._para(p, bullet=BULLET) for p in doc.teaching_points],
-        )
-        yield from self._text_slides(
-            "answer", "management", self.say("management"), self._block_paras(doc.management)
+            "answer", "management", self.say("management"), self._block_paras(doc.management),
+            ["\n\n".join(_plain_block(block) for block in doc.management)],
         )
         references = [
             self._para(r.text, size=REFERENCE_SIZE, bullet=Numbered(r.number), scalable=False)
@@ -360,21 +310,53 @@ class _Planner:
         ]
         yield from self._text_slides("answer", "references", self.say("references"), references)
 
+    def _loose_title(self) -> str:
+        """'Findings' for findings without images, or 'Further findings' after a findings
+        slide that had to take that title."""
+        title = self.say("findings")
+        return self.say("further_findings") if title in self._titles else title
+
     def _discussion_slides(self) -> Iterator[SlidePlan]:
-        """At most two slides by default, the rest of the discussion in their notes; all of
-        it on slides, or all of it in the diagnosis slide's notes, when the case asks."""
-        mode = self.doc.discussion_mode
-        if mode == "notes":
+        """By default the teaching points, at most six a slide, with the discussion in their
+        notes (a case without teaching points: the discussion on two slides at most, the rest
+        in their notes); all of the discussion on slides, then the teaching points, or all of
+        it in the diagnosis slide's notes, when the case asks."""
+        doc, mode = self.doc, self.doc.discussion_mode
+        points = [self._para(p, bullet=BULLET) for p in doc.teaching_points]
+        if mode == "default" and points:
+            discussion = [_plain_block(block) for block in doc.discussion]
+            yield from self._teaching_slides(points, discussion, "discussion")
             return
-        pages = self._pages(self._block_paras(self.doc.discussion), self.geo.body)
-        if mode == "default" and len(pages) > DISCUSSION_SLIDES:
-            rest = "\n\n".join(plain(para.spans) for page in pages[2:] for para in page)
-            pages = pages[:DISCUSSION_SLIDES]
-            notes = [""] * (len(pages) - 1) + [self.say("notes_discussion", text=rest)]
-        else:
+        if mode != "notes" and doc.discussion:
+            pages = self._pages(self._block_paras(doc.discussion), self.geo.body)
             notes = []
-        title = self.say("discussion")
-        yield from self._slides_of_pages("answer", "discussion", title, pages, notes)
+            if mode == "default" and len(pages) > DISCUSSION_SLIDES:
+                rest = "\n\n".join(plain(para.spans) for page in pages[2:] for para in page)
+                pages = pages[:DISCUSSION_SLIDES]
+                notes = [""] * (len(pages) - 1) + [self.say("notes_discussion", text=rest)]
+            title = self.say("discussion")
+            yield from self._slides_of_pages("answer", "discussion", title, pages, notes)
+        if points:
+            yield from self._teaching_slides(points, [], "teaching")
+
+    def _teaching_slides(
+        self, points: list[TextPara], discussion: list[str], kind: SlideKind
+    ) -> Iterator[SlidePlan]:
+        """The teaching points, as evenly as they go at most six a slide (and as space
+        allows); `discussion`, spread over their notes in order."""
+        count = -(-len(points) // MAX_POINTS)
+        per_slide = -(-len(points) // count)
+        pages = [
+            page
+            for start in range(0, len(points), per_slide)
+            for page in self._pages(points[start : start + per_slide], self.geo.body)
+        ]
+        notes = [
+            self.say("notes_discussion", text="\n\n".join(part)) if part else ""
+            for part in _spread(discussion, len(pages))
+        ]
+        title = self.say("teaching_points")
+        yield from self._slides_of_pages("answer", kind, title, pages, notes)
 
     def _block_paras(self, blocks: tuple[DocBlock, ...]) -> list[TextPara]:
         paras = []
@@ -427,7 +409,11 @@ class _Planner:
             self.geo.body,
         )
         body = TextBox(self.geo.body, (diagnosis,), "Diagnosis text", "middle")
-        notes = "\n\n".join(_plain_block(block) for block in self.doc.management)
+        # The diagnosis, and what tells it from the rest: the management has its own slide.
+        notes = plain(self.doc.diagnosis) + "".join(
+            f"\n\n{plain(item.note)}" for item in self.doc.differential
+            if item.is_diagnosis and item.note
+        )
         if self.doc.discussion_mode == "notes" and self.doc.discussion:
             discussion = "\n\n".join(_plain_block(block) for block in self.doc.discussion)
             notes += "\n\n" + self.say("notes_discussion", text=discussion)
@@ -442,28 +428,77 @@ class _Planner:
 
     def _finding_slides(
         self, text: Spans, figures: tuple[DocFigure, ...], finding_notes: str
-    ) -> Iterator[SlidePlan]:
+    ) -> list[SlidePlan]:
         """Slides built around the images: one or two figures (as their shapes allow) at
-        least 60% of the slide's height on a black panel, the finding beside them; text left
-        over continues on text slides, never with the images repeated."""
-        captions = "\n".join(
-            f"{self.say('figure_caption', number=f.number)} {plain(f.caption)}"
-            + (f" {plain(f.credit)}" if f.credit else "")
-            for f in figures
+        least 60% of the slide's height on a black panel, the finding beside them. Of the
+        panel widths that keep the images that large, the one of least cost (render/cost.py):
+        a narrower panel often saves a "(cont.)" slide holding one sentence."""
+        candidates = (
+            list(self._finding_slides_at(share, paired, text, figures, finding_notes))
+            for paired in (True, False)
+            for share in PANEL_SHARES
+            if share == PANEL_SHARES[0] or self._keeps_size(figures, share, paired)
         )
-        notes = "\n\n".join(part for part in (plain(text), finding_notes, captions) if part)
+        # Last, should every one of those leave something to fix (a long word in a narrow
+        # column on a 4:3 slide): narrower panels, the images a little smaller.
+        candidates = itertools.chain(candidates, (
+            list(self._finding_slides_at(share, False, text, figures, finding_notes))
+            for share in LAST_RESORT_SHARES
+        ))
+        before = frozenset(self._titles)
+        chosen = cheapest(
+            candidates, lambda slides: deck_cost(slides, self.measure, self.geo, before)
+        )
+        self._titles |= {_title_text(slide) for slide in chosen}
+        return chosen
+
+    def _keeps_size(self, figures: tuple[DocFigure, ...], share: float, paired: bool) -> bool:
+        """Every row of images keeps at least 60% of the slide's height at this panel width,
+        or its height at the widest panel."""
+        return all(
+            self._row_height(row, share) >= min(
+                MIN_IMAGE_SHARE * self.geo.height, self._row_height(row, PANEL_SHARES[0])
+            ) - 0.01
+            for row in self._figure_rows(figures, paired)
+        )
+
+    def _finding_slides_at(
+        self, share: float, paired: bool, text: Spans, figures: tuple[DocFigure, ...],
+        finding_notes: str,
+    ) -> Iterator[SlidePlan]:
+        captions = [
+            (f, f"{self.say('figure_caption', number=f.number)} {plain(f.caption)}"
+             + (f" {plain(f.credit)}" if f.credit else ""))
+            for f in figures
+        ]
+        notes = "\n\n".join(
+            part for part in (plain(text), finding_notes, "\n".join(c for _, c in captions))
+            if part
+        )
         rest = [self._para(text, size=FINDING_SIZE)]
-        continued = False
-        for group in self._figure_rows(figures):
-            panel, pictures, labels = self._panel(group)
+        title = ""
+        used = set(self._titles)
+        for group in self._figure_rows(figures, paired):
+            panel, pictures, labels = self._panel(group, share)
             left = panel.width + 0.3
-            column = Box(left, 0, self.geo.width - left - self.geo.margin / 2, 0)
-            title_box = replace(column, y=self.geo.title.y, height=self.geo.title.height)
+            column = Box(left, 0, self.geo.text_right - left, 0)
+            title, heading = self._study_title(group, column, used)
+            used.add(title)
+            title_height = max(
+                min(self.geo.title.height, 1.0 * self.scale),
+                text_height((heading,), column.width, self.measure),
+            )
+            # The column's own title, at the top whatever the layout's (some sit mid-slide).
+            top = min(self.geo.title.y, 0.5 * self.scale)
+            title_box = replace(column, y=top, height=title_height)
             top = title_box.y + title_box.height
             body_box = replace(column, y=top, height=self.geo.footer.y - top)
+            if not rest:  # the finding is told: these images get their captions
+                rest = [
+                    self._para(self._caption_spans(f), size=FINDING_SIZE)
+                    for f in group
+                ]
             page, rest = self._first_page(rest, body_box)
-            heading = self._title_para(self.say("findings"), continued, title_box)
-            continued = True
             yield SlidePlan(
                 "answer",
                 "finding",
@@ -477,11 +512,17 @@ class _Planner:
                 panel=panel,
                 notes=notes,
                 footer=replace(self.geo.footer, x=column.x, width=column.width),
+                untitled=title == self.say("findings"),
             )
         if rest:
             pages = self._pages(rest, self.geo.body)
-            title = self.say("continued", title=self.say("findings"))
-            yield from self._slides_of_pages("answer", "finding", title, pages, [notes])
+            yield from self._slides_of_pages(
+                "answer", "finding", title, pages, [notes], continuing=True
+            )
+
+    def _caption_spans(self, figure: DocFigure) -> Spans:
+        number = Span(self.say("figure_caption", number=figure.number) + " ", bold=True)
+        return (number, *figure.caption)
 
     def _first_page(
         self, paras: list[TextPara], box: Box
@@ -492,13 +533,52 @@ class _Planner:
         pages = self._pages(paras, box)
         return pages[0], [para for page in pages[1:] for para in page]
 
-    def _figure_rows(self, figures: tuple[DocFigure, ...]) -> list[tuple[DocFigure, ...]]:
+    def _study_title(
+        self, group: tuple[DocFigure, ...], column: Box, used: set[str]
+    ) -> tuple[str, TextPara]:
+        """What the slide shows, in two lines at most: the views' shared words ("Axial CT of
+        the chest: findings"), else their study ("MR: findings"), else 'Findings'."""
+        studies = {figure.study for figure in group}
+        views = [view for view in (self._view(f) for f in group) if view]
+        clause = shared_view([view.split(",")[0] for view in views])
+        names = [shared_view(views), clause]
+        # Shorter, a word at a time: "Pseudo-continuous arterial spin labelling" of the rest.
+        clause_words = clause.split()
+        names += [" ".join(clause_words[:count]) for count in range(len(clause_words) - 1, 1, -1)]
+        if len(studies) == 1 and "" not in studies:
+            study = self.say.name("modality", studies.pop())
+            others = [f.view for f in self.doc.figures if f not in group]
+            own = distinguishing_words(views, others)
+            names += [f"{study} ({own})", own[:1].upper() + own[1:]] if own else []
+            names += [study]
+        names = [name for name in dict.fromkeys(names) if name]
+        # In a narrow column, the view alone says it too.
+        titles = [self.say("findings_of", study=name) for name in names] + names
+        fresh = [title for title in titles if title not in used]
+        for title in [*fresh, *titles, self.say("findings")]:
+            heading = self._title_para(title, False, column, max_lines=2)
+            width = (column.width - 2 * INSET_X) * 72
+            lines = len(self.measure.wrap(drawn_spans(heading), heading.size, width))
+            if lines <= 2 and widest_word(heading, self.measure) <= width:
+                return title, heading
+        return title, heading
+
+    def _view(self, figure: DocFigure) -> str:
+        """What the figure shows in neutral words: its view, else its alt text; never the
+        generated "Fig. 2", which says nothing its label does not."""
+        generated = self.say("figure", number=figure.number)
+        return next((text.strip().rstrip(".") for text in (figure.view, figure.alt)
+                     if text.strip() and text != generated), "")
+
+    def _figure_rows(
+        self, figures: tuple[DocFigure, ...], paired: bool = True
+    ) -> list[tuple[DocFigure, ...]]:
         """Two figures side by side where both stay at least 60% of the slide's height in
         the panel's share of its width (two radiographs, two CT sections on a 16:9 slide),
-        else one figure a slide."""
+        else (or unless `paired`) one figure a slide."""
         rows: list[tuple[DocFigure, ...]] = []
         for figure in figures:
-            if rows and len(rows[-1]) == 1:
+            if paired and rows and len(rows[-1]) == 1:
                 pair = (*rows[-1], figure)
                 if self._row_height(pair) >= MIN_IMAGE_SHARE * self.geo.height:
                     rows[-1] = pair
@@ -506,9 +586,9 @@ class _Planner:
             rows.append((figure,))
         return rows
 
-    def _row_height(self, row: tuple[DocFigure, ...]) -> float:
-        """The height images of `row` can share, side by side, within the panel's limits."""
-        room = self.geo.width * MAX_PANEL_SHARE - 2 * PANEL_PAD - PANEL_GAP * (len(row) - 1)
+    def _row_height(self, row: tuple[DocFigure, ...], share: float = MAX_PANEL_SHARE) -> float:
+        """The height images of `row` can share, side by side, in `share` of the width."""
+        room = self.geo.width * share - 2 * PANEL_PAD - PANEL_GAP * (len(row) - 1)
         tallest = self.geo.height - 2 * PANEL_PAD - self._label_height()
         return min(tallest, room / sum(figure.source.aspect for figure in row))
 
@@ -516,10 +596,10 @@ class _Planner:
         return CAPTION_SIZE * self.scale * LINE_SPACING / 72 + 2 * INSET_Y + 0.05
 
     def _panel(
-        self, row: tuple[DocFigure, ...]
+        self, row: tuple[DocFigure, ...], share: float
     ) -> tuple[Box, tuple[PictureBox, ...], tuple[TextBox, ...]]:
         """The black panel with the images side by side, each over its figure number."""
-        height = self._row_height(row)
+        height = self._row_height(row, share)
         label_height = self._label_height()
         pictures, labels = [], []
         x = PANEL_PAD
@@ -547,16 +627,9 @@ class _Planner:
             CAPTION_SIZE * self.scale,
             color=LABEL_COLOR_ON_DARK,
             space_after=0,
+            scalable=False,
         )
         return (number,)
-
-    def _height(self, paras: tuple[TextPara, ...], width: float) -> float:
-        """Inches a text box needs for `paras` at `width` inches, insets included."""
-        box = Box(0, 0, width, 0)
-        points = sum(
-            len(self._lines(p, box)) * p.size * LINE_SPACING + p.space_after for p in paras
-        )
-        return points / 72 + 2 * INSET_Y + 0.05
 
     def _picture(self, figure: DocFigure | PublicFigure, area: Box, name: str) -> PictureBox:
         """The figure fitted into `area`: a public figure clean, an answer figure annotated."""
@@ -590,10 +663,11 @@ class _Planner:
 
     def _slides_of_pages(
         self, part: Part, kind: SlideKind, title: str, pages: list[list[TextPara]],
-        notes: list[str],
+        notes: list[str], continuing: bool = False,
     ) -> Iterator[SlidePlan]:
+        """A slide a page; `continuing`: the first goes on from a slide before them too."""
         for i, page in enumerate(pages):
-            heading = self._title_para(title, i > 0, self.geo.title)
+            heading = self._title_para(title, continuing or i > 0, self.geo.title)
             yield SlidePlan(
                 part,
                 kind,
@@ -604,6 +678,7 @@ class _Planner:
                 ),
                 notes=notes[min(i, len(notes) - 1)] if notes else "",
                 footer=self.geo.footer,
+                continued=continuing or i > 0,
             )
 
     def _pages(self, paras: list[TextPara], box: Box) -> list[list[TextPara]]:
@@ -611,17 +686,42 @@ class _Planner:
         smaller size down to the minimum; only then over several slides, each at the
         largest size its part fits, broken between sentences."""
         for size in BODY_SIZES:
-            pages = self._paginate([self._at(para, size) for para in paras], box)
-            if len(pages) == 1:
+            sized = [self._at(para, size) for para in paras]
+            pages = self._paginate(sized, box)
+            if len(pages) == 1 and (self._words_fit(sized, box) or size == MIN_BODY_SIZE):
                 return pages
+        # Slides filled in turn may leave the last one a sentence: of the breaks that fill
+        # slides less full (as many slides), the one of least cost.
+        candidates = itertools.chain([pages], (
+            balanced
+            for share in BALANCE_SHARES
+            if len(balanced := self._paginate(sized, replace(box, height=box.height * share)))
+            == len(pages)
+        ))
+        pages = cheapest(candidates, lambda pages: self._pages_cost(pages, box))
         return [self._largest(page, box) for page in pages]
+
+    def _pages_cost(self, pages: list[list[TextPara]], box: Box) -> Cost:
+        """The cost of text slides holding `pages`, each in `box`."""
+        slides = [
+            SlidePlan("answer", "findings", False, (TextBox(box, tuple(page), "Body"),),
+                      continued=i > 0)
+            for i, page in enumerate(pages)
+        ]
+        return deck_cost(slides, self.measure, self.geo)
 
     def _largest(self, page: list[TextPara], box: Box) -> list[TextPara]:
         for size in BODY_SIZES:
             sized = [self._at(para, size) for para in page]
-            if len(self._paginate(sized, box)) == 1:
+            if len(self._paginate(sized, box)) == 1 and self._words_fit(sized, box):
                 return sized
-        return page
+        return [self._at(para, MIN_BODY_SIZE) for para in page]
+
+    def _words_fit(self, paras: list[TextPara], box: Box) -> bool:
+        """Every word fits a line of `box` (a long German compound may not at 24 pt)."""
+        return all(
+            widest_word(para, self.measure) <= line_width(para, box.width) for para in paras
+        )
 
     def _at(self, para: TextPara, size: float) -> TextPara:
         return replace(para, size=size * self.scale) if para.scalable else para
@@ -635,7 +735,7 @@ class _Planner:
         capacity = (box.height - 2 * INSET_Y) * 72
         pages: list[list[TextPara]] = [[]]
         used, lines_used = 0.0, 0
-        queue = deque(_Pending(para, words_of(para.spans)) for para in paras)
+        queue = deque(_Pending(para, words_of(drawn_spans(para))) for para in paras)
         while queue:
             pending = queue.popleft()
             para = pending.para
@@ -668,7 +768,8 @@ class _Planner:
                 used, lines_used = 0.0, 0
                 queue.appendleft(pending)
                 continue
-            cut = _sentence_cut(lines, max(room, 1))
+            # At least a word a slide: a box too low for a line must not stop the deck.
+            cut = max(_sentence_cut(lines, max(room, 1)), 1)
             head = replace(para, spans=spans_of(pending.words[:cut]))
             if pages[-1] and len(self._lines(head, box)) > room:  # a long word's extra line
                 pages.append([])
@@ -687,26 +788,35 @@ class _Planner:
     def _wrapped(self, pending: _Pending, box: Box, reach: int) -> list[list[Word]]:
         """The paragraph's lines, up to one past `reach` (enough to know it does not fit)."""
         para = pending.para
-        width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
+        width = line_width(para, box.width)
         return self.measure.wrap_words(pending.words, para.size, width, reach + 1)
 
     def _lines(self, para: TextPara, box: Box) -> list[list[Word]]:
-        width = (box.width - 2 * INSET_X - para.indent - (BULLET_INDENT if para.bullet else 0)) * 72
-        return self.measure.wrap(para.spans, para.size, width)
+        width = line_width(para, box.width)
+        return self.measure.wrap(drawn_spans(para), para.size, width)
 
     def _para(self, spans: Spans, size: float = BODY_SIZE, **options: object) -> TextPara:
         return TextPara(spans, size * self.scale, **options)  # type: ignore[arg-type]
 
-    def _title_para(self, title: str, continued: bool, box: Box) -> TextPara:
-        """The slide title at the largest of the title sizes that keeps it on one line."""
+    def _title_para(
+        self, title: str, continued: bool, box: Box, max_lines: int = 1
+    ) -> TextPara:
+        """The slide title at the largest of the title sizes that keeps it on `max_lines`
+        lines and, with one line, within the box's height (a template's title box may be
+        low); else at the smallest."""
         text = self.say("continued", title=title) if continued else title
         width = (box.width - 2 * INSET_X) * 72
-        sizes = [size * self.scale for size in TITLE_SIZES]
-        size = next(
-            (size for size in sizes if self.measure.width(text, size, bold=True) <= width),
-            sizes[-1],
-        )
-        return TextPara((Span(text),), size, color=TITLE_COLOR, bold=True, space_after=0)
+        room = (box.height - 2 * INSET_Y) * 72
+        for size in (size * self.scale for size in TITLE_SIZES):
+            para = TextPara((Span(text),), size, color=TITLE_COLOR, bold=True, space_after=0)
+            lines = len(self.measure.wrap(drawn_spans(para), size, width))
+            if (
+                lines <= max_lines
+                and (max_lines > 1 or size * LINE_SPACING <= room)
+                and widest_word(para, self.measure) <= width
+            ):
+                break
+        return para
 
     def _logo(self, logo: SourceImage | None) -> tuple[PictureBox, ...]:
         """The department's logo in the title slide's top right corner."""
@@ -721,14 +831,14 @@ class _Planner:
         return (PictureBox(box, image, "Logo", "Logo"),)
 
     def _fitted(self, para: TextPara, box: Box, share: float = 1.0) -> TextPara:
-        """`para` at the largest size, stepping down to 28 pt, whose lines fit in `share` of
+        """`para` at the largest size, stepping down to 24 pt, whose lines fit in `share` of
         `box` (big one-off texts: the case label, the diagnosis, a conference title)."""
-        smallest = 28 * self.scale
+        smallest = 24 * self.scale
         size = para.size
         while size > smallest:
             candidate = replace(para, size=size)
-            lines = len(self._lines(candidate, box))
-            if lines * size * LINE_SPACING <= (box.height - 2 * INSET_Y) * 72 * share:
+            fits = text_height((candidate,), box.width, self.measure) <= box.height * share
+            if fits and widest_word(candidate, self.measure) <= line_width(candidate, box.width):
                 return candidate
             size -= 4 * self.scale
         return replace(para, size=smallest)
@@ -780,12 +890,15 @@ class _Planner:
 
     def divider(self) -> SlidePlan:
         """Marks where a case's answer begins; its notes are the case's own."""
-        text = TextPara(
-            (Span(self.say("answer_divider", label=self.doc.label)),),
-            44 * self.scale,
-            color=TITLE_COLOR,
-            bold=True,
-            align="center",
+        text = self._fitted(
+            TextPara(
+                (Span(self.say("answer_divider", label=self.doc.label)),),
+                44 * self.scale,
+                color=TITLE_COLOR,
+                bold=True,
+                align="center",
+            ),
+            self._centre_box(),
         )
         return SlidePlan(
             "answer",
@@ -849,6 +962,36 @@ def _fit(aspect: float, area: Box) -> Box:
     return Box(
         area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height
     )
+
+
+def _may_pair(first: PublicFigure, second: PublicFigure) -> bool:
+    """Two figures a presenter shows side by side: of one study, or both tall and narrow."""
+    narrow = first.source.aspect < NARROW and second.source.aspect < NARROW
+    return bool(first.study and first.study == second.study) or narrow
+
+
+def _cells(figures: tuple[PublicFigure, ...], area: Box) -> list[Box]:
+    """Boxes side by side in `area`, one a figure, at one height, the row centred."""
+    gap = PANEL_GAP * (len(figures) - 1)
+    height = min(area.height, (area.width - gap) / sum(f.source.aspect for f in figures))
+    x = area.x + (area.width - gap - height * sum(f.source.aspect for f in figures)) / 2
+    y = area.y + (area.height - height) / 2
+    cells = []
+    for figure in figures:
+        cells.append(Box(x, y, height * figure.source.aspect, height))
+        x += height * figure.source.aspect + PANEL_GAP
+    return cells
+
+
+def _spread(texts: list[str], parts: int) -> list[list[str]]:
+    """`texts` in order over `parts` lists, of about equal length in characters."""
+    total = sum(len(text) for text in texts) or 1
+    spread: list[list[str]] = [[] for _ in range(parts)]
+    done = 0
+    for text in texts:
+        spread[min(parts - 1, done * parts // total)].append(text)
+        done += len(text)
+    return spread
 
 
 def _differential_notes(doc: Document) -> str:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from casedocs.errors import Report
 from casedocs.fonts import DECK_FONT
 from casedocs.render.deck.package import TemplateError, rebuild_template
-from casedocs.render.deck.plan import Box, DeckGeometry, default_geometry
+from casedocs.render.deck.slides import Box, DeckGeometry, default_geometry, overlap
 from casedocs.source.loader import display_path
 from casedocs.source.model import SLIDE_ROLES
 from casedocs.source.named_files import TEMPLATE, Refused, read_checked
@@ -242,11 +242,62 @@ def _geometry(presentation: Presentation, layout: object) -> DeckGeometry:
     width = presentation.slide_width / 914400
     height = presentation.slide_height / 914400
     default = default_geometry(width, height)
-    title = _on_slide(_placeholder_box(layout, TITLES), width, height) or default.title
-    body = _on_slide(_placeholder_box(layout, BODIES), width, height) or default.body
-    if body.height < 0.3 * height or body.width < 0.4 * width:
-        body = default.body
-    return DeckGeometry(width, height, title, body, styled=False)
+    # The layout's title and body, else its master's (LibreOffice's exports give every
+    # layout its title slide's boxes), else ours: the first pair that can hold a slide.
+    title, body = next(
+        (
+            (title, body)
+            for source in (layout, layout.slide_master)
+            if (title := _on_slide(_placeholder_box(source, TITLES), width, height))
+            and (body := _on_slide(_placeholder_box(source, BODIES), width, height))
+            and body.height >= 0.3 * height
+            and body.width >= 0.3 * width
+            and not overlap(title, body)
+        ),
+        (default.title, default.body),
+    )
+    logos = _pictures(layout, width * height)
+    title, body = _clear_of(title, logos), _clear_of(body, logos)
+    return DeckGeometry(width, height, title, body, styled=False, keep_out=logos)
+
+
+def _pictures(layout: object, slide_area: float) -> tuple[Box, ...]:
+    """Where the layout and its master show pictures of their own (a department's logos):
+    text keeps clear of them. A picture over a quarter of the slide is its background,
+    made to carry text."""
+    shapes = [*layout.slide_master.shapes, *layout.shapes]
+    boxes = (
+        Box(shape.left / EMU, shape.top / EMU, shape.width / EMU, shape.height / EMU)
+        for shape in shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE and shape.width and shape.height
+    )
+    return tuple(box for box in boxes if box.width * box.height < slide_area * BACKGROUND_SHARE)
+
+
+def _clear_of(box: Box, logos: tuple[Box, ...]) -> Box:
+    """`box` made smaller, by the least area, until it overlaps none of `logos`: the part
+    right of, left of or below each one it overlaps."""
+    for logo in logos:
+        if not overlap(box, logo):
+            continue
+        gap = 0.1
+        right, bottom = box.x + box.width, box.y + box.height
+        candidates = [
+            Box(logo.x + logo.width + gap, box.y, right - logo.x - logo.width - gap, box.height),
+            Box(box.x, box.y, logo.x - gap - box.x, box.height),
+            Box(box.x, logo.y + logo.height + gap, box.width, bottom - logo.y - logo.height - gap),
+            Box(box.x, box.y, box.width, logo.y - gap - box.y),
+        ]
+        box = max(
+            (c for c in candidates if c.width > 0 and c.height > 0),
+            key=lambda c: c.width * c.height,
+            default=box,
+        )
+    return box
+
+
+EMU = 914400  # a shape's unit, a 914400th of an inch
+BACKGROUND_SHARE = 0.25  # of the slide: a picture this large is a background, not a logo
 
 
 def _placeholder_box(layout: object, kinds: tuple) -> Box | None:

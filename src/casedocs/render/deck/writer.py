@@ -29,7 +29,7 @@ from casedocs import __version__
 from casedocs.document.inline import Span
 from casedocs.figures import FigureImages, PreparedImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
-from casedocs.render.deck.plan import (
+from casedocs.render.deck.slides import (
     BULLET_INDENT,
     INSET_X,
     INSET_Y,
@@ -41,11 +41,11 @@ from casedocs.render.deck.plan import (
     SlidePlan,
     TextBox,
     TextPara,
+    footer_text,
 )
 from casedocs.render.deck.template import KIND_ROLES, DeckTemplate
 from casedocs.render.deck.textfit import LINE_SPACING
 
-FOOTER_SIZE = 14
 TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_PLACEHOLDERS = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 APP_XML = (
@@ -103,6 +103,10 @@ def _draw_slide(
         fill = slide.background.fill
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
+    if plan.dark or plan.panel:
+        # Image slides are ours edge to edge: the master's pictures (logos) would sit on
+        # the images or under their labels.
+        slide.element.set("showMasterSp", "0")
     texts = _fill_placeholders(slide, plan.texts, themed)
     if plan.panel:
         _draw_panel(slide, plan.panel)
@@ -111,7 +115,7 @@ def _draw_slide(
     for text in texts:
         _draw_text(slide, text, themed)
     if plan.footer:
-        _draw_footer(slide, plan.footer, plan.label, number, themed)
+        _draw_footer(slide, plan, number, themed)
     slide.notes_slide.notes_text_frame.text = plan.notes
 
 
@@ -135,7 +139,9 @@ def _fill_placeholders(slide, texts: tuple[TextBox, ...], themed: bool) -> tuple
         placeholder.left, placeholder.top, placeholder.width, placeholder.height = _box_args(
             text.box
         )
-        _fill_frame(placeholder.text_frame, text, themed)
+        _fill_frame(
+            placeholder.text_frame, text, themed, keep_alignment=themed and text.role == "title"
+        )
         placed.append(text)
     return tuple(t for t in texts if not any(t is p for p in placed))
 
@@ -226,10 +232,14 @@ def _draw_label(shapes, mark: LabelMark, position: tuple[int, int], number: int)
 def _draw_text(slide, text: TextBox, themed: bool = False) -> None:  # noqa: ANN001
     shape = slide.shapes.add_textbox(*_box_args(text.box))
     shape.name = text.name
-    _fill_frame(shape.text_frame, text, themed)
+    # A figure's label sits on our black panel, never on the template's background: its
+    # colour is ours (a theme's text or accent colour there can vanish).
+    _fill_frame(shape.text_frame, text, themed and text.role != "label")
 
 
-def _fill_frame(frame, text: TextBox, themed: bool) -> None:  # noqa: ANN001
+def _fill_frame(frame, text: TextBox, themed: bool, keep_alignment: bool = False) -> None:  # noqa: ANN001
+    """`text` into `frame`; `themed`: in the theme's colours; `keep_alignment`: aligned as
+    the layout's placeholder is (a template's centred titles stay centred)."""
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = Inches(INSET_X)
@@ -237,11 +247,12 @@ def _fill_frame(frame, text: TextBox, themed: bool) -> None:  # noqa: ANN001
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE if text.anchor == "middle" else MSO_ANCHOR.TOP
     for i, para in enumerate(text.paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        _fill_paragraph(paragraph, para, themed)
+        _fill_paragraph(paragraph, para, themed, keep_alignment)
 
 
-def _fill_paragraph(paragraph, para: TextPara, themed: bool) -> None:  # noqa: ANN001
-    paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
+def _fill_paragraph(paragraph, para: TextPara, themed: bool, keep_alignment: bool) -> None:  # noqa: ANN001
+    if not keep_alignment:
+        paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
     paragraph.line_spacing = Pt(para.size * LINE_SPACING)
     paragraph.space_before = Pt(0)  # a placeholder's master style would add its own
     paragraph.space_after = Pt(para.space_after)
@@ -277,11 +288,12 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
         etree.SubElement(properties, qn("a:buNone"))
 
 
-def _draw_footer(slide, box: Box, label: str, number: int, themed: bool) -> None:  # noqa: ANN001
+def _draw_footer(slide, plan: SlidePlan, number: int, themed: bool) -> None:  # noqa: ANN001
     text = TextPara(
-        (Span(f"{label}  \u00b7  {number}"),), FOOTER_SIZE, color=MUTED_COLOR, space_after=0
+        (Span(footer_text(plan.label, number)),), plan.footer_size, color=MUTED_COLOR,
+        space_after=0,
     )
-    _draw_text(slide, TextBox(box, (text,), "Footer"), themed)
+    _draw_text(slide, TextBox(plan.footer, (text,), "Footer"), themed)
 
 
 def _set_properties(

@@ -51,15 +51,19 @@ from casedocs.environment import variable_set
 from casedocs.figures import FigureImages, PreparedImage, SourceImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
 from casedocs.fonts import FontFamily, find_family
+from casedocs.render.cost import cheapest
+from casedocs.render.handout.cost import LayoutRecord, handout_cost
 from casedocs.wording import Words, words
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.75 * inch  # top and bottom
+BODY_SIZE = 11.0  # points
 SIDE_MARGIN = 1.25 * inch  # a 6-inch measure on letter paper: about 70 characters a line
 DIAGNOSIS_MARK = "\u2713"  # beside the diagnosis in the differential
 FIGURE_GAP = 0.2 * inch
 MIN_CAPTION_WIDTH = 2.5 * inch  # a caption is as wide as its figure, but not narrower
 PRINT_DPI, PRINT_OVERSAMPLE = 150, 2.0  # images carry up to 300 dpi at their printed size
+NARROW = 0.6  # width / height: two images this narrow share a row
 MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
 GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
@@ -94,6 +98,48 @@ def render_handout(
     timestamp: datetime | None = None,
 ) -> bytes:
     """The case handout, or (`unknown`) the pre-conference worksheet, as PDF bytes."""
+    return set_handout(document, images, paper, unknown, timestamp).data
+
+
+@dataclass(frozen=True)
+class HandoutChoice:
+    """What a handout's layout may vary: how tall figures may be (a share of the text
+    frame), whether figures of one study pair up whatever their shape, the body text's size,
+    a tighter reference list, and whether a lone figure waits for the next to share a row."""
+
+    figure_share: float = MAX_FIGURE_HEIGHT_SHARE
+    pair_studies: bool = False
+    body_size: float = BODY_SIZE  # 10 to 11 pt, as journals set case reports
+    tight_references: bool = False  # the reference list at 8 pt, closer set
+    pool: bool = False  # a lone figure waits a paragraph to share a row with the next
+
+
+# In order of preference: the usual layout first; the first no reader would touch is kept.
+HANDOUT_CHOICES = (
+    HandoutChoice(),
+    HandoutChoice(0.36, pair_studies=True),
+    HandoutChoice(0.3, pair_studies=True, body_size=10, tight_references=True),
+    HandoutChoice(0.25, pair_studies=True, body_size=10, tight_references=True),
+    HandoutChoice(0.36, pair_studies=True, body_size=10, tight_references=True, pool=True),
+)
+
+
+@dataclass(frozen=True)
+class SetHandout:
+    data: bytes
+    record: LayoutRecord  # where everything fell, for its cost
+    choice: HandoutChoice
+
+
+def set_handout(
+    document: Document,
+    images: FigureImages,
+    paper: str = "letter",
+    unknown: bool = False,
+    timestamp: datetime | None = None,
+) -> SetHandout:
+    """The handout set with each layout choice in turn until one leaves nothing to fix (else
+    the one of least cost: render/handout/cost.py); the worksheet as it comes."""
     say = words(document.language)
     if unknown:
         info = PdfInfo(
@@ -114,12 +160,22 @@ def render_handout(
             document.label + copyright_line,
             say,
         )
-    return _build_pdf(
-        lambda width, height: _Story(document, images, width, height, unknown).flowables(),
-        info,
-        paper,
-        timestamp,
-    )
+
+    def setting(choice: HandoutChoice) -> SetHandout:
+        record = LayoutRecord()
+        data = _build_pdf(
+            lambda width, height: _Story(
+                document, images, width, height, unknown, choice, record
+            ).flowables(),
+            info,
+            paper,
+            timestamp,
+            record=record,
+        )
+        return SetHandout(data, record, choice)
+
+    choices = HANDOUT_CHOICES[:1] if unknown else HANDOUT_CHOICES
+    return cheapest((setting(c) for c in choices), lambda set_: handout_cost(set_.record))
 
 
 def render_packet(
@@ -152,6 +208,7 @@ def _build_pdf(
     paper: str,
     timestamp: datetime | None,
     contents: bool = False,
+    record: LayoutRecord | None = None,
 ) -> bytes:
     _register_fonts(find_family())
     rl_config.useA85 = 0  # binary image streams: a quarter smaller, and no slow ASCII85 pass
@@ -173,6 +230,7 @@ def _build_pdf(
         invariant=1,
         lang="en",
     )
+    template.record = record or LayoutRecord()
     frame = Frame(
         SIDE_MARGIN,
         MARGIN,
@@ -211,6 +269,7 @@ class _Template(BaseDocTemplate):
         super().__init__(*args, **kwargs)
         self._floats: list[_Float] = []  # figures waiting for the next page
         self._floats_page = 0
+        self.record = LayoutRecord()  # where everything fell, for the layout's cost
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         forced = isinstance(flowables[0], (_NewCase, _EndOfFloats))
@@ -279,13 +338,37 @@ class _Template(BaseDocTemplate):
             for part in flowable._content
         )
 
+    def handle_pageEnd(self) -> None:  # noqa: N802 (reportlab's name)
+        frame = getattr(self, "frame", None)
+        if frame is not None:
+            self.record.on(self.page).empty = max(0.0, self._room()) / frame._aH
+        super().handle_pageEnd()
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, Paragraph):
+            self.record.placed(flowable.style.name, self.page)
+        elif isinstance(flowable, Table):
+            self.record.placed("table", self.page)
         if isinstance(flowable, _Bookmark):
             self.notify("TOCEntry", (0, escape(flowable.title), self.page, flowable.key))
 
 
 class _Float(KeepTogether):
     """A figure that may move to the top of the next page when it does not fit here."""
+
+
+class _Mention(Flowable):
+    """Where a paragraph that first names figures begins: recorded, not drawn."""
+
+    def __init__(self, numbers: tuple[int, ...], record: LayoutRecord):
+        super().__init__()
+        self.numbers, self.record = numbers, record
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.record.mention(self.numbers, self.canv.getPageNumber())
 
 
 class _EndOfFloats(Flowable):
@@ -392,7 +475,8 @@ def _register_fonts(family: FontFamily) -> None:
 
 
 def _style(name: str, **overrides: object) -> ParagraphStyle:
-    base = dict(fontName=FONT, bulletFontName=FONT, fontSize=11, leading=15.5, spaceAfter=6)
+    base = dict(fontName=FONT, bulletFontName=FONT, fontSize=BODY_SIZE, leading=15.5,
+                spaceAfter=6, allowWidows=0, allowOrphans=0)  # no line alone on a page
     return ParagraphStyle(name, **{**base, **overrides})
 
 
@@ -430,6 +514,28 @@ STYLES = {
 }
 
 
+@cache
+def _styles(body_size: float, tight_references: bool) -> dict[str, ParagraphStyle]:
+    """The styles with body text, lists and the diagnosis at `body_size` (leading in
+    proportion), the references tighter when asked; the rest as they are."""
+    factor = body_size / BODY_SIZE
+    styles = {
+        **STYLES,
+        **{
+            name: ParagraphStyle(name, parent=STYLES[name],
+                                 fontSize=STYLES[name].fontSize * factor,
+                                 leading=STYLES[name].leading * factor)
+            for name in ("body", "bullet", "diagnosis")
+        },
+    }
+    if tight_references:
+        styles["reference"] = ParagraphStyle(
+            "reference", parent=STYLES["reference"], fontSize=8, bulletFontSize=8, leading=10,
+            spaceAfter=2,
+        )
+    return styles
+
+
 REPORTLAB_TAGS = Tagging(
     "b", "i", "super", "sub", "<br/>", escape,
     lambda href, text: f'<a href={quoteattr(href)} color="{LINK.hexval()}">{text}</a>',
@@ -451,12 +557,17 @@ class _Story:
         width: float,
         height: float,
         unknown: bool = False,
+        choice: HandoutChoice | None = None,
+        record: LayoutRecord | None = None,
     ):
         self.document = document
         self.images = images
         self.width = width
+        self.choice = choice or HandoutChoice()
+        self.styles = _styles(self.choice.body_size, self.choice.tight_references)
+        self.record = record or LayoutRecord()
         # The worksheet keeps figures smaller: it has to leave room to write.
-        share = WORKSHEET_FIGURE_HEIGHT_SHARE if unknown else MAX_FIGURE_HEIGHT_SHARE
+        share = WORKSHEET_FIGURE_HEIGHT_SHARE if unknown else self.choice.figure_share
         self.max_figure_height = height * share
         self.frame_height = height
         self.unknown = unknown
@@ -470,16 +581,16 @@ class _Story:
         """History, clean figures and ruled space: made from the public part alone."""
         doc = self.document.public
         heading = [
-            Paragraph(escape(doc.label), STYLES["title"]),
-            Paragraph(self.say("worksheet"), STYLES["byline"]),
-            Paragraph(self.say("worksheet_name") + "_" * 40, STYLES["byline"]),
+            Paragraph(escape(doc.label), self.styles["title"]),
+            Paragraph(self.say("worksheet"), self.styles["byline"]),
+            Paragraph(self.say("worksheet_name") + "_" * 40, self.styles["byline"]),
         ]
         story = [
             *self._with_logo(heading, doc.logo),
             Spacer(1, 6),
             HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
         ]
-        history = [Paragraph(markup(doc.history), STYLES["body"])]
+        history = [Paragraph(markup(doc.history), self.styles["body"])]
         story += self._section(self.say("history"), history)
         story += self._section(self.say("images"), self._figure_groups(doc.figures))
         for key, lines in WORKSHEET_RULED_LINES.items():
@@ -494,13 +605,13 @@ class _Story:
         findings += self._figure_groups(doc.unplaced_figures)
         story += self._section(self.say("findings"), findings)
         story += self._section(self.say("differential"), self._differential())
-        diagnosis = [Paragraph(markup(doc.diagnosis), STYLES["diagnosis"])]
+        diagnosis = [Paragraph(markup(doc.diagnosis), self.styles["diagnosis"])]
         story += self._section(self.say("diagnosis"), diagnosis)
         story += self._section(self.say("discussion"), self._blocks(doc.discussion, "discussion"))
         story += self._section(
             self.say("teaching_points"),
             [
-                Paragraph(markup(point), STYLES["bullet"], bulletText="\u2022")
+                Paragraph(markup(point), self.styles["bullet"], bulletText="\u2022")
                 for point in doc.teaching_points
             ],
         )
@@ -508,7 +619,7 @@ class _Story:
         story += self._section(
             self.say("references"),
             [
-                Paragraph(markup(ref.text), STYLES["reference"], bulletText=f"{ref.number}.")
+                Paragraph(markup(ref.text), self.styles["reference"], bulletText=f"{ref.number}.")
                 for ref in doc.references
             ],
         )
@@ -521,14 +632,14 @@ class _Story:
             name = markup(item.name)
             name = f"<b>{name}</b> {DIAGNOSIS_MARK}" if item.is_diagnosis else name
             note = " \u2013 " + markup(item.note) if item.note else ""
-            items.append(Paragraph(name + note, STYLES["bullet"], bulletText="\u2022"))
+            items.append(Paragraph(name + note, self.styles["bullet"], bulletText="\u2022"))
         return items
 
     def _title_block(self) -> list[Flowable]:
         doc = self.document
         lines = [
-            Paragraph(escape(doc.label), STYLES["label"]),
-            Paragraph(escape(doc.title), STYLES["title"]),
+            Paragraph(escape(doc.label), self.styles["label"]),
+            Paragraph(escape(doc.title), self.styles["title"]),
         ]
         details = [
             "; ".join(doc.bylines),
@@ -537,7 +648,7 @@ class _Story:
             if doc.published
             else None,
         ]
-        lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
+        lines += [Paragraph(escape(text), self.styles["byline"]) for text in details if text]
         return [
             *self._with_logo(lines, doc.logo),
             Spacer(1, 6),
@@ -571,19 +682,22 @@ class _Story:
         # Figures waiting for room may follow into the next section, as in a journal.
         return [
             CondPageBreak(1.2 * inch),
-            Paragraph(escape(heading), STYLES["heading"]),
+            Paragraph(escape(heading), self.styles["heading"]),
             *content,
         ]
 
     def _blocks(self, blocks: Iterable[DocBlock], anchor_name: str) -> list[Flowable]:
         """Body paragraphs and lists, each followed by the figures it mentions first."""
         flowables: list[Flowable] = []
+        blocks = list(blocks)
+        waiting: list[DocFigure] = []  # a lone figure held for the next paragraph's, to pair
         for i, block in enumerate(blocks):
+            start = len(flowables)
             if isinstance(block, DocList):
                 flowables += [
                     Paragraph(
                         markup(item),
-                        STYLES["bullet"],
+                        self.styles["bullet"],
                         bulletText=f"{block.start + j}." if block.ordered else "\u2022",
                     )
                     for j, item in enumerate(block.items)
@@ -591,15 +705,32 @@ class _Story:
             elif isinstance(block, DocTable):
                 flowables.append(self._table(block))
             else:
-                flowables.append(Paragraph(markup(block), STYLES["body"]))
-            flowables += self._figure_groups(self.document.figures_after((anchor_name, i)))
-        return flowables
+                flowables.append(Paragraph(markup(block), self.styles["body"]))
+            placed = self.document.figures_after((anchor_name, i))
+            if placed:
+                mention = _Mention(tuple(f.number for f in placed), self.record)
+                flowables.insert(start, mention)
+            following = self.document.figures_after((anchor_name, i + 1))
+            if (
+                self.choice.pool
+                and not waiting
+                and len(placed) == 1
+                and len(following) == 1
+                and i + 1 < len(blocks)
+                and self._pairs(placed[0], following[0])
+            ):
+                waiting = list(placed)
+                continue
+            flowables += self._figure_groups([*waiting, *placed])
+            waiting = []
+        return flowables + self._figure_groups(waiting)
 
     def _table(self, table: DocTable) -> Table:
         """A table across the text width, its header bold and repeated on a new page, hairlines
         between rows."""
-        cells = [[Paragraph(markup(cell), STYLES["table-header"]) for cell in table.header]]
-        cells += [[Paragraph(markup(cell), STYLES["table"]) for cell in row] for row in table.rows]
+        header, style = self.styles["table-header"], self.styles["table"]
+        cells = [[Paragraph(markup(cell), header) for cell in table.header]]
+        cells += [[Paragraph(markup(cell), style) for cell in row] for row in table.rows]
         flowable = Table(cells, colWidths=[self.width / len(table.header)] * len(table.header),
                          repeatRows=1, hAlign="LEFT", spaceBefore=2, spaceAfter=8)
         flowable.setStyle(TableStyle([
@@ -616,15 +747,20 @@ class _Story:
         # Landscape and square images pair up side by side; portrait ones get a row each.
         rows: list[list[DocFigure | PublicFigure]] = []
         for figure in figures:
-            if (
-                rows
-                and len(rows[-1]) == 1
-                and min(rows[-1][0].source.aspect, figure.source.aspect) >= 0.9
-            ):
+            if rows and len(rows[-1]) == 1 and self._pairs(rows[-1][0], figure):
                 rows[-1].append(figure)
             else:
                 rows.append([figure])
         return [flowable for row in rows for flowable in self._figure_row(row)]
+
+    def _pairs(self, first: DocFigure | PublicFigure, second: DocFigure | PublicFigure) -> bool:
+        """Landscape and square images side by side, and two tall narrow ones; with the
+        choice, any two of a study (a frontal and a lateral radiograph)."""
+        if min(first.source.aspect, second.source.aspect) >= 0.9:
+            return True
+        if max(first.source.aspect, second.source.aspect) < NARROW:  # two tall strips
+            return True
+        return self.choice.pair_studies and bool(first.study) and first.study == second.study
 
     def _figure_row(self, row: list[DocFigure | PublicFigure]) -> list[Flowable]:
         """The figures side by side with their captions below, kept together; a caption too
@@ -677,18 +813,21 @@ class _Story:
             source, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout"
         )
         marks = place_marks(figure.annotations, width, height) if _answer(figure) else ()
-        return _FigureImage(prepared, width, height, marks)
+        number = figure.number
+        return _FigureImage(
+            prepared, width, height, marks, lambda page: self.record.figure(number, page)
+        )
 
     def _caption(self, figure: DocFigure | PublicFigure) -> list[Flowable]:
         number = escape(self.say("figure_caption", number=figure.number))
         if not _answer(figure):  # the neutral view label only: captions and credits are answers
             generated = figure.view == self.say("figure", number=figure.number)
             view = "" if generated else escape(figure.view)
-            return [Paragraph(f"<b>{number}</b> {view}", STYLES["caption"])]
+            return [Paragraph(f"<b>{number}</b> {view}", self.styles["caption"])]
         text = f"<b>{number}</b> {markup(figure.caption)}"
-        caption = [Paragraph(text, STYLES["caption"])]
+        caption = [Paragraph(text, self.styles["caption"])]
         if figure.credit:
-            caption.append(Paragraph(markup(figure.credit), STYLES["credit"]))
+            caption.append(Paragraph(markup(figure.credit), self.styles["credit"]))
         return caption
 
 
@@ -717,10 +856,18 @@ class _RuledLines(Flowable):
 class _FigureImage(Flowable):
     """A prepared image with its annotations drawn over it as vector shapes."""
 
-    def __init__(self, image: PreparedImage, width: float, height: float, marks: tuple[Mark, ...]):
+    def __init__(
+        self,
+        image: PreparedImage,
+        width: float,
+        height: float,
+        marks: tuple[Mark, ...],
+        placed: Callable[[int], None] | None = None,
+    ):
         super().__init__()
         self.image, self.drawWidth, self.drawHeight, self.marks = image, width, height, marks
         self.hAlign = "CENTER"
+        self.placed = placed  # told the page it is drawn on
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.drawWidth, self.drawHeight
@@ -730,6 +877,8 @@ class _FigureImage(Flowable):
         canvas.drawImage(
             ImageReader(io.BytesIO(self.image.data)), 0, 0, self.drawWidth, self.drawHeight
         )
+        if self.placed:
+            self.placed(canvas.getPageNumber())
         for mark in self.marks:
             _draw_mark(canvas, mark, self.drawHeight)
 
