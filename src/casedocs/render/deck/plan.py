@@ -28,6 +28,7 @@ from casedocs.document.document import (
 )
 from casedocs.document.inline import Span
 from casedocs.document.studies import distinguishing_words, shared_view
+from casedocs.document.vocabulary import STOP_WORDS
 from casedocs.document.words import ends_sentence
 from casedocs.figures import ImageRequest, SourceImage
 from casedocs.figures.annotations import place_marks
@@ -542,15 +543,20 @@ class _Planner:
         views = [view for view in (self._view(f) for f in group) if view]
         clause = shared_view([view.split(",")[0] for view in views])
         names = [shared_view(views), clause]
-        # Shorter, a word at a time: "Pseudo-continuous arterial spin labelling" of the rest.
-        clause_words = clause.split()
-        names += [" ".join(clause_words[:count]) for count in range(len(clause_words) - 1, 1, -1)]
+        # Shorter, cut where a phrase ends: "Longitudinal ultrasound" of "Longitudinal
+        # ultrasound of the right upper quadrant"; a cut anywhere else ("... of the right
+        # upper") only when nothing else fits.
+        words = clause.split()
+        cuts = [count for count in range(len(words) - 1, 1, -1)
+                if words[count - 1].lower() not in STOP_WORDS]
+        names += [" ".join(words[:n]) for n in cuts if words[n].lower() in STOP_WORDS]
         if len(studies) == 1 and "" not in studies:
             study = self.say.name("modality", studies.pop())
             others = [f.view for f in self.doc.figures if f not in group]
             own = distinguishing_words(views, others)
             names += [f"{study} ({own})", own[:1].upper() + own[1:]] if own else []
             names += [study]
+        names += [" ".join(words[:n]) for n in cuts]
         names = [name for name in dict.fromkeys(names) if name]
         # In a narrow column, the view alone says it too.
         titles = [self.say("findings_of", study=name) for name in names] + names
