@@ -135,6 +135,56 @@ def test_render_outputs_are_reproducible(document, tmp_path: Path) -> None:
     assert list(first.values()) == list(second.values())
 
 
+@pytest.mark.parametrize("changed, stale", [
+    ({"paper": "a4"}, {"handout"}),
+    ({"template": "department.pptx"}, {"slides"}),
+    ({}, set()),
+])
+def test_each_output_is_stale_only_for_the_settings_it_reads(
+    document, tmp_path: Path, changed: dict, stale: set[str]
+) -> None:
+    """Issue 19: outputs own their options; another paper leaves decks current and another
+    template leaves handouts current."""
+    import shutil
+
+    from casedocs.build.pipeline import write_rendered
+    from casedocs.render.deck.template import DEFAULT_TEMPLATE
+    from casedocs.render.output import Settings
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    chosen = [(output_named(kind), unknown) for kind in ("handout", "slides")
+              for unknown in (False, True)]
+    write_rendered(render_outputs([document], chosen, out, FigureImages(), cache=cache), cache)
+    if "template" in changed:
+        shutil.copy(DEFAULT_TEMPLATE, tmp_path / changed["template"])
+        changed = {"template": tmp_path / changed["template"]}
+    again = render_outputs([document], chosen, out, FigureImages(), Settings(**changed),
+                           cache=cache)
+    assert {path.parent.name for path in again.outputs} == {
+        output_named(kind).folder for kind in stale}
+    assert len(again.outputs) + len(again.current) == 4
+
+
+def test_only_the_variant_that_is_stale_is_rendered(document, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from casedocs.build.pipeline import write_rendered
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    slides = output_named("slides")
+    chosen = [(slides, False), (slides, True)]
+    write_rendered(render_outputs([document], chosen, out, FigureImages(), cache=cache), cache)
+    slides.path(out, "case-17", True).write_bytes(b"edited by hand")
+    from casedocs.render.deck import files
+
+    asked = []
+    render = files.render_deck_files
+    monkeypatch.setattr(files, "render_deck_files",
+                        lambda *a, **k: asked.append(a[3]) or render(*a, **k))
+    again = render_outputs([document], chosen, out, FigureImages(), cache=cache)
+    assert list(again.outputs) == [slides.path(out, "case-17", True)]
+    assert asked == [(True,)]
+
+
 # -- atomic writes -----------------------------------------------------------------------------
 
 

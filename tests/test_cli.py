@@ -227,7 +227,7 @@ def test_render_failure_leaves_outputs_untouched_and_no_temporaries(
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("casedocs.render.deck.files.render_deck_file", broken)
+    monkeypatch.setattr("casedocs.render.deck.files.render_deck_files", broken)
     assert main(["build", str(case), "--out", str(out)]) == 1
     assert "renderer failed" in capsys.readouterr().err  # reported with the case
     assert _files(out) == before  # the handout rendered first, but nothing was written

@@ -822,11 +822,12 @@ def test_eight_teaching_points_go_four_and_four_on_two_slides(tmp_path: Path) ->
     ("examples/conferences/2026-12-mixed.yaml", "unknowns-first"),
     ("examples/conferences/2026-12-mixed.yaml", "case-by-case"),
 ])
-def test_the_unknown_deck_saved_on_the_way_to_the_full_one_is_the_deck_drawn_alone(
+def test_a_deck_and_its_unknown_variant_render_together_drawing_shared_slides_once(
     source: str, order: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full deck that begins with its unknown deck draws those slides once and keeps the
-    unknown deck for the request that follows; the file is the one drawn on its own."""
+    """Issue 19: render gives the full deck and the unknown one together; a full deck that
+    begins with the unknown one draws those slides once, and each file is the one drawn on
+    its own."""
     from casedocs.load import load_input
     from casedocs.render.deck import writer
     from casedocs.render.output import RenderOptions
@@ -839,63 +840,35 @@ def test_the_unknown_deck_saved_on_the_way_to_the_full_one_is_the_deck_drawn_alo
     draw = writer._draw_slide
     monkeypatch.setattr(writer, "_draw_slide", lambda *a: drawn.append(1) or draw(*a))
     slides, options = output_named("slides"), RenderOptions(build_timestamp())
-    images = FigureImages()
-    full = slides.render(publication, images, options, False)
-    unknown = slides.render(publication, images, options, True)
+    both = slides.render(publication, FigureImages(), options, (False, True))
     draws = len(drawn)
-    alone = slides.render(publication, FigureImages(), options, True)  # nothing kept now
+    full = slides.render(publication, FigureImages(), options, (False,))
+    unknown = slides.render(publication, FigureImages(), options, (True,))
 
     def count(data: bytes) -> int:
         return len(Presentation(io.BytesIO(data)).slides)
 
-    assert unknown.data == alone.data
-    assert 0 < count(unknown.data) < count(full.data)
+    assert set(both) == {False, True} and set(full) == {False} and set(unknown) == {True}
+    assert both[True].data == unknown[True].data
+    assert both[False].data == full[False].data
+    assert 0 < count(unknown[True].data) < count(full[False].data)
     shared = order != "case-by-case"  # case by case, the deck begins with the first answer
-    assert draws == count(full.data) + (0 if shared else count(unknown.data))
+    assert draws == count(full[False].data) + (0 if shared else count(unknown[True].data))
+    assert both[True].public_parts is None  # an unknown deck is public whole
+    assert "ppt/slides/slide1.xml" in (both[False].public_parts or ())
 
 
-def test_a_kept_unknown_deck_serves_only_its_own_case(document: Document) -> None:
+def test_the_unknown_variant_is_named_for_its_own_case(document: Document) -> None:
     from casedocs.render.output import RenderOptions
     from casedocs.render.registry import output_named
 
     slides, options = output_named("slides"), RenderOptions(build_timestamp())
-    images = FigureImages()
-    slides.render(document, images, options, False)
     other = dataclasses.replace(document, id="other-case")
-    unknown = slides.render(other, images, options, True)
-    core = zipfile.ZipFile(io.BytesIO(unknown.data)).read("docProps/core.xml").decode()
+    decks = slides.render(other, FigureImages(), options, (False, True))
+    core = zipfile.ZipFile(io.BytesIO(decks[True].data)).read("docProps/core.xml").decode()
     assert "other-case-unknown" in core
-
-
-@pytest.mark.parametrize("change", ["images", "timestamp", "template"])
-def test_a_kept_unknown_deck_serves_only_the_same_request(
-    document: Document, change: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """Other images (their warnings), another build time or another design: drawn again."""
-    from datetime import timedelta
-
-    from casedocs.render.deck import files
-    from casedocs.render.deck.template import DEFAULT_TEMPLATE
-
-    drawn: list[int] = []
-    draw = files.DeckDrawing.draw
-    monkeypatch.setattr(files.DeckDrawing, "draw", lambda self, plan: drawn.append(len(plan))
-                        or draw(self, plan))
-    images, timestamp = FigureImages(), build_timestamp()
-    files.render_deck_file(document, images, timestamp)
-    before = len(drawn)
-    template = None
-    if change == "template":
-        template = tmp_path / "department.pptx"
-        shutil.copy(DEFAULT_TEMPLATE, template)
-    files.render_deck_file(
-        document,
-        FigureImages() if change == "images" else images,
-        timestamp + timedelta(days=1) if change == "timestamp" else timestamp,
-        unknown=True,
-        template=template,
-    )
-    assert len(drawn) == before + 1  # the unknown deck, drawn on its own
+    core = zipfile.ZipFile(io.BytesIO(decks[False].data)).read("docProps/core.xml").decode()
+    assert "other-case-unknown" not in core and "other-case" in core
 
 
 def test_a_deck_saved_by_python_pptx_itself_has_the_same_bytes(

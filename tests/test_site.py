@@ -231,7 +231,7 @@ def test_a_page_that_slips_an_answer_into_its_public_part_is_refused(tmp_path: P
     slipped = f"<html><body><h1>{DIAGNOSIS}</h1><details data-answer></details></body></html>"
     assert f"the diagnosis ('{DIAGNOSIS}') on the page" in key.found_in(
         SITE.read_back(slipped.encode(), frozenset({"x"})))
-    rendered = SITE.render(document, FigureImages(), _options(), True)
+    rendered = SITE.render(document, FigureImages(), _options(), (True,))[True]
     assert key.found_in(SITE.read_back(rendered.data, None)) == []
 
 
@@ -241,7 +241,7 @@ def test_a_tiny_figure_is_not_enlarged_or_warned_about(tmp_path: Path) -> None:
     make_image(tmp_path / "images" / "tiny.png", (40, 50))
     document = load_document(case).document
     images = FigureImages()
-    rendered = SITE.render(document, images, _options(), False)
+    rendered = SITE.render(document, images, _options(), (False,))[False]
     sizes = {name: Image.open(io.BytesIO(data)).size for name, data in rendered.attachments}
     assert sizes["fig-1.png"] == (40, 50)
     assert not [w for w in rendered.warnings if "site" in w.message]

@@ -178,16 +178,15 @@ def _request(args: argparse.Namespace) -> BuildRequest:
     """What build, site and watch are asked to build, from their shared options."""
     from casedocs.build.runner import BuildRequest, file_digest
     from casedocs.dates import build_timestamp
+    from casedocs.render.output import Settings
 
     return BuildRequest(
         out_dir=args.out,
         site=args.site,
         quiz=args.unknown,
         only=args.only,
-        paper=args.paper,
-        template=args.template,
+        settings=Settings(args.paper, args.template, args.language),
         template_digest=file_digest(args.template),
-        language=args.language,
         timestamp=build_timestamp().isoformat(),
         jobs=args.jobs,
     )

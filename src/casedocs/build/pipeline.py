@@ -31,7 +31,7 @@ from casedocs.errors import CaseError, Report
 from casedocs.figures import FigureImages
 from casedocs.fonts import font_fingerprint
 from casedocs.load import file_digest
-from casedocs.render.output import Companion, Output, RenderedFile, RenderOptions
+from casedocs.render.output import Companion, Output, RenderedFile, RenderOptions, Settings
 from casedocs.render.registry import OUTPUTS
 from casedocs.source.named_files import TEMPLATE, check_option_file
 
@@ -76,8 +76,7 @@ def render_outputs(
     variants: Iterable[tuple[Output, bool]],
     out_dir: Path,
     images: FigureImages,
-    paper: str = "letter",
-    template: Path | None = None,
+    settings: Settings | None = None,
     companions: tuple[Companion, ...] = (),
     cache: Path | None = None,
     split: bool = True,
@@ -85,9 +84,10 @@ def render_outputs(
     """Every requested output that is not up to date, in memory: nothing is written until all
     have rendered. `companions`: the outputs a site's pages link to; `split`: render the
     first output here and the others in a second process."""
-    if template is not None:
-        check_option_file("--template", template, TEMPLATE)
-    options = RenderOptions(build_timestamp(), paper, template, companions)
+    settings = settings or Settings()
+    if settings.template is not None:
+        check_option_file("--template", settings.template, TEMPLATE)
+    options = RenderOptions(build_timestamp(), settings, companions)
     rendered = Rendered()
     jobs = []
     for job in _jobs(publications, variants, out_dir, options):
@@ -137,22 +137,30 @@ def _jobs(
     out_dir: Path,
     options: RenderOptions,
 ) -> Iterator[Job]:
-    template_hash = file_digest(options.template, TEMPLATE) if options.template else ""
     timestamp = options.timestamp.isoformat()
     for output, unknown in variants:
+        read = _settings_read(output, options.settings)
         for publication in publications:
             key = stamp_key(
                 publication.fingerprint,
                 output.name,
                 str(unknown),
-                options.paper,
                 timestamp,
-                template_hash,
+                *read,
                 "" if output.standalone else repr(options.companions),
                 *font_fingerprint(),
             )
             path = output.path(out_dir, publication.id, unknown)
             yield Job(output, unknown, publication, path, key)
+
+
+def _settings_read(output: Output, settings: Settings) -> list[str]:
+    """The settings an output's files depend on, as a stamp takes them: a file by its hash."""
+    values = []
+    for name in output.reads:
+        value = getattr(settings, name)
+        values.append(file_digest(value, TEMPLATE) if isinstance(value, Path) else repr(value))
+    return values
 
 
 def _answer_check(job: Job, result: RenderedFile) -> Callable[[bytes], list[str]]:
@@ -182,14 +190,19 @@ def _render_on_two_cores(
     jobs: list[Job], images: FigureImages, options: RenderOptions, split: bool
 ) -> list[tuple[RenderedFile, tuple[str, ...]]]:
     """Each file rendered and read back for answers: the first output's files here and the
-    others' in a second process, when both are wanted; in `jobs`' order."""
+    others' in a second process, when both are wanted; in `jobs`' order. The variants of one
+    publication's output are rendered together."""
 
     def render(chosen: list[int]) -> list[tuple[RenderedFile, tuple[str, ...]]]:
         done = []
-        for job in (jobs[i] for i in chosen):
-            result = job.output.render(job.publication, images, options, job.unknown)
-            leaks = _answer_check(job, result)(result.data) + _entry_leaks(job, result)
-            done.append((result, tuple(dict.fromkeys(leaks))))
+        for group in _together(jobs, chosen):
+            first = jobs[group[0]]
+            variants = tuple(jobs[i].unknown for i in group)
+            files = first.output.render(first.publication, images, options, variants)
+            for job in (jobs[i] for i in group):
+                result = files[job.unknown]
+                leaks = _answer_check(job, result)(result.data) + _entry_leaks(job, result)
+                done.append((result, tuple(dict.fromkeys(leaks))))
         return done
 
     first_output = OUTPUTS[0]
@@ -199,8 +212,19 @@ def _render_on_two_cores(
         mine, theirs = run_both(lambda: render(here), lambda: render(there))
     else:
         mine, theirs = render(here), render(there)
-    by_index = dict(zip(here + there, mine + theirs, strict=True))
+    order = [i for group in _together(jobs, here) for i in group]
+    order += [i for group in _together(jobs, there) for i in group]
+    by_index = dict(zip(order, mine + theirs, strict=True))
     return [by_index[i] for i in range(len(jobs))]
+
+
+def _together(jobs: list[Job], chosen: list[int]) -> list[list[int]]:
+    """The chosen jobs grouped by output and publication, in the order each group first
+    comes."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i in chosen:
+        groups.setdefault((jobs[i].output.name, id(jobs[i].publication)), []).append(i)
+    return list(groups.values())
 
 
 def write_rendered(

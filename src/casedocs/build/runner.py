@@ -33,7 +33,7 @@ from casedocs.build.freshness import (
 from casedocs.build.report import Reporter
 from casedocs.build.stamps import cache_dir
 from casedocs.errors import Report
-from casedocs.render.output import Output
+from casedocs.render.output import Output, Settings
 from casedocs.render.registry import STANDALONE, output_named, variants
 from casedocs.source.inputs import is_conference_file, unreadable_input
 from casedocs.source.named_files import (
@@ -56,10 +56,8 @@ class BuildRequest:
     site: bool = False
     quiz: bool = False  # a site whose pages hold no answer
     only: str | None = None
-    paper: str = "letter"
-    template: Path | None = None
-    template_digest: str = ""
-    language: str | None = None
+    settings: Settings = Settings()
+    template_digest: str = ""  # of settings.template, read when the build was asked for
     timestamp: str = ""
     jobs: int = 0  # 0: CASEDOCS_JOBS, else every core
     exits_after: bool = False  # the process ends with this build (`casedocs build`, not watch)
@@ -69,9 +67,9 @@ class BuildRequest:
         return {
             "site": "quiz" if self.quiz else str(self.site),
             "only": self.only or "",
-            "paper": self.paper,
+            "paper": self.settings.paper,
             "template": self.template_digest,
-            "language": self.language or "",
+            "language": self.settings.language or "",
             "date": self.timestamp,
         }
 
@@ -175,8 +173,8 @@ def _build_stale(
     from casedocs.build.pipeline import output_folders
     from casedocs.build.task import BuildSettings
 
-    if request.template is not None:
-        check_option_file("--template", request.template, TEMPLATE)
+    if request.settings.template is not None:
+        check_option_file("--template", request.settings.template, TEMPLATE)
     sweep_temporaries(output_folders(request.out_dir, request.cache), started=time.time())
     jobs = request.worker_count()
     settings = BuildSettings(
@@ -186,9 +184,7 @@ def _build_stale(
         variants=tuple((output.name, unknown) for output, unknown in chosen),
         options=request.options,
         settings_key=key,
-        paper=request.paper,
-        template=request.template,
-        language=request.language,
+        settings=request.settings,
         companions=tuple(o.companion for o in STANDALONE) if request.site else (),
         split=jobs > 1 and len(stale) == 1,
     )

@@ -20,7 +20,7 @@ from casedocs.build.pipeline import render_outputs, write_rendered
 from casedocs.errors import CaseError, Report, UserError, os_error_text
 from casedocs.figures import FigureImages
 from casedocs.load import load_input
-from casedocs.render.output import Companion
+from casedocs.render.output import Companion, Settings
 from casedocs.render.registry import output_named
 from casedocs.source.loader import display_path
 
@@ -35,9 +35,7 @@ class BuildSettings:
     variants: tuple[tuple[str, bool], ...]  # output name, unknown
     options: dict[str, str]  # as recorded: what makes two builds the same
     settings_key: str
-    paper: str = "letter"
-    template: Path | None = None
-    language: str | None = None
+    settings: Settings = Settings()
     companions: tuple[Companion, ...] = ()
     split: bool = False  # render one input's outputs in two processes
 
@@ -81,7 +79,7 @@ def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
     # then differs from the record, and the next build sees to it.
     read = [FileState.of(file, private=True) for file in files_read(path)]
     images = FigureImages(settings.cache)
-    publication, warnings = load_input(path, images, settings.language)
+    publication, warnings = load_input(path, images, settings.settings.language)
     result.id = publication.id
     images.keep_probes()
     rendered = render_outputs(
@@ -89,8 +87,7 @@ def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
         [(output_named(name), unknown) for name, unknown in settings.variants],
         settings.out_dir,
         images,
-        settings.paper,
-        settings.template,
+        settings.settings,
         settings.companions,
         settings.cache,
         split=settings.split,

@@ -97,8 +97,8 @@ def watch_scope(paths: list[Path], inputs: list[Path], request: BuildRequest) ->
     # realpath, not resolve(): a symbolic link loop stays a path that is watched (and refused
     # by name when it is built), where resolve() would raise.
     known = {Path(os.path.realpath(path)) for path in paths if not path.is_dir()}
-    if request.template is not None:
-        known.add(Path(os.path.realpath(request.template)))
+    if request.settings.template is not None:
+        known.add(Path(os.path.realpath(request.settings.template)))
     for path in inputs:
         known.update(files_read(path))
     wanted = {path.parent for path in known}
@@ -218,7 +218,7 @@ class _Session:
                   file=self.out, flush=True)
         inputs = self._inputs()
         # A --template file saved is a change of the build's settings.
-        request = replace(self.request, template_digest=file_digest(self.request.template))
+        request = replace(self.request, template_digest=file_digest(self.request.settings.template))
         try:
             run_build(inputs, request, Reporter(self.out, self.err, interactive=False,
                                                 unchanged=first))

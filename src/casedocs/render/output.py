@@ -1,6 +1,7 @@
-"""What a renderer is: its declaration (`Output`), what it is asked for (`RenderOptions`) and
-what it gives back (`RenderedFile`). Each output module declares one `Output`; the registry
-lists them; build and cli loop over the registry and never name an output themselves."""
+"""What a renderer is: its declaration (`Output`), what it is asked for (`Settings`, chosen
+once for a build, in `RenderOptions`) and what it gives back (`RenderedFile`, a file and its
+unknown variant together). Each output module declares one `Output`; the registry lists
+them; build and cli loop over the registry and never name an output themselves."""
 
 from __future__ import annotations
 
@@ -34,10 +35,20 @@ class Companion:
 
 
 @dataclass(frozen=True)
-class RenderOptions:
-    timestamp: datetime  # written into the file (SOURCE_DATE_EPOCH, or a fixed date)
+class Settings:
+    """What the person building chose for the outputs, one value from the command line to
+    every renderer. Each output names the settings it reads (`Output.reads`): only those make
+    its files stale."""
+
     paper: str = "letter"  # printed outputs: letter or a4
     template: Path | None = None  # --template: a department's PowerPoint template
+    language: str | None = None  # --language: overrides the cases' (applied as they load)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    timestamp: datetime  # written into the file (SOURCE_DATE_EPOCH, or a fixed date)
+    settings: Settings = Settings()
     companions: tuple[Companion, ...] = ()  # the files a site's pages link to
 
 
@@ -65,7 +76,12 @@ class GatheredFile:
     data: bytes
 
 
-Render = Callable[["Publication", "FigureImages", RenderOptions, bool], RenderedFile]
+# Which variants to render (False: the full file, True: its unknown variant), rendered
+# together so that what they share is worked out once; each comes back under its flag.
+Variants = tuple[bool, ...]
+Render = Callable[
+    ["Publication", "FigureImages", RenderOptions, Variants], dict[bool, RenderedFile]
+]
 # (where, text): "slide 3", "page 2", "the properties"; a refusal quotes the words and says where
 Placed = tuple[str, str]
 ReadBack = Callable[[bytes, frozenset[str] | None], list[Placed]]
@@ -75,18 +91,19 @@ ReadEntry = Callable[[object], list[str]]
 
 @dataclass(frozen=True)
 class Output:
-    """One kind of output. `render(publication, images, options, unknown)` makes its full or
-    its unknown variant; `read_back(data, public_parts)` gives the texts of a finished file
-    that the answer check reads (all of it, or only the named parts); `gather(entries,
-    options, unknown)`, when given, makes the files that show every rendered file at once, and
-    `read_entry(entry)` gives the texts an entry will show there (its public part: checked for
-    answers like the unknown part of a file)."""
+    """One kind of output. `render(publication, images, options, variants)` makes its full
+    file, its unknown variant or both (`variants`), together; `read_back(data, public_parts)`
+    gives the texts of a finished file that the answer check reads (all of it, or only the
+    named parts); `gather(entries, options, unknown)`, when given, makes the files that show
+    every rendered file at once, and `read_entry(entry)` gives the texts an entry will show
+    there (its public part: checked for answers like the unknown part of a file)."""
 
     name: str  # what --only takes
     folder: str  # below the output folder
     suffix: str  # of its files: <id><suffix>, <id>-unknown<suffix>
     render: Render
     read_back: ReadBack
+    reads: tuple[str, ...] = ()  # the `Settings` its files depend on
     standalone: bool = True  # built by `casedocs build`; else only as part of a site
     gather: Gather | None = None
     read_entry: ReadEntry | None = None

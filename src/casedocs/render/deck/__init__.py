@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from casedocs.render.output import Output, RenderedFile, RenderOptions
+from casedocs.render.output import Output, RenderedFile, RenderOptions, Variants
 
 if TYPE_CHECKING:
     from casedocs.document.conference import Publication
@@ -29,22 +29,26 @@ _ATTRIBUTE = re.compile(r'\s(?:descr|title|name|Target|tooltip|action)="([^"]*)"
 
 
 def render(
-    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
-) -> RenderedFile:
+    publication: Publication, images: FigureImages, options: RenderOptions, variants: Variants
+) -> dict[bool, RenderedFile]:
+    """The deck (False) and its unknown variant (True), as asked, drawn together: the full
+    deck begins with the unknown one's slides."""
     from casedocs.document.conference import ConferenceDocument
-    from casedocs.render.deck.files import render_conference_deck, render_deck_file
+    from casedocs.render.deck.files import render_conference_decks, render_deck_files
 
+    template = options.settings.template
     if isinstance(publication, ConferenceDocument):
-        deck = render_conference_deck(
-            publication, images, options.timestamp, unknown, options.template
-        )
+        decks = render_conference_decks(publication, images, options.timestamp, variants,
+                                        template)
     else:
-        template = options.template or publication.template
-        deck = render_deck_file(
-            publication, images, options.timestamp, unknown, template, publication.layouts
-        )
-    public = None if unknown else deck.unknown_parts
-    return RenderedFile(deck.data, public, images.new_warnings() + deck.warnings)
+        decks = render_deck_files(publication, images, options.timestamp, variants,
+                                  template or publication.template, publication.layouts)
+    warnings = images.new_warnings()
+    return {
+        unknown: RenderedFile(deck.data, None if unknown else deck.unknown_parts,
+                              warnings + deck.warnings)
+        for unknown, deck in decks.items()
+    }
 
 
 def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[tuple[str, str]]:
@@ -84,5 +88,11 @@ def xml_texts(xml: str) -> Iterator[str]:
 
 
 OUTPUT = Output(
-    "slides", "slides", ".pptx", render, read_back, preload=("casedocs.render.deck.files",)
+    "slides",
+    "slides",
+    ".pptx",
+    render,
+    read_back,
+    reads=("template",),
+    preload=("casedocs.render.deck.files",),
 )

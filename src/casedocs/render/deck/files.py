@@ -3,6 +3,7 @@ on our default design or the department's template (template.py)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,93 +29,56 @@ class DeckFile:
 
 
 def render_deck(
-    document: Document, images: FigureImages, timestamp: datetime, **options: object
+    document: Document, images: FigureImages, timestamp: datetime, unknown: bool = False,
+    template: Path | None = None,
 ) -> bytes:
-    """The case's deck as PPTX bytes (`options` as for render_deck_file)."""
-    return render_deck_file(document, images, timestamp, **options).data  # type: ignore[arg-type]
+    """The case's deck (`unknown`: its unknown variant) as PPTX bytes."""
+    files = render_deck_files(document, images, timestamp, (unknown,), template)
+    return files[unknown].data
 
 
-def render_deck_file(
+def render_deck_files(
     document: Document,
     images: FigureImages,
     timestamp: datetime,
-    unknown: bool = False,
+    variants: tuple[bool, ...] = (False, True),
     template: Path | None = None,
     layouts: dict[str, str] | None = None,
-) -> DeckFile:
-    """The case's deck; `unknown`: only the part before the answer; `template` and `layouts`
-    choose the department's design."""
-    design = (template, sorted((layouts or {}).items()))
-    request = _DeckRequest(document, images, timestamp, design)
-    if unknown and (kept := _KEPT.take(request)) is not None:
-        return kept
-    deck = load_template(template, layouts or {})
+) -> dict[bool, DeckFile]:
+    """The case's full deck (False) and its unknown variant (True), as `variants` asks;
+    `template` and `layouts` choose the department's design."""
+    design = functools.partial(load_template, template, layouts or {})
+    deck = design()
     plan = plan_deck(document, TextMeasure(deck.font), deck.geometry)
     unknown_plan = [slide for slide in plan if slide.part == "unknown"]
     properties = _properties(document.label, document.authors, document.id, document.language)
-    return _deck_variant(request, deck, (plan, unknown_plan), properties, unknown)
+    plans = (plan, unknown_plan)
+    return _deck_variants((deck, design), images, timestamp, plans, properties, variants)
 
 
-def render_conference_deck(
+def render_conference_decks(
     conference: ConferenceDocument,
     images: FigureImages,
     timestamp: datetime,
-    unknown: bool = False,
+    variants: tuple[bool, ...] = (False, True),
     template: Path | None = None,
-) -> DeckFile:
-    """All the conference's cases in one deck, in its order; `unknown`: unknowns only."""
-    request = _DeckRequest(conference, images, timestamp, (template,))
-    if unknown and (kept := _KEPT.take(request)) is not None:
-        return kept
+) -> dict[bool, DeckFile]:
+    """All the conference's cases in one deck, in its order (False), and the unknowns only
+    (True), as `variants` asks."""
     # --template, else the conference's, else the one its cases name (the first that does).
     case_template = next((d.template for d in conference.documents if d.template), None)
-    deck = load_template(template or conference.template or case_template, conference.layouts)
+    design = functools.partial(
+        load_template, template or conference.template or case_template, conference.layouts
+    )
+    deck = design()
     measure = TextMeasure(deck.font)
     unknown_plan = plan_conference(conference, True, measure, deck.geometry)
-    plan = [] if unknown else plan_conference(conference, False, measure, deck.geometry)
+    plan = plan_conference(conference, False, measure, deck.geometry) if False in variants else []
     properties = _properties(
         conference.title, conference.presenter or "", conference.id, conference.language
     )
-    return _deck_variant(request, deck, (plan, unknown_plan), properties, unknown)
-
-
-@dataclass(frozen=True, eq=False)
-class _DeckRequest:
-    """What a deck is drawn for: a publication and the images it resolves pictures with (the
-    very objects), at a build's time, on a design (template and layouts)."""
-
-    publication: object
-    images: FigureImages
-    timestamp: datetime
-    design: tuple[object, ...]
-
-    def same_as(self, other: _DeckRequest) -> bool:
-        return (
-            self.publication is other.publication
-            and self.images is other.images
-            and (self.timestamp, self.design) == (other.timestamp, other.design)
-        )
-
-
-class _KeptUnknown:
-    """The unknown deck saved on the way to a full deck that begins with it, kept (one at a
-    time) for the request for it, which comes next in a build: those slides are drawn once."""
-
-    def __init__(self) -> None:
-        self._kept: tuple[_DeckRequest, DeckFile] | None = None
-
-    def keep(self, request: _DeckRequest, file: DeckFile) -> None:
-        self._kept = (request, file)
-
-    def clear(self) -> None:
-        self._kept = None
-
-    def take(self, request: _DeckRequest) -> DeckFile | None:
-        kept, self._kept = self._kept, None
-        return kept[1] if kept is not None and kept[0].same_as(request) else None
-
-
-_KEPT = _KeptUnknown()
+    plans = (plan, unknown_plan)
+    return _deck_variants((deck, design), images, timestamp, plans, properties, variants)
 
 
 def _properties(
@@ -127,33 +91,45 @@ def _properties(
     )
 
 
-def _deck_variant(
-    request: _DeckRequest,
-    deck: DeckTemplate,
+def _deck_variants(
+    designs: tuple[DeckTemplate, Callable[[], DeckTemplate]],
+    images: FigureImages,
+    timestamp: datetime,
     plans: tuple[list[SlidePlan], list[SlidePlan]],
     properties: Callable[[bool], DeckProperties],
-    unknown: bool,
-) -> DeckFile:
-    """The full deck of `plans` (full, unknown), or the unknown one; a full deck that begins
-    with the unknown deck saves that on the way and keeps it for its request."""
+    variants: tuple[bool, ...],
+) -> dict[bool, DeckFile]:
+    """The decks of `plans` (full, unknown) that `variants` asks for. Each is drawn on a
+    template of its own (a presentation keeps the slides drawn on it): the one the plans were
+    measured on, then a new one from `designs`' loader. A full deck that begins with the
+    unknown one is drawn on from it, saved on the way: those slides are drawn once."""
     plan, unknown_plan = plans
-    drawing = DeckDrawing(deck, request.images)
+    loaded, load = designs
+    unused = [loaded]
+    files: dict[bool, DeckFile] = {}
 
-    def saved(slides: list[SlidePlan], unknown: bool) -> DeckFile:
-        data = drawing.save(properties(unknown), request.timestamp)
-        return DeckFile(data, _unknown_parts(slides), deck.warnings)
+    def design() -> DeckTemplate:
+        return unused.pop() if unused else load()
 
-    if unknown:
+    def saved(drawing: DeckDrawing, slides: list[SlidePlan], unknown: bool) -> None:
+        data = drawing.save(properties(unknown), timestamp)
+        files[unknown] = DeckFile(data, _unknown_parts(slides), loaded.warnings)
+
+    shared = plan[: len(unknown_plan)] == unknown_plan
+    if True in variants and (False not in variants or not shared):
+        drawing = DeckDrawing(design(), images)
         drawing.draw(unknown_plan)
-        return saved(unknown_plan, True)
-    _KEPT.clear()
-    rest = plan
-    if plan[: len(unknown_plan)] == unknown_plan:
-        drawing.draw(unknown_plan)
-        _KEPT.keep(request, saved(unknown_plan, True))
-        rest = plan[len(unknown_plan) :]
-    drawing.draw(rest)
-    return saved(plan, False)
+        saved(drawing, unknown_plan, True)
+    if False in variants:
+        drawing, rest = DeckDrawing(design(), images), plan
+        if shared:
+            drawing.draw(unknown_plan)
+            if True in variants:
+                saved(drawing, unknown_plan, True)
+            rest = plan[len(unknown_plan) :]
+        drawing.draw(rest)
+        saved(drawing, plan, False)
+    return files
 
 
 def _unknown_parts(plan: list[SlidePlan]) -> frozenset[str]:

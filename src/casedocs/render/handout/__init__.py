@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from casedocs.render.output import Output, RenderedFile, RenderOptions
+from casedocs.render.output import Output, RenderedFile, RenderOptions, Variants
 
 if TYPE_CHECKING:
     from casedocs.document.conference import Publication
@@ -16,15 +16,20 @@ if TYPE_CHECKING:
 
 
 def render(
-    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
-) -> RenderedFile:
+    publication: Publication, images: FigureImages, options: RenderOptions, variants: Variants
+) -> dict[bool, RenderedFile]:
+    """The handout (False) and the worksheet (True), as asked; they share nothing to draw."""
     from casedocs.document.conference import ConferenceDocument
     from casedocs.render.handout.pdf import render_handout, render_packet
 
     make = render_packet if isinstance(publication, ConferenceDocument) else render_handout
-    data = make(publication, images, options.paper, unknown, options.timestamp)  # type: ignore[arg-type]
+    paper, timestamp = options.settings.paper, options.timestamp
+    drawn = {unknown: make(publication, images, paper, unknown, timestamp)  # type: ignore[arg-type]
+             for unknown in variants}
+    warnings = images.new_warnings()
     # A handout is all answer; a worksheet is all public.
-    return RenderedFile(data, None if unknown else frozenset(), images.new_warnings())
+    return {unknown: RenderedFile(data, None if unknown else frozenset(), warnings)
+            for unknown, data in drawn.items()}
 
 
 def read_back(data: bytes, public_parts: frozenset[str] | None) -> list[tuple[str, str]]:
@@ -56,5 +61,6 @@ OUTPUT = Output(
     ".pdf",
     render,
     read_back,
+    reads=("paper",),
     preload=("casedocs.render.handout.pdf", "pypdf"),
 )

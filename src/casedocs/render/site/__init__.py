@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from casedocs.render.output import Output, RenderedFile, RenderOptions
+from casedocs.render.output import Output, RenderedFile, RenderOptions, Variants
 
 if TYPE_CHECKING:
     from casedocs.document.conference import Publication
@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 
 def render(
-    publication: Publication, images: FigureImages, options: RenderOptions, unknown: bool
-) -> RenderedFile:
+    publication: Publication, images: FigureImages, options: RenderOptions, variants: Variants
+) -> dict[bool, RenderedFile]:
+    """The page (False) and the quiz page (True), as asked."""
     from casedocs.render.site.pages import render_page
 
-    return render_page(publication, images, options, unknown)
+    return {unknown: render_page(publication, images, options, unknown) for unknown in variants}
 
 
 def gather(entries: list, options: RenderOptions, unknown: bool) -> list[GatheredFile]:
