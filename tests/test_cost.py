@@ -192,17 +192,72 @@ def test_a_page_but_the_last_left_a_third_empty_is_a_defect() -> None:
     assert handout_defects(layout) == ["page 1: 34% of the page left empty"]
 
 
+def test_a_line_left_alone_by_a_page_break_is_a_defect() -> None:
+    layout = record([["body"], ["body", "body"]], {}, {})
+    layout.lone_line(2)
+    assert handout_defects(layout) == [
+        "page 2: a paragraph's line alone on the page (a widow or an orphan)"]
+
+
 def test_contrast_is_wcags_ratio_and_a_faint_colour_is_a_defect() -> None:
     from dataclasses import replace
 
-    from casedocs.render.deck.cost import contrast
+    from casedocs.render.deck.colours import contrast
 
     assert round(contrast("000000", "FFFFFF"), 1) == 21.0
     assert round(contrast("777777", "FFFFFF"), 2) == 4.48
     faint = text(FULL)
     faint = replace(faint, paragraphs=tuple(replace(p, color="AAAAAA") for p in faint.paragraphs))
     assert defects(slide(title("History"), faint)) == [
-        "slide 1: text of too little contrast ('Body', #AAAAAA)"]
+        "slide 1: text of too little contrast ('Body', #AAAAAA on #FFFFFF)"]
+
+
+def test_what_is_behind_text_on_a_template_is_the_topmost_shape_covering_it() -> None:
+    from casedocs.render.deck.colours import Backdrop, Fill
+
+    band = Fill(Box(0, 0, 13.33, 1.3), "2C3E50")
+    picture = Fill(Box(0, 5, 13.33, 2.5), None, (("000000", "FFFFFF"), ("000000", "FFFFFF")))
+    backdrop = Backdrop("FFFFFF", (band, picture))
+    assert backdrop.behind(Box(0.5, 0.2, 8, 0.8)) == "2C3E50"
+    assert backdrop.behind(Box(0.5, 0.2, 8, 0.8), shapes=False) == "FFFFFF"  # hidden
+    assert backdrop.behind(Box(0.5, 2, 8, 2)) == "FFFFFF"
+    assert backdrop.behind(Box(0.5, 5.2, 5, 2)) == "000000"  # the picture's left half
+    assert backdrop.behind(Box(0.5, 5.2, 12, 2)) == "808080"  # both halves: their mean
+    assert backdrop.legible("000000", Box(0.5, 0.2, 8, 0.8)) == "FFFFFF"
+    assert backdrop.legible("000000", Box(0.5, 2, 8, 2)) == "000000"
+    assert backdrop.crossed_by(Box(0.5, 0.8, 8, 1.0))  # half on the band, half off
+    assert not backdrop.crossed_by(Box(0.5, 0.2, 8, 0.8))
+
+
+def test_theme_text_that_reads_on_neither_of_its_colours_is_a_defect() -> None:
+    """Only the template's text and background colours replace a failing one: where neither
+    reads (a mid-grey band, greys for both), the slide is still one to touch."""
+    from dataclasses import replace
+
+    from casedocs.render.deck.colours import Backdrop, Fill
+
+    grey = Backdrop("FFFFFF", (Fill(Box(0, 0, 13.33, 7.5), "888888"),), title="555555",
+                    body="555555", other="555555", text="555555", paper="BBBBBB")
+    geometry = replace(GEOMETRY, styled=False, backdrops=(("history", grey),))
+    plan = slide(title("History"), text(FULL), kind="history")
+    found = [str(d) for d in deck_cost([plan], MEASURE, geometry).defects]
+    assert "slide 1: text of too little contrast ('Title', #555555 on #888888)" in found
+    readable = replace(grey, text="000000")  # what replaces the greys reads
+    geometry = replace(GEOMETRY, styled=False, backdrops=(("history", readable),))
+    assert deck_cost([plan], MEASURE, geometry).defects == ()
+
+
+def test_text_across_the_edge_of_a_template_shape_is_a_defect_a_plain_slide_has_not() -> None:
+    from dataclasses import replace
+
+    from casedocs.render.deck.colours import Backdrop, Fill
+
+    stripe = Backdrop("FFFFFF", (Fill(Box(0, 2.2, 13.33, 0.5), "FFFFFF"),))
+    geometry = replace(GEOMETRY, styled=False, backdrops=(("history", stripe),))
+    plan = slide(title("History"), text(FULL), kind="history")
+    assert "slide 1: text across the template's shapes ('Body')" in [
+        str(d) for d in deck_cost([plan], MEASURE, geometry).defects]
+    assert deck_cost([replace(plan, plain=True)], MEASURE, geometry).defects == ()
 
 
 def test_a_slide_that_begins_inside_a_sentence_is_a_defect() -> None:

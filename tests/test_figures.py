@@ -33,7 +33,7 @@ from casedocs.errors import CaseError, Report
 from casedocs.figures import FigureImages, ImageProblem, PreparedImage, SourceImage, pipeline
 from casedocs.load import load_document
 from casedocs.render.deck.plan import SCREEN_OVERSAMPLE, default_geometry
-from casedocs.render.handout.pdf import PRINT_DPI, PRINT_OVERSAMPLE
+from casedocs.render.handout.plan import PRINT_DPI, PRINT_OVERSAMPLE
 from casedocs.source.model import Figure
 from conftest import document_errors, line_of, make_image, within, write_case_file
 

@@ -492,3 +492,36 @@ def test_every_font_in_every_pdf_is_embedded(tmp_path: Path) -> None:
                 descriptor = descriptor.get_object() if descriptor else {}
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
                     pdf.name, name, font.get("/BaseFont"))
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_line_a_page_break_leaves_alone_is_recorded_and_refused(
+    allowed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: every style refuses widows and orphans; the writer records any line a page
+    break leaves alone, so the cost sees one where a style allowed it."""
+    from casedocs.document.inline import Span
+    from casedocs.render.handout import pdf
+    from casedocs.render.handout.cost import LayoutRecord, handout_cost
+    from casedocs.render.handout.plan import Gap, HandoutPlan, Para, page_frame
+    from casedocs.wording import words
+
+    if allowed:
+        styles = pdf._styles
+
+        def allowing(*args: object) -> dict:
+            return {name: pdf.ParagraphStyle(name, parent=style, allowOrphans=1,
+                                             allowWidows=1)
+                    for name, style in styles(*args).items()}
+
+        monkeypatch.setattr(pdf, "_styles", allowing)
+    frame = page_frame("letter")
+    leading = pdf.STYLES["body"].leading
+    long = Para((Span("A sentence of a paragraph that runs over many lines. " * 40),), "body")
+    plan = HandoutPlan((Gap(frame.height - 1.5 * leading), long), frame)
+    record = LayoutRecord()
+    info = pdf.PdfInfo("t", "a", "s", "", "footer", words("en"))
+    pdf.write_plan(plan, FigureImages(), info, None, record)
+    lone = [str(d) for d in handout_cost(record).defects if "alone" in str(d)]
+    assert lone == (["page 1: a paragraph's line alone on the page (a widow or an orphan)"]
+                    if allowed else [])

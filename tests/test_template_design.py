@@ -26,7 +26,8 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Presentation]:
     folder = tmp_path_factory.mktemp("designs")
     built = {}
     for template in write_test_templates(folder / "templates"):
-        if template.stem not in ("department", "corner-logo", "dark"):
+        if template.stem not in ("department", "corner-logo", "dark", "Midnightblue",
+                                 "Metropolis", "Focus"):
             continue
         out = folder / template.stem
         assert main(["build", str(SEED), "--only", "slides", "--template", str(template),
@@ -91,3 +92,70 @@ def test_figure_labels_on_the_black_panel_keep_their_light_colour(decks: dict) -
                                for p in shape.text_frame.paragraphs for run in p.runs}
                     assert colours and None not in colours, (name, shape.name)
                     assert all(sum(c) > 3 * 150 for c in colours), (name, shape.name)
+
+
+def _run_colours(shape) -> set:  # noqa: ANN001
+    """The colours set on a shape's runs (None: the theme's)."""
+    return {run.font.color.rgb if run.font.color.type else None
+            for paragraph in shape.text_frame.paragraphs for run in paragraph.runs}
+
+
+def test_a_theme_colour_that_would_not_read_is_replaced(decks: dict) -> None:
+    """Issue 19: LibreOffice's Midnightblue puts the title on a navy band its theme's text
+    colour (black) does not read on: the title takes the theme's light colour there; text on
+    the white part keeps the theme's own."""
+    from casedocs.render.deck.colours import contrast
+
+    slide = next(s for s in decks["Midnightblue"].slides if s.shapes.title is not None
+                 and s.shapes.title.text_frame.text == "History")
+    assert _run_colours(slide.shapes.title) == {(0xFF, 0xFF, 0xFF)}
+    assert contrast("FFFFFF", "2C3E50") >= 4.5
+    history = next(shape for shape in slide.shapes if shape.name == "History")
+    assert _run_colours(history) == {None}
+
+
+def test_text_on_a_background_picture_reads(decks: dict) -> None:
+    """Metropolis's slides are a dark blue picture: its colours are read cell by cell, and
+    the theme's black text is replaced by its light colour."""
+    for slide in decks["Metropolis"].slides:
+        if slide.element.get("showMasterSp") == "0":
+            continue  # ours: black or with a panel
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                assert _run_colours(shape) == {(0xFF, 0xFF, 0xFF)}, shape.name
+
+
+def test_a_link_that_would_not_read_is_plain_text(decks: dict) -> None:
+    """The theme's hyperlink blue on Metropolis's blue: the PubMed number stays as text."""
+    slide = decks["Metropolis"].slides[-1]
+    assert "PMID: 349979" in " ".join(s.text_frame.text for s in slide.shapes
+                                      if s.has_text_frame)
+    assert b"hlinkClick" not in slide.part.blob
+    default = decks["department"].slides[-1]
+    assert b"hlinkClick" in default.part.blob
+
+
+def test_text_never_crosses_the_templates_shapes(decks: dict) -> None:
+    """LibreOffice's Focus draws coloured triangles over its slides: text slides hide them
+    (shown plain) rather than set text across them; Midnightblue's bands are kept, its
+    text being clear of their edges."""
+    focus = [s for s in decks["Focus"].slides if s.shapes.title is not None]
+    assert focus and all(s.element.get("showMasterSp") == "0" for s in focus)
+    history = next(s for s in decks["Midnightblue"].slides if s.shapes.title is not None
+                   and s.shapes.title.text_frame.text == "History")
+    assert history.element.get("showMasterSp") != "0"
+
+
+def test_a_master_that_numbers_its_slides_gets_no_second_number(decks: dict) -> None:
+    """Midnightblue's master shows the slide number in a circle: our footer says the case's
+    label only, where that circle shows; on our image slides (the master hidden) the footer
+    keeps its number."""
+    from casedocs.render.deck.slides import footer_text
+
+    for number, slide in enumerate(decks["Midnightblue"].slides, 1):
+        footer = next((s for s in slide.shapes if s.name == "Footer"), None)
+        if footer is None:
+            continue
+        shown = slide.element.get("showMasterSp") != "0"
+        expected = footer_text("IS Case 4", None if shown else number)
+        assert footer.text_frame.text == expected, number

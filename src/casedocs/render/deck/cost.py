@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from casedocs.document.inline import Span
 from casedocs.render.cost import Cost, Defect
+from casedocs.render.deck.colours import MIN_CONTRAST, contrast, themed_ink
 from casedocs.render.deck.slides import (
     BODY_SIZE,
     INSET_X,
@@ -23,6 +24,7 @@ from casedocs.render.deck.slides import (
     TextBox,
     box_text,
     drawn_spans,
+    footer_box,
     footer_text,
     line_width,
     overlap,
@@ -34,7 +36,6 @@ from casedocs.render.deck.textfit import TextMeasure
 LITTLE = 0.2  # of its box: a "(cont.)" slide holding less is a stray sentence or two
 ROOM = 0.02  # inches a text may pass its box by (rounding), before it overflows
 SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", ")", '"', "”", "’")
-MIN_CONTRAST = 4.5  # WCAG 2 AA, for text against what is behind it
 
 
 def deck_cost(
@@ -94,15 +95,7 @@ def _slide_defects(
         for logo in geometry.keep_out:
             if overlap(thing.box, logo) and not (slide.dark or slide.panel):
                 yield f"'{thing.name}' lies over the template's picture"
-    for box in slide.texts:
-        background = "000000" if slide.dark or box.role == "label" else "FFFFFF"
-        for para in box.paragraphs:
-            # Colours we set: on a template's light slides its theme colours the text.
-            if (geometry.styled or slide.dark or box.role == "label") and contrast(
-                para.color, background
-            ) < MIN_CONTRAST:
-                yield f"text of too little contrast ('{box.name}', #{para.color})"
-                break
+    yield from _illegible(slide, geometry, measure)
     if slide.footer and slide.label:
         width = measure.width(footer_text(slide.label, 99), slide.footer_size)
         if width > (slide.footer.width - 2 * INSET_X) * 72:
@@ -117,16 +110,46 @@ def _too_wide(box: TextBox, measure: TextMeasure) -> bool:
     )
 
 
-def contrast(first: str, second: str) -> float:
-    """WCAG 2 contrast ratio of two sRGB colours written as hex ("1F2933")."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+def _inked(box: TextBox, measure: TextMeasure) -> Box:
+    """The part of a text's box its lines take, inside its insets: from the top, as wide as
+    its widest line (left-aligned, or centred)."""
+    inner = box.box.height - 2 * INSET_Y
+    height = min(inner, text_height(box.paragraphs, box.box.width, measure) - 2 * INSET_Y)
+    widest = max(
+        (min(measure.width(box_text(TextBox(box.box, (para,), "")), para.size, para.bold),
+             line_width(para, box.box.width)) / 72 + para.indent
+         for para in box.paragraphs),
+        default=0.0,
+    )
+    centred = all(para.align == "center" for para in box.paragraphs)
+    x = box.box.x + (box.box.width - widest) / 2 if centred else box.box.x + INSET_X
+    return Box(x, box.box.y + INSET_Y, widest, max(height, 0.0))
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+def _illegible(slide: SlidePlan, geometry: DeckGeometry, measure: TextMeasure
+               ) -> Iterator[str]:
+    """Text too close in colour to what is behind it: the colours we set on our slides, dark
+    slides and figure labels (on black), and on a template's slides what its theme colours
+    its text (or the dark or light text colour the writer puts in its place)."""
+    backdrop = None if slide.dark else geometry.backdrop(slide.kind)
+    footer = [box for box in [footer_box(slide, 99, geometry)] if box is not None]
+    first = {role: next((b for b in slide.texts if b.role == role), None)
+             for role in ("title", "body")}
+    for box in [*slide.texts, *footer]:
+        colours = [(para.color, "000000" if slide.dark or box.role == "label" else "FFFFFF")
+                   for para in box.paragraphs]
+        if backdrop is not None and box.role != "label":
+            placeholder = any(box is chosen for chosen in first.values())
+            ink = themed_ink(backdrop, box.box, box.role, placeholder, slide.shows_master)
+            colours = [(ink.colour, ink.behind)] if ink.behind is not None else []
+        if backdrop is not None and slide.shows_master and backdrop.crossed_by(
+            _inked(box, measure)
+        ):
+            yield f"text across the template's shapes ('{box.name}')"
+        for colour, behind in colours:
+            if contrast(colour, behind) < MIN_CONTRAST:
+                yield f"text of too little contrast ('{box.name}', #{colour} on #{behind})"
+                break
 
 
 def _lines(box: TextBox, measure: TextMeasure) -> int:

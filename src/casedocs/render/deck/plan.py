@@ -102,9 +102,10 @@ def plan_deck(
     geometry: DeckGeometry | None = None,
 ) -> list[SlidePlan]:
     """Unknown part (title, history, clean images, prompt), a divider, then the answer."""
-    planner = _Planner(document, measure or TextMeasure(), geometry or default_geometry())
+    measure, geometry = measure or TextMeasure(), geometry or default_geometry()
+    planner = _Planner(document, measure, geometry)
     slides = [*planner.unknown_slides(), planner.divider(), *planner.answer_slides()]
-    return _distinct_notes(slides)
+    return _on_template(_distinct_notes(slides), measure, geometry)
 
 
 def _labelled(
@@ -137,12 +138,26 @@ def plan_conference(
     unknowns = [p.unknown_slides() for p in planners]
     answers = [[p.divider(), *p.answer_slides()] for p in planners]
     if unknown:
-        return _distinct_notes(slides + [s for part in unknowns for s in part])
-    if conference.order == "case-by-case":
+        slides += [s for part in unknowns for s in part]
+    elif conference.order == "case-by-case":
         slides += [s for u, a in zip(unknowns, answers, strict=True) for s in u + a]
     else:
         slides += [s for part in unknowns + answers for s in part]
-    return _distinct_notes(slides)
+    return _on_template(_distinct_notes(slides), measure, geometry)
+
+
+def _on_template(
+    slides: list[SlidePlan], measure: TextMeasure, geometry: DeckGeometry
+) -> list[SlidePlan]:
+    """Each slide of a template as it is, or plain (its master's shapes hidden) where its
+    text would cross them: whichever costs less."""
+    if geometry.styled:
+        return slides
+    return [
+        cheapest([slide, replace(slide, plain=True)] if slide.shows_master else [slide],
+                 lambda one: deck_cost([one], measure, geometry))
+        for slide in slides
+    ]
 
 
 def _distinct_notes(slides: list[SlidePlan]) -> list[SlidePlan]:

@@ -10,6 +10,8 @@ from casedocs.document.document import Spans
 from casedocs.document.inline import Span
 from casedocs.figures import ImageRequest
 from casedocs.figures.annotations import Mark
+from casedocs.render.deck.boxes import Box, BoxRole
+from casedocs.render.deck.colours import Backdrop
 from casedocs.render.deck.textfit import LINE_SPACING, TextMeasure, words_of
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches: 16:9, unless a template says otherwise
@@ -58,9 +60,6 @@ SlideKind = Literal[
     "management",
     "references",
 ]
-BoxRole = Literal["title", "body", "label"]  # a title goes into the layout's title placeholder
-
-
 @dataclass(frozen=True)
 class Bullet:
     char: str = "\u2022"
@@ -73,14 +72,6 @@ class Numbered:
 
 Marker = Bullet | Numbered
 BULLET = Bullet()
-
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    width: float
-    height: float
 
 
 @dataclass(frozen=True)
@@ -129,6 +120,30 @@ class SlidePlan:
     continued: bool = False  # goes on with the previous slide's text, under its title
     footer_size: float = FOOTER_SIZE  # smaller where the label would not fit on one line
     untitled: bool = False  # images under a title that does not say what they show
+    plain: bool = False  # the template's master shapes hidden: its text would cross them
+
+    @property
+    def shows_master(self) -> bool:
+        """The master's and layout's own shapes (logos, bands) show: image slides are ours
+        edge to edge, and a plain slide hides them."""
+        return not (self.dark or self.panel or self.plain)
+
+
+KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use
+    "title": "title",
+    "history": "history",
+    "figure": "figure",
+    "prompt": "prompt",
+    "divider": "divider",
+    "finding": "findings",
+    "findings": "findings",
+    "differential": "differential",
+    "diagnosis": "diagnosis",
+    "discussion": "discussion",
+    "teaching": "discussion",
+    "management": "discussion",
+    "references": "references",
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,12 @@ class DeckGeometry:
     body: Box
     styled: bool = True  # our own colours; False: the template's theme decides them
     keep_out: tuple[Box, ...] = ()  # the template's own pictures (logos): nothing goes over
+    # How text is seen on each role's layout of a template: none on our design, where every
+    # colour is ours.
+    backdrops: tuple[tuple[str, Backdrop], ...] = ()
+
+    def backdrop(self, kind: SlideKind) -> Backdrop | None:
+        return dict(self.backdrops).get(KIND_ROLES[kind])
 
     @property
     def margin(self) -> float:
@@ -191,8 +212,22 @@ def overlap(a: Box, b: Box) -> bool:
     )
 
 
-def footer_text(label: str, number: int) -> str:
-    return f"{label}  \u00b7  {number}" if label else str(number)
+def footer_text(label: str, number: int | None) -> str:
+    shown = [part for part in (label, "" if number is None else str(number)) if part]
+    return "  \u00b7  ".join(shown)
+
+
+def footer_box(slide: SlidePlan, number: int, geometry: DeckGeometry) -> TextBox | None:
+    """The footer of slide `number` as drawn: the case's label and the number, muted; the
+    label alone where the template's master numbers the slide itself; None when there is
+    nothing to show."""
+    backdrop = geometry.backdrop(slide.kind)
+    numbered = backdrop is not None and backdrop.numbered and slide.shows_master
+    text = footer_text(slide.label, None if numbered else number)
+    if not (slide.footer and text):
+        return None
+    para = TextPara((Span(text),), slide.footer_size, color=MUTED_COLOR, space_after=0)
+    return TextBox(slide.footer, (para,), "Footer")
 
 
 def box_text(box: TextBox) -> str:

@@ -8,6 +8,7 @@ refuses (its issue #1070), into a .pptx). What that leaves behind is said as war
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import io
 import re
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
@@ -23,28 +25,19 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from casedocs.errors import Report
 from casedocs.fonts import DECK_FONT
+from casedocs.render.deck.colours import Backdrop, Fill
 from casedocs.render.deck.package import TemplateError, rebuild_template
-from casedocs.render.deck.slides import Box, DeckGeometry, default_geometry, overlap
+from casedocs.render.deck.slides import (
+    Box,
+    DeckGeometry,
+    default_geometry,
+    overlap,
+)
 from casedocs.source.loader import display_path
 from casedocs.source.model import SLIDE_ROLES
 from casedocs.source.named_files import TEMPLATE, Refused, read_checked
 
 ROLES = SLIDE_ROLES
-KIND_ROLES = {  # the planner's slide kinds, by the role whose layout they use
-    "title": "title",
-    "history": "history",
-    "figure": "figure",
-    "prompt": "prompt",
-    "divider": "divider",
-    "finding": "findings",
-    "findings": "findings",
-    "differential": "differential",
-    "diagnosis": "diagnosis",
-    "discussion": "discussion",
-    "teaching": "discussion",
-    "management": "discussion",
-    "references": "references",
-}
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 DEFAULT_TEMPLATE = Path(__file__).with_name("default.pptx")  # tools/make_default_template.py
@@ -171,7 +164,7 @@ def load_template(path: Path | None, names: dict[str, str]) -> DeckTemplate:
     opened = open_template(path)
     presentation = opened.presentation
     layouts = _choose_layouts(presentation, names, path)
-    geometry = _readable(display_path(path), lambda: _geometry(presentation, layouts["history"]))
+    geometry = _readable(display_path(path), lambda: _geometry(presentation, layouts))
     font = _theme_font(presentation)
     return DeckTemplate(presentation, layouts, geometry, font, True, opened.warnings)
 
@@ -238,7 +231,10 @@ def _no_layout(presentation: Presentation, path: Path, reason: str) -> TemplateE
     return TemplateError(f"{path}: {reason}. Its layouts:\n{listing}")
 
 
-def _geometry(presentation: Presentation, layout: object) -> DeckGeometry:
+def _geometry(presentation: Presentation, layouts: dict[str, object]) -> DeckGeometry:
+    """The slide's size and the text boxes of the history slide's layout; how text is seen
+    on each role's layout."""
+    layout = layouts["history"]
     width = presentation.slide_width / 914400
     height = presentation.slide_height / 914400
     default = default_geometry(width, height)
@@ -258,7 +254,13 @@ def _geometry(presentation: Presentation, layout: object) -> DeckGeometry:
     )
     logos = _pictures(layout, width * height)
     title, body = _clear_of(title, logos), _clear_of(body, logos)
-    return DeckGeometry(width, height, title, body, styled=False, keep_out=logos)
+    seen: dict[int, Backdrop] = {}  # roles share layouts
+    for chosen in layouts.values():
+        if id(chosen) not in seen:
+            seen[id(chosen)] = _backdrop(presentation, chosen)
+    backdrops = tuple((role, seen[id(chosen)]) for role, chosen in layouts.items())
+    return DeckGeometry(width, height, title, body, styled=False, keep_out=logos,
+                        backdrops=backdrops)
 
 
 def _pictures(layout: object, slide_area: float) -> tuple[Box, ...]:
@@ -325,3 +327,223 @@ def _theme_font(presentation: Presentation) -> str:
     theme = presentation.slide_master.part.part_related_by(RT.THEME).blob.decode("utf-8", "ignore")
     match = re.search(r'<a:minorFont>\s*<a:latin typeface="([^"]+)"', theme)
     return match[1] if match and not match[1].startswith("+") else DECK_FONT
+
+
+# -- colours: what text on a layout is seen against --------------------------------------------
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+_FILLS = ("solidFill", "gradFill")  # fills whose colour is known; a picture's or pattern's not
+_MAPPED = ("bg1", "tx1", "bg2", "tx2")  # names the master's colour map points at the theme's
+
+
+def _backdrop(presentation: Presentation, layout: object) -> Backdrop:
+    """How text on `layout` is seen: what is behind it and what colour it inherits, read of
+    the layout, its master, the master's theme and the presentation's text defaults."""
+    master = layout.slide_master
+    colours = _SchemeColours.of(master, layout)
+    backgrounds = (_background(source, colours) for source in (layout, master))
+    background = next((found for found in backgrounds if found != ""), colours.get("bg1"))
+    sources = [layout] if layout.element.get("showMasterSp") == "0" else [master, layout]
+    fills = tuple(
+        fill for source in sources for fill in _filled_shapes(source, colours, background)
+    )
+    defaults = presentation.element.find("p:defaultTextStyle", _NS)
+    inherit = functools.partial(_text_colour, master, layout, defaults, colours)
+    return Backdrop(
+        background,
+        fills,
+        title=inherit(TITLES, "p:titleStyle"),
+        body=inherit(BODIES, "p:bodyStyle"),
+        other=inherit((), "p:otherStyle"),
+        text=colours.get("tx1") or "000000",
+        paper=colours.get("bg1") or "FFFFFF",
+        link=colours.get("hlink") or "0563C1",
+        numbered=any(_shows_slide_number(source) for source in sources),
+    )
+
+
+@dataclass(frozen=True)
+class _SchemeColours:
+    """A master's theme colours, by scheme name, through its colour map (bg1 -> lt1)."""
+
+    scheme: dict[str, str]
+    mapping: dict[str, str]
+
+    @classmethod
+    def of(cls, master: object, layout: object) -> _SchemeColours:
+        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+        scheme = {}
+        for slot in theme.iterfind(".//a:clrScheme/*", _NS):
+            value = _plain_colour(slot)
+            if value:
+                scheme[etree.QName(slot).localname] = value
+        found = master.element.find("p:clrMap", _NS)
+        mapping = dict(found.attrib) if found is not None else {}
+        override = layout.element.find("p:clrMapOvr/a:overrideClrMapping", _NS)
+        if override is not None:
+            mapping = dict(override.attrib)
+        return cls(scheme, mapping)
+
+    def get(self, name: str) -> str | None:
+        return self.scheme.get(self.mapping.get(name, name) if name in _MAPPED else name)
+
+
+def _plain_colour(element: etree._Element) -> str | None:
+    found = element.find("a:srgbClr", _NS)
+    if found is not None:
+        return found.get("val", "").upper() or None
+    found = element.find("a:sysClr", _NS)
+    return found.get("lastClr", "").upper() or None if found is not None else None
+
+
+def _colour(fill: etree._Element | None, colours: _SchemeColours) -> str | None:
+    """The colour a fill (solid, or a gradient's middle) or a colour's parent shows."""
+    if fill is None:
+        return None
+    if etree.QName(fill).localname == "gradFill":
+        stops = fill.findall("a:gsLst/a:gs", _NS)
+        return _colour(stops[len(stops) // 2], colours) if stops else None
+    for choice in fill.iterchildren(etree.Element):
+        name = etree.QName(choice).localname
+        base = {
+            "srgbClr": lambda c: c.get("val"),
+            "sysClr": lambda c: c.get("lastClr"),
+            "schemeClr": lambda c: colours.get(c.get("val", "")),
+        }.get(name, lambda c: None)(choice)
+        if base and re.fullmatch(r"[0-9A-Fa-f]{6}", base):
+            return _modified(base.upper(), choice)
+    return None
+
+
+def _modified(colour: str, choice: etree._Element) -> str:
+    """A colour with its luminance changes (lumMod, lumOff, tint, shade) applied."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    for change in choice.iterchildren(etree.Element):
+        kind = etree.QName(change).localname
+        value = _per_cent(change.get("val", ""), 0.0 if kind == "lumOff" else 1.0)
+        if kind == "lumMod":
+            lightness *= value
+        elif kind == "lumOff":
+            lightness += value
+        elif kind == "tint":
+            lightness = lightness * value + (1 - value)
+        elif kind == "shade":
+            lightness *= value
+    rgb = colorsys.hls_to_rgb(hue, min(max(lightness, 0.0), 1.0), saturation)
+    return "".join(f"{round(channel * 255):02X}" for channel in rgb)
+
+
+def _shows_slide_number(source: object) -> bool:
+    """A shape of its own (not a placeholder, which a slide leaves out) shows the number."""
+    return any(
+        not shape.is_placeholder and shape.element.find(".//a:fld[@type='slidenum']", _NS)
+        is not None
+        for shape in source.shapes
+    )
+
+
+def _fill_of(properties: etree._Element | None) -> etree._Element | None:
+    """A shape's or background's fill, when it paints a colour; None for none, a picture, a
+    pattern."""
+    if properties is None:
+        return None
+    fills = (child for child in properties.iterchildren(etree.Element)
+             if etree.QName(child).localname.endswith("Fill"))
+    fill = next(fills, None)
+    return fill if fill is not None and etree.QName(fill).localname in _FILLS else None
+
+
+def _per_cent(value: str, unreadable: float) -> float:
+    """A DrawingML percentage (thousandths of a per cent) as a fraction."""
+    try:
+        return int(value) / 100000
+    except ValueError:
+        return unreadable
+
+
+def _background(source: object, colours: _SchemeColours) -> str | None:
+    """A layout's or master's background colour; None for a picture or pattern (its colour
+    is not known); "" when it has none of its own."""
+    background = source.element.find("p:cSld/p:bg", _NS)
+    if background is None:
+        return ""
+    properties = background.find("p:bgPr", _NS)
+    if properties is not None:
+        return _colour(_fill_of(properties), colours)
+    return _colour(background.find("p:bgRef", _NS), colours)
+
+
+def _filled_shapes(
+    source: object, colours: _SchemeColours, background: str | None
+) -> list[Fill]:
+    """The shapes of a layout or master that paint over its background (not placeholders),
+    in drawing order, with their colours (a picture's, cell by cell)."""
+    filled = []
+    for shape in source.shapes:
+        if shape.is_placeholder or not (shape.width and shape.height):
+            continue
+        box = Box(shape.left / EMU, shape.top / EMU, shape.width / EMU, shape.height / EMU)
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+            filled.append(Fill(box, None, _picture_cells(shape, background)))
+            continue
+        fill = _fill_of(shape.element.find("p:spPr", _NS))
+        if fill is not None:
+            filled.append(Fill(box, _colour(fill, colours)))
+    return filled
+
+
+PICTURE_CELLS = 16  # a picture's colours are known on a grid this many cells wide
+
+
+def _picture_cells(shape: object, background: str | None) -> tuple[tuple[str, ...], ...]:
+    """A picture's mean colours on a grid over its box (none for a picture Pillow cannot
+    read, such as a vector one): what text on a background picture is seen against."""
+    rows = max(1, round(PICTURE_CELLS * shape.height / shape.width))
+    return _cells(shape.image.blob, rows, background)
+
+
+@functools.lru_cache(maxsize=16)  # a master's picture shows on many layouts, in every deck
+def _cells(blob: bytes, rows: int, background: str | None) -> tuple[tuple[str, ...], ...]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(blob)) as picture:
+            picture.draft("RGB", (PICTURE_CELLS * 8, PICTURE_CELLS * 8))  # a JPEG decodes small
+            cells = picture.convert("RGBA").resize((PICTURE_CELLS, rows), Image.Resampling.BOX)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return ()
+    # Where the picture is transparent, what is under it shows.
+    under = Image.new("RGBA", cells.size, "#" + (background or "FFFFFF"))
+    cells = Image.alpha_composite(under, cells).convert("RGB")
+    return tuple(
+        tuple("".join(f"{channel:02X}" for channel in cell.tolist()) for cell in line)
+        for line in np.asarray(cells)
+    )
+
+
+def _text_colour(
+    master: object,
+    layout: object,
+    defaults: etree._Element | None,
+    colours: _SchemeColours,
+    kinds: tuple,
+    style: str,
+) -> str:
+    """The colour text in a `kinds` placeholder (or, with no kinds, a text box) inherits: the
+    layout's placeholder, the master's, the master's text style, the presentation's default,
+    else the theme's text colour."""
+    levels = "a:lvl1pPr/a:defRPr/a:solidFill"
+    places = [
+        placeholder.element.find(f"p:txBody/a:lstStyle/{levels}", _NS)
+        for source in (layout, master)
+        for placeholder in source.placeholders
+        if kinds and placeholder.placeholder_format.type in kinds
+    ]
+    places.append(master.element.find(f"p:txStyles/{style}/{levels}", _NS))
+    places.append(defaults.find(levels, _NS) if defaults is not None else None)
+    found = (_colour(place, colours) for place in places if place is not None)
+    return next((colour for colour in found if colour), colours.get("tx1") or "000000")

@@ -26,14 +26,14 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from casedocs import __version__
-from casedocs.document.inline import Span
 from casedocs.figures import FigureImages, PreparedImage
 from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, LabelMark, Mark
+from casedocs.render.deck.colours import Backdrop, Ink, themed_ink
 from casedocs.render.deck.slides import (
     BULLET_INDENT,
     INSET_X,
     INSET_Y,
-    MUTED_COLOR,
+    KIND_ROLES,
     Box,
     Bullet,
     Numbered,
@@ -41,9 +41,9 @@ from casedocs.render.deck.slides import (
     SlidePlan,
     TextBox,
     TextPara,
-    footer_text,
+    footer_box,
 )
-from casedocs.render.deck.template import KIND_ROLES, DeckTemplate
+from casedocs.render.deck.template import DeckTemplate
 from casedocs.render.deck.textfit import LINE_SPACING
 
 TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
@@ -103,30 +103,33 @@ def _draw_slide(
         fill = slide.background.fill
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string("000000" if plan.dark else "FFFFFF")
-    if plan.dark or plan.panel:
+    if not plan.shows_master:
         # Image slides are ours edge to edge: the master's pictures (logos) would sit on
-        # the images or under their labels.
+        # the images or under their labels; a plain slide's text would cross its shapes.
         slide.element.set("showMasterSp", "0")
-    texts = _fill_placeholders(slide, plan.texts, themed)
+    backdrop = template.geometry.backdrop(plan.kind) if themed else None
+    texts = _fill_placeholders(slide, plan, backdrop)
     if plan.panel:
         _draw_panel(slide, plan.panel)
     for picture in plan.pictures:
         _draw_picture(slide, picture, images.resolve(picture.image))
     for text in texts:
-        _draw_text(slide, text, themed)
-    if plan.footer:
-        _draw_footer(slide, plan, number, themed)
+        _draw_text(slide, text, plan, backdrop)
+    footer = footer_box(plan, number, template.geometry)
+    if footer is not None:
+        _draw_text(slide, footer, plan, backdrop)
     slide.notes_slide.notes_text_frame.text = plan.notes
 
 
-def _fill_placeholders(slide, texts: tuple[TextBox, ...], themed: bool) -> tuple[TextBox, ...]:  # noqa: ANN001
+def _fill_placeholders(slide, plan: SlidePlan, backdrop: Backdrop | None) -> tuple[TextBox, ...]:  # noqa: ANN001
     """The slide's title goes into the layout's title placeholder and its main text into the
     body placeholder (so the outline lists every slide, screen readers find its title, and
     another theme restyles it); other placeholders are removed, since empty ones would show
-    their prompt text. Returns the text boxes still to draw."""
+    their prompt text. Returns the text boxes still to draw. `backdrop`: a template's slide,
+    whose theme colours the text."""
     wanted = {
-        TITLE_PLACEHOLDERS: next((t for t in texts if t.role == "title"), None),
-        BODY_PLACEHOLDERS: next((t for t in texts if t.role == "body"), None),
+        TITLE_PLACEHOLDERS: next((t for t in plan.texts if t.role == "title"), None),
+        BODY_PLACEHOLDERS: next((t for t in plan.texts if t.role == "body"), None),
     }
     placed: list[TextBox] = []
     for placeholder in list(slide.placeholders):
@@ -139,11 +142,20 @@ def _fill_placeholders(slide, texts: tuple[TextBox, ...], themed: bool) -> tuple
         placeholder.left, placeholder.top, placeholder.width, placeholder.height = _box_args(
             text.box
         )
-        _fill_frame(
-            placeholder.text_frame, text, themed, keep_alignment=themed and text.role == "title"
-        )
+        ink = _ink(backdrop, plan, text, placeholder=True)
+        _fill_frame(placeholder.text_frame, text, ink,
+                    keep_alignment=backdrop is not None and text.role == "title")
         placed.append(text)
-    return tuple(t for t in texts if not any(t is p for p in placed))
+    return tuple(t for t in plan.texts if not any(t is p for p in placed))
+
+
+def _ink(backdrop: Backdrop | None, plan: SlidePlan, text: TextBox, placeholder: bool
+         ) -> Ink | None:
+    """On a template's slide, how its theme colours the text; None on our own slides, whose
+    colours the plan gives."""
+    if backdrop is None:
+        return None
+    return themed_ink(backdrop, text.box, text.role, placeholder, plan.shows_master)
 
 
 def _box_args(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
@@ -229,17 +241,19 @@ def _draw_label(shapes, mark: LabelMark, position: tuple[int, int], number: int)
     run._r.get_or_add_rPr().insert(0, outline)  # a:ln comes before the fill in rPr
 
 
-def _draw_text(slide, text: TextBox, themed: bool = False) -> None:  # noqa: ANN001
+def _draw_text(slide, text: TextBox, plan: SlidePlan, backdrop: Backdrop | None) -> None:  # noqa: ANN001
     shape = slide.shapes.add_textbox(*_box_args(text.box))
     shape.name = text.name
     # A figure's label sits on our black panel, never on the template's background: its
     # colour is ours (a theme's text or accent colour there can vanish).
-    _fill_frame(shape.text_frame, text, themed and text.role != "label")
+    ink = None if text.role == "label" else _ink(backdrop, plan, text, placeholder=False)
+    _fill_frame(shape.text_frame, text, ink)
 
 
-def _fill_frame(frame, text: TextBox, themed: bool, keep_alignment: bool = False) -> None:  # noqa: ANN001
-    """`text` into `frame`; `themed`: in the theme's colours; `keep_alignment`: aligned as
-    the layout's placeholder is (a template's centred titles stay centred)."""
+def _fill_frame(frame, text: TextBox, ink: Ink | None, keep_alignment: bool = False) -> None:  # noqa: ANN001
+    """`text` into `frame`; `ink`: None for the plan's colours, else how the template's
+    theme colours it; `keep_alignment`: aligned as the layout's placeholder is (a
+    template's centred titles stay centred)."""
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = Inches(INSET_X)
@@ -247,10 +261,10 @@ def _fill_frame(frame, text: TextBox, themed: bool, keep_alignment: bool = False
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE if text.anchor == "middle" else MSO_ANCHOR.TOP
     for i, para in enumerate(text.paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        _fill_paragraph(paragraph, para, themed, keep_alignment)
+        _fill_paragraph(paragraph, para, ink, keep_alignment)
 
 
-def _fill_paragraph(paragraph, para: TextPara, themed: bool, keep_alignment: bool) -> None:  # noqa: ANN001
+def _fill_paragraph(paragraph, para: TextPara, ink: Ink | None, keep_alignment: bool) -> None:  # noqa: ANN001
     if not keep_alignment:
         paragraph.alignment = PP_ALIGN.CENTER if para.align == "center" else PP_ALIGN.LEFT
     paragraph.line_spacing = Pt(para.size * LINE_SPACING)
@@ -264,11 +278,11 @@ def _fill_paragraph(paragraph, para: TextPara, themed: bool, keep_alignment: boo
         font.size = Pt(para.size)
         font.bold = para.bold or span.bold
         font.italic = span.italic
-        if not themed:
-            font.color.rgb = RGBColor.from_string(para.color)
+        if ink is None or not ink.inherited:
+            font.color.rgb = RGBColor.from_string(ink.colour if ink else para.color)
         if span.superscript or span.subscript:
             run._r.get_or_add_rPr().set("baseline", "30000" if span.superscript else "-25000")
-        if span.href:
+        if span.href and (ink is None or ink.links):  # else plain text, which reads
             run.hyperlink.address = span.href
 
 
@@ -286,14 +300,6 @@ def _set_indent(paragraph, para: TextPara) -> None:  # noqa: ANN001
         etree.SubElement(properties, qn("a:buChar"), char=para.bullet.char)
     else:
         etree.SubElement(properties, qn("a:buNone"))
-
-
-def _draw_footer(slide, plan: SlidePlan, number: int, themed: bool) -> None:  # noqa: ANN001
-    text = TextPara(
-        (Span(footer_text(plan.label, number)),), plan.footer_size, color=MUTED_COLOR,
-        space_after=0,
-    )
-    _draw_text(slide, TextBox(plan.footer, (text,), "Footer"), themed)
 
 
 def _set_properties(

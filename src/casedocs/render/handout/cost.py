@@ -5,7 +5,8 @@ it was left empty. No reportlab here; the weights are in render/cost.py.
 The rules are the design's (docs: "What the outputs should look like"): a case of up to four
 figures fits three pages; a figure sits on the page of its first mention or the next; no page
 holds only references or a single bullet; no page but the last is left more than a quarter
-empty; no widow or orphan (reportlab keeps those itself, told so by every paragraph style).
+empty; no widow or orphan (every paragraph style tells reportlab to avoid them; the writer
+records any line of a paragraph a page break leaves alone).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class LayoutRecord:
     pages: list[PageRecord] = field(default_factory=list)
     figure_pages: dict[int, int] = field(default_factory=dict)  # figure number -> page
     mention_pages: dict[int, int] = field(default_factory=dict)  # figure number -> page
+    lone_lines: list[int] = field(default_factory=list)  # pages with a widow or an orphan
 
     def on(self, page: int) -> PageRecord:
         while len(self.pages) < page:
@@ -45,6 +47,9 @@ class LayoutRecord:
     def figure(self, number: int, page: int) -> None:
         self.figure_pages.setdefault(number, page)
         self.placed("figure", page)
+
+    def lone_line(self, page: int) -> None:
+        self.lone_lines.append(page)
 
     def mention(self, numbers: tuple[int, ...], page: int) -> None:
         for number in numbers:
@@ -67,6 +72,9 @@ def handout_cost(record: LayoutRecord) -> Cost:
         if page - mentioned > 1:
             defects.append(Defect(f"page {page}", f"Fig. {number} {page - mentioned} pages "
                                                   f"after its first mention"))
+    for page in record.lone_lines:
+        defects.append(Defect(f"page {page}", "a paragraph's line alone on the page "
+                                              "(a widow or an orphan)"))
     for number, page in enumerate(record.pages, 1):
         kinds = [kind for kind in page.kinds if kind != "heading"]
         if number > 1 and kinds and set(kinds) == {"reference"}:

@@ -1,24 +1,24 @@
-"""The printable handout: the whole teaching-file case as a PDF (reportlab).
+"""The printable handout's writer: a plan (plan.py) set as a PDF with reportlab, the only
+module that touches it.
 
-Reads a `Document` and returns PDF bytes. Every user string is escaped before it becomes
-reportlab markup, fonts are embedded TrueType, and the output is byte-identical for the same
-input (reportlab's invariant mode, which honours SOURCE_DATE_EPOCH).
+Every user string is escaped before it becomes reportlab markup, fonts are embedded TrueType,
+and the output is byte-identical for the same input (reportlab's invariant mode, which
+honours SOURCE_DATE_EPOCH). Pagination is reportlab's: figures that do not fit float to the
+top of the next page, and where everything fell is recorded for the layout's cost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TypeGuard
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
@@ -43,39 +43,48 @@ from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyl
 
 from casedocs import __version__
 from casedocs.dates import build_timestamp
-from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
-from casedocs.document.document import DocBlock, DocFigure, DocList, DocTable, Document, Spans
+from casedocs.document.document import Document, Spans
+from casedocs.document.inline import Span
 from casedocs.document.tagged import Tagging, tagged
 from casedocs.environment import variable_set
-from casedocs.figures import FigureImages, PreparedImage, SourceImage
-from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark, place_marks
+from casedocs.figures import FigureImages, PreparedImage
+from casedocs.figures.annotations import FILL, OUTLINE, ArrowMark, CircleMark, Mark
 from casedocs.fonts import FontFamily, find_family
 from casedocs.render.cost import cheapest
 from casedocs.render.handout.cost import LayoutRecord, handout_cost
+from casedocs.render.handout.plan import (
+    BODY_SIZE,
+    FIGURE_GAP,
+    HANDOUT_CHOICES,
+    MARGIN,
+    SIDE_MARGIN,
+    Block,
+    Contents,
+    EndOfFloats,
+    FigureRow,
+    Gap,
+    HandoutChoice,
+    HandoutPlan,
+    Heading,
+    Mention,
+    NewCase,
+    Para,
+    Picture,
+    Rule,
+    RuledLines,
+    TableBlock,
+    TitleBlock,
+    plan_handout,
+    plan_packet,
+)
 from casedocs.wording import Words, words
 
-PAPER_SIZES = {"letter": LETTER, "a4": A4}
-MARGIN = 0.75 * inch  # top and bottom
-BODY_SIZE = 11.0  # points
-SIDE_MARGIN = 1.25 * inch  # a 6-inch measure on letter paper: about 70 characters a line
-DIAGNOSIS_MARK = "\u2713"  # beside the diagnosis in the differential
-FIGURE_GAP = 0.2 * inch
-MIN_CAPTION_WIDTH = 2.5 * inch  # a caption is as wide as its figure, but not narrower
-PRINT_DPI, PRINT_OVERSAMPLE = 150, 2.0  # images carry up to 300 dpi at their printed size
-NARROW = 0.6  # width / height: two images this narrow share a row
-MAX_FIGURE_HEIGHT_SHARE = 0.45  # of the text frame: keeps a figure near the text that cites it
 GRAY = colors.HexColor("#555555")
 LINK = colors.HexColor("#1a4d8f")
 FONT = "CaseSans"
 RULE_SPACING = 0.36 * inch
-LOGO_HEIGHT = 0.6 * inch
-WORKSHEET_RULED_LINES = {  # what the worksheet asks, with lines to write the answer on
-    "worksheet_findings": 6,
-    "worksheet_differential": 4,
-    "worksheet_diagnosis": 2,
-}
-WORKSHEET_FIGURE_HEIGHT_SHARE = 0.3
+HEADING_ROOM = 1.2 * inch  # a heading never sits alone at the foot of a page: room for lines
 
 
 @dataclass(frozen=True)
@@ -102,33 +111,11 @@ def render_handout(
 
 
 @dataclass(frozen=True)
-class HandoutChoice:
-    """What a handout's layout may vary: how tall figures may be (a share of the text
-    frame), whether figures of one study pair up whatever their shape, the body text's size,
-    a tighter reference list, and whether a lone figure waits for the next to share a row."""
-
-    figure_share: float = MAX_FIGURE_HEIGHT_SHARE
-    pair_studies: bool = False
-    body_size: float = BODY_SIZE  # 10 to 11 pt, as journals set case reports
-    tight_references: bool = False  # the reference list at 8 pt, closer set
-    pool: bool = False  # a lone figure waits a paragraph to share a row with the next
-
-
-# In order of preference: the usual layout first; the first no reader would touch is kept.
-HANDOUT_CHOICES = (
-    HandoutChoice(),
-    HandoutChoice(0.36, pair_studies=True),
-    HandoutChoice(0.3, pair_studies=True, body_size=10, tight_references=True),
-    HandoutChoice(0.25, pair_studies=True, body_size=10, tight_references=True),
-    HandoutChoice(0.36, pair_studies=True, body_size=10, tight_references=True, pool=True),
-)
-
-
-@dataclass(frozen=True)
 class SetHandout:
     data: bytes
     record: LayoutRecord  # where everything fell, for its cost
     choice: HandoutChoice
+    plan: HandoutPlan
 
 
 def set_handout(
@@ -138,44 +125,35 @@ def set_handout(
     unknown: bool = False,
     timestamp: datetime | None = None,
 ) -> SetHandout:
-    """The handout set with each layout choice in turn until one leaves nothing to fix (else
-    the one of least cost: render/handout/cost.py); the worksheet as it comes."""
-    say = words(document.language)
-    if unknown:
-        info = PdfInfo(
-            say("worksheet_title", label=document.label),
-            document.authors,
-            say("worksheet"),
-            "",
-            document.label,
-            say,
-        )
-    else:
-        copyright_line = f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else ""
-        info = PdfInfo(
-            document.title,
-            document.authors,
-            say("handout_subject", label=document.label),
-            ", ".join(document.keywords),
-            document.label + copyright_line,
-            say,
-        )
+    """The handout planned and set with each layout choice in turn until one leaves nothing
+    to fix (else the one of least cost: render/handout/cost.py); the worksheet as it
+    comes."""
+    info = _handout_info(document, unknown)
 
     def setting(choice: HandoutChoice) -> SetHandout:
+        plan = plan_handout(document, paper, unknown, choice)
         record = LayoutRecord()
-        data = _build_pdf(
-            lambda width, height: _Story(
-                document, images, width, height, unknown, choice, record
-            ).flowables(),
-            info,
-            paper,
-            timestamp,
-            record=record,
-        )
-        return SetHandout(data, record, choice)
+        return SetHandout(write_plan(plan, images, info, timestamp, record), record, choice,
+                          plan)
 
     choices = HANDOUT_CHOICES[:1] if unknown else HANDOUT_CHOICES
     return cheapest((setting(c) for c in choices), lambda set_: handout_cost(set_.record))
+
+
+def _handout_info(document: Document, unknown: bool) -> PdfInfo:
+    say = words(document.language)
+    if unknown:
+        title = say("worksheet_title", label=document.label)
+        return PdfInfo(title, document.authors, say("worksheet"), "", document.label, say)
+    copyright_line = f"  \u00b7  \u00a9 {document.copyright}" if document.copyright else ""
+    return PdfInfo(
+        document.title,
+        document.authors,
+        say("handout_subject", label=document.label),
+        ", ".join(document.keywords),
+        document.label + copyright_line,
+        say,
+    )
 
 
 def render_packet(
@@ -191,28 +169,36 @@ def render_packet(
     kind = "packet_worksheets" if unknown else "packet_handouts"
     title = say(f"{kind}_title", title=conference.title)
     info = PdfInfo(title, conference.presenter or "", title, "", conference.title, say)
+    return write_plan(plan_packet(conference, paper, unknown), images, info, timestamp)
 
-    def story(width: float, height: float) -> list[Flowable]:
-        flowables = _cover(conference, say(kind), images, say)
-        for document in conference.documents:
-            flowables += [_NewCase(conference.duplex), _Bookmark(document.label)]
-            flowables += _Story(document, images, width, height, unknown).flowables()
-        return flowables
 
-    return _build_pdf(story, info, paper, timestamp, contents=True)
+def write_plan(
+    plan: HandoutPlan,
+    images: FigureImages,
+    info: PdfInfo,
+    timestamp: datetime | None,
+    record: LayoutRecord | None = None,
+) -> bytes:
+    """The plan set as PDF bytes; where everything fell goes into `record`."""
+    _register_fonts(find_family())  # before anything is measured
+    record = record or LayoutRecord()
+    flowables = _Flowables(plan, images, record)
+    story = [flowable for block in plan.blocks for flowable in flowables.of(block)]
+    contents = any(isinstance(block, Contents) for block in plan.blocks)
+    return _build_pdf(story, plan, info, timestamp, contents, record, flowables.made)
 
 
 def _build_pdf(
-    make_story: Callable[[float, float], list[Flowable]],
+    story: list[Flowable],
+    plan: HandoutPlan,
     info: PdfInfo,
-    paper: str,
     timestamp: datetime | None,
-    contents: bool = False,
-    record: LayoutRecord | None = None,
+    contents: bool,
+    record: LayoutRecord,
+    made: set[Paragraph],
 ) -> bytes:
-    _register_fonts(find_family())
     rl_config.useA85 = 0  # binary image streams: a quarter smaller, and no slow ASCII85 pass
-    page_width, page_height = PAPER_SIZES[paper]
+    page_width, page_height = plan.frame.page
     buffer = io.BytesIO()
     template = _Template(
         buffer,
@@ -230,7 +216,7 @@ def _build_pdf(
         invariant=1,
         lang="en",
     )
-    template.record = record or LayoutRecord()
+    template.record, template.made = record, made
     frame = Frame(
         SIDE_MARGIN,
         MARGIN,
@@ -243,7 +229,6 @@ def _build_pdf(
         bottomPadding=0,
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = make_story(frame.width, frame.height)
     canvas = _footer_canvas(info.footer, info.words)
     with _source_date(timestamp or build_timestamp()):
         if contents:  # page numbers in the contents need a second pass
@@ -270,6 +255,7 @@ class _Template(BaseDocTemplate):
         self._floats: list[_Float] = []  # figures waiting for the next page
         self._floats_page = 0
         self.record = LayoutRecord()  # where everything fell, for the layout's cost
+        self.made: set[Paragraph] = set()  # the paragraphs of the story, before any split
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         forced = isinstance(flowables[0], (_NewCase, _EndOfFloats))
@@ -338,6 +324,11 @@ class _Template(BaseDocTemplate):
             for part in flowable._content
         )
 
+    def _lines(self, paragraph: Paragraph) -> int:
+        """How many lines a part of a paragraph holds, by its height at the text's width."""
+        _, height = paragraph.wrap(self.width, self.height)
+        return round(height / paragraph.style.leading)
+
     def handle_pageEnd(self) -> None:  # noqa: N802 (reportlab's name)
         frame = getattr(self, "frame", None)
         if frame is not None:
@@ -347,6 +338,8 @@ class _Template(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
         if isinstance(flowable, Paragraph):
             self.record.placed(flowable.style.name, self.page)
+            if flowable not in self.made and self._lines(flowable) == 1:
+                self.record.lone_line(self.page)  # a widow or an orphan
         elif isinstance(flowable, Table):
             self.record.placed("table", self.page)
         if isinstance(flowable, _Bookmark):
@@ -420,38 +413,6 @@ class _Blank(Spacer):
 
     def draw(self) -> None:
         self.canv.blank_page = True
-
-
-def _logo_image(images: FigureImages, logo: SourceImage) -> _FigureImage:
-    height = LOGO_HEIGHT
-    width = min(height * logo.aspect, 2.5 * inch)
-    height = width / logo.aspect
-    nominal = PRINT_DPI / 72
-    prepared = images.prepare(logo, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout")
-    return _FigureImage(prepared, width, height, ())
-
-
-def _cover(
-    conference: ConferenceDocument, kind: str, images: FigureImages, say: Words
-) -> list[Flowable]:
-    lines = [
-        *([_logo_image(images, conference.logo)] if conference.logo else []),
-        Spacer(1, 1.5 * inch),
-        Paragraph(escape(conference.title), STYLES["title"]),
-        Paragraph(escape(kind), STYLES["byline"]),
-    ]
-    details = [
-        conference.presenter,
-        say.long_date(conference.date) if conference.date else None,
-    ]
-    lines += [Paragraph(escape(text), STYLES["byline"]) for text in details if text]
-    contents = TableOfContents()
-    contents.levelStyles = [STYLES["contents"]]
-    # The contents table's own default font is Helvetica, which would not be embedded.
-    commands = [*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), FONT)]
-    contents.tableStyle = TableStyle(commands)
-    lines += [Spacer(1, 0.4 * inch), Paragraph(say("contents"), STYLES["heading"]), contents]
-    return lines
 
 
 @cache
@@ -547,185 +508,88 @@ def markup(spans: Spans) -> str:
     return tagged(spans, REPORTLAB_TAGS)
 
 
-class _Story:
-    """The flowables of the handout, section by section in canonical order."""
+class _Flowables:
+    """reportlab's flowables for a plan's blocks, in the plan's type sizes."""
 
-    def __init__(
-        self,
-        document: Document,
-        images: FigureImages,
-        width: float,
-        height: float,
-        unknown: bool = False,
-        choice: HandoutChoice | None = None,
-        record: LayoutRecord | None = None,
-    ):
-        self.document = document
-        self.images = images
-        self.width = width
-        self.choice = choice or HandoutChoice()
-        self.styles = _styles(self.choice.body_size, self.choice.tight_references)
-        self.record = record or LayoutRecord()
-        # The worksheet keeps figures smaller: it has to leave room to write.
-        share = WORKSHEET_FIGURE_HEIGHT_SHARE if unknown else self.choice.figure_share
-        self.max_figure_height = height * share
-        self.frame_height = height
-        self.unknown = unknown
-        self.say = words(document.language)
+    def __init__(self, plan: HandoutPlan, images: FigureImages, record: LayoutRecord):
+        self.plan, self.images, self.record = plan, images, record
+        self.styles = _styles(plan.choice.body_size, plan.choice.tight_references)
+        self.width, self.frame_height = plan.frame.width, plan.frame.height
+        # Every paragraph made here: one drawn that is not is a part of one split by a page.
+        self.made: set[Paragraph] = set()
 
-    def flowables(self) -> list[Flowable]:
-        story = self._worksheet() if self.unknown else self._answer()
-        return [*story, _EndOfFloats()]
+    def of(self, block: Block) -> list[Flowable]:  # noqa: PLR0911 (one case a kind of block)
+        if isinstance(block, Para):
+            return [self._paragraph(block)]
+        if isinstance(block, Heading):
+            return [CondPageBreak(HEADING_ROOM), self._heading(block.text)]
+        if isinstance(block, FigureRow):
+            return [self._figure_row(block)]
+        if isinstance(block, TitleBlock):
+            return self._title(block)
+        if isinstance(block, TableBlock):
+            return [self._table(block)]
+        if isinstance(block, Mention):
+            return [_Mention(block.figures, self.record)]
+        return self._simple(block)
 
-    def _worksheet(self) -> list[Flowable]:
-        """History, clean figures and ruled space: made from the public part alone."""
-        doc = self.document.public
-        heading = [
-            Paragraph(escape(doc.label), self.styles["title"]),
-            Paragraph(self.say("worksheet"), self.styles["byline"]),
-            Paragraph(self.say("worksheet_name") + "_" * 40, self.styles["byline"]),
-        ]
-        story = [
-            *self._with_logo(heading, doc.logo),
-            Spacer(1, 6),
-            HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceAfter=4),
-        ]
-        history = [Paragraph(markup(doc.history), self.styles["body"])]
-        story += self._section(self.say("history"), history)
-        story += self._section(self.say("images"), self._figure_groups(doc.figures))
-        for key, lines in WORKSHEET_RULED_LINES.items():
-            story += self._section(self.say(key), [_RuledLines(lines, self.width)])
-        return story
+    def _simple(self, block: Block) -> list[Flowable]:
+        if isinstance(block, Rule):
+            return [Spacer(1, 6), HRFlowable(width="100%", thickness=0.6, color=GRAY,
+                                             spaceBefore=block.space_before, spaceAfter=4)]
+        if isinstance(block, Gap):
+            return [Spacer(1, block.height)]
+        if isinstance(block, Picture):
+            return [self._picture(block)]
+        if isinstance(block, RuledLines):
+            return [_RuledLines(block.count, self.width)]
+        if isinstance(block, NewCase):
+            return [_NewCase(block.duplex), _Bookmark(block.title)]
+        if isinstance(block, Contents):
+            return self._contents(block)
+        assert isinstance(block, EndOfFloats)
+        return [_EndOfFloats()]
 
-    def _answer(self) -> list[Flowable]:
-        doc = self.document
-        story = self._title_block()
-        story += self._section(self.say("history"), self._blocks([doc.history], "history"))
-        findings = self._blocks([finding.text for finding in doc.findings], "findings")
-        findings += self._figure_groups(doc.unplaced_figures)
-        story += self._section(self.say("findings"), findings)
-        story += self._section(self.say("differential"), self._differential())
-        diagnosis = [Paragraph(markup(doc.diagnosis), self.styles["diagnosis"])]
-        story += self._section(self.say("diagnosis"), diagnosis)
-        story += self._section(self.say("discussion"), self._blocks(doc.discussion, "discussion"))
-        story += self._section(
-            self.say("teaching_points"),
-            [
-                Paragraph(markup(point), self.styles["bullet"], bulletText="\u2022")
-                for point in doc.teaching_points
-            ],
-        )
-        story += self._section(self.say("management"), self._blocks(doc.management, "management"))
-        story += self._section(
-            self.say("references"),
-            [
-                Paragraph(markup(ref.text), self.styles["reference"], bulletText=f"{ref.number}.")
-                for ref in doc.references
-            ],
-        )
-        return story
+    def _paragraph(self, para: Para) -> Paragraph:
+        paragraph = Paragraph(markup(para.spans), self.styles[para.style],
+                              bulletText=para.bullet or None)
+        self.made.add(paragraph)
+        return paragraph
 
-    def _differential(self) -> list[Flowable]:
-        """The items in order, the diagnosis among them in bold with a check mark."""
-        items = []
-        for item in self.document.differential:
-            name = markup(item.name)
-            name = f"<b>{name}</b> {DIAGNOSIS_MARK}" if item.is_diagnosis else name
-            note = " \u2013 " + markup(item.note) if item.note else ""
-            items.append(Paragraph(name + note, self.styles["bullet"], bulletText="\u2022"))
-        return items
+    def _heading(self, text: str) -> Paragraph:
+        return self._paragraph(Para((Span(text),), "heading"))
 
-    def _title_block(self) -> list[Flowable]:
-        doc = self.document
-        lines = [
-            Paragraph(escape(doc.label), self.styles["label"]),
-            Paragraph(escape(doc.title), self.styles["title"]),
-        ]
-        details = [
-            "; ".join(doc.bylines),
-            doc.institution,
-            self.say("published", date=self.say.long_date(doc.published))
-            if doc.published
-            else None,
-        ]
-        lines += [Paragraph(escape(text), self.styles["byline"]) for text in details if text]
-        return [
-            *self._with_logo(lines, doc.logo),
-            Spacer(1, 6),
-            HRFlowable(width="100%", thickness=0.6, color=GRAY, spaceBefore=0, spaceAfter=4),
-        ]
+    def _picture(self, picture: Picture) -> _FigureImage:
+        number, record = picture.figure, self.record
+        placed = (lambda page: record.figure(number, page)) if number else None
+        return _FigureImage(self.images.resolve(picture.image), picture.width, picture.height,
+                            picture.marks, placed)
 
-    def _with_logo(self, lines: list[Flowable], logo: SourceImage | None) -> list[Flowable]:
-        """The title block with the logo at its right, when there is one."""
-        if logo is None:
+    def _title(self, block: TitleBlock) -> list[Flowable]:
+        """The title's lines, with the logo at their right when there is one."""
+        lines: list[Flowable] = [self._paragraph(line) for line in block.lines]
+        if block.logo is None:
             return lines
-        image = _logo_image(self.images, logo)
-        table = Table(
-            [[lines, image]], colWidths=[self.width - image.drawWidth - 12, image.drawWidth + 12]
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
+        logo = self._picture(block.logo)
+        table = Table([[lines, logo]],
+                      colWidths=[self.width - logo.drawWidth - 12, logo.drawWidth + 12])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ]))
         return [table]
 
-    def _section(self, heading: str, content: list[Flowable]) -> list[Flowable]:
-        if not content:
-            return []
-        # A heading never sits alone at the foot of a page: ask for room for a few lines.
-        # Figures waiting for room may follow into the next section, as in a journal.
-        return [
-            CondPageBreak(1.2 * inch),
-            Paragraph(escape(heading), self.styles["heading"]),
-            *content,
-        ]
+    def _contents(self, block: Contents) -> list[Flowable]:
+        contents = TableOfContents()
+        contents.levelStyles = [self.styles["contents"]]
+        # The contents table's own default font is Helvetica, which would not be embedded.
+        commands = [*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), FONT)]
+        contents.tableStyle = TableStyle(commands)
+        return [Spacer(1, 0.4 * inch), self._heading(block.heading), contents]
 
-    def _blocks(self, blocks: Iterable[DocBlock], anchor_name: str) -> list[Flowable]:
-        """Body paragraphs and lists, each followed by the figures it mentions first."""
-        flowables: list[Flowable] = []
-        blocks = list(blocks)
-        waiting: list[DocFigure] = []  # a lone figure held for the next paragraph's, to pair
-        for i, block in enumerate(blocks):
-            start = len(flowables)
-            if isinstance(block, DocList):
-                flowables += [
-                    Paragraph(
-                        markup(item),
-                        self.styles["bullet"],
-                        bulletText=f"{block.start + j}." if block.ordered else "\u2022",
-                    )
-                    for j, item in enumerate(block.items)
-                ]
-            elif isinstance(block, DocTable):
-                flowables.append(self._table(block))
-            else:
-                flowables.append(Paragraph(markup(block), self.styles["body"]))
-            placed = self.document.figures_after((anchor_name, i))
-            if placed:
-                mention = _Mention(tuple(f.number for f in placed), self.record)
-                flowables.insert(start, mention)
-            following = self.document.figures_after((anchor_name, i + 1))
-            if (
-                self.choice.pool
-                and not waiting
-                and len(placed) == 1
-                and len(following) == 1
-                and i + 1 < len(blocks)
-                and self._pairs(placed[0], following[0])
-            ):
-                waiting = list(placed)
-                continue
-            flowables += self._figure_groups([*waiting, *placed])
-            waiting = []
-        return flowables + self._figure_groups(waiting)
-
-    def _table(self, table: DocTable) -> Table:
+    def _table(self, table: TableBlock) -> Table:
         """A table across the text width, its header bold and repeated on a new page, hairlines
         between rows."""
         header, style = self.styles["table-header"], self.styles["table"]
@@ -742,97 +606,45 @@ class _Story:
         ]))
         return flowable
 
-    def _figure_groups(self, figures: Iterable[DocFigure | PublicFigure]) -> list[Flowable]:
-        figures = list(figures)
-        # Landscape and square images pair up side by side; portrait ones get a row each.
-        rows: list[list[DocFigure | PublicFigure]] = []
-        for figure in figures:
-            if rows and len(rows[-1]) == 1 and self._pairs(rows[-1][0], figure):
-                rows[-1].append(figure)
-            else:
-                rows.append([figure])
-        return [flowable for row in rows for flowable in self._figure_row(row)]
-
-    def _pairs(self, first: DocFigure | PublicFigure, second: DocFigure | PublicFigure) -> bool:
-        """Landscape and square images side by side, and two tall narrow ones; with the
-        choice, any two of a study (a frontal and a lateral radiograph)."""
-        if min(first.source.aspect, second.source.aspect) >= 0.9:
-            return True
-        if max(first.source.aspect, second.source.aspect) < NARROW:  # two tall strips
-            return True
-        return self.choice.pair_studies and bool(first.study) and first.study == second.study
-
-    def _figure_row(self, row: list[DocFigure | PublicFigure]) -> list[Flowable]:
+    def _figure_row(self, row: FigureRow) -> Flowable:
         """The figures side by side with their captions below, kept together; a caption too
         long for one page with its figure follows it as text that may break across pages."""
-        cell_width = (self.width - FIGURE_GAP * (len(row) - 1)) / len(row)
-        images = [self._image(figure, cell_width) for figure in row]
-        if len(row) == 1:  # a lone figure's caption is as wide as the image, within reason
-            cell_width = max(images[0].drawWidth, MIN_CAPTION_WIDTH)
-        captions = [self._caption(figure) for figure in row]
+        images = [self._picture(picture) for picture in row.pictures]
+        captions = [[self._paragraph(para) for para in caption] for caption in row.captions]
         tallest = max(
-            sum(part.wrap(cell_width, self.frame_height)[1] for part in caption)
+            sum(part.wrap(row.cell_width, self.frame_height)[1] for part in caption)
             for caption in captions
         )
         if max(image.drawHeight for image in images) + tallest > self.frame_height * 0.9:
-            return [_Float([self._figure_table([images], cell_width), *sum(captions, [])])]
-        return [_Float([self._figure_table([images, captions], cell_width)])]
+            return _Float([_figure_table([images], row.cell_width), *sum(captions, [])])
+        return _Float([_figure_table([images, captions], row.cell_width)])
 
-    def _figure_table(self, rows: list[list], cell_width: float) -> Table:
-        table = Table(
-            rows,
-            # The gap between figures is the left padding of every column but the first.
-            colWidths=[cell_width + (FIGURE_GAP if i else 0) for i in range(len(rows[0]))],
-            hAlign="CENTER",
-            spaceBefore=6,
-            spaceAfter=10,
+
+def _figure_table(rows: list[list], cell_width: float) -> Table:
+    table = Table(
+        rows,
+        # The gap between figures is the left padding of every column but the first.
+        colWidths=[cell_width + (FIGURE_GAP if i else 0) for i in range(len(rows[0]))],
+        hAlign="CENTER",
+        spaceBefore=6,
+        spaceAfter=10,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                ("VALIGN", (0, 1), (-1, 1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LEFTPADDING", (1, 0), (-1, -1), FIGURE_GAP),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
         )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
-                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                    ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-                    ("VALIGN", (0, 1), (-1, 1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (0, -1), 0),
-                    ("LEFTPADDING", (1, 0), (-1, -1), FIGURE_GAP),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 1), (-1, 1), 4),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        return table
-
-    def _image(self, figure: DocFigure | PublicFigure, max_width: float) -> _FigureImage:
-        source = figure.source
-        scale = min(max_width / source.width, self.max_figure_height / source.height)
-        width, height = source.width * scale, source.height * scale
-        nominal = PRINT_DPI / 72
-        prepared = self.images.prepare(
-            source, width * nominal, height * nominal, PRINT_OVERSAMPLE, "handout"
-        )
-        marks = place_marks(figure.annotations, width, height) if _answer(figure) else ()
-        number = figure.number
-        return _FigureImage(
-            prepared, width, height, marks, lambda page: self.record.figure(number, page)
-        )
-
-    def _caption(self, figure: DocFigure | PublicFigure) -> list[Flowable]:
-        number = escape(self.say("figure_caption", number=figure.number))
-        if not _answer(figure):  # the neutral view label only: captions and credits are answers
-            generated = figure.view == self.say("figure", number=figure.number)
-            view = "" if generated else escape(figure.view)
-            return [Paragraph(f"<b>{number}</b> {view}", self.styles["caption"])]
-        text = f"<b>{number}</b> {markup(figure.caption)}"
-        caption = [Paragraph(text, self.styles["caption"])]
-        if figure.credit:
-            caption.append(Paragraph(markup(figure.credit), self.styles["credit"]))
-        return caption
-
-
-def _answer(figure: DocFigure | PublicFigure) -> TypeGuard[DocFigure]:
-    return isinstance(figure, DocFigure)
+    )
+    return table
 
 
 class _RuledLines(Flowable):
