@@ -133,7 +133,7 @@ def test_a_differential_item_the_history_names_is_public(tmp_path: Path) -> None
 
 
 def test_the_case_format_example_is_accepted(tmp_path: Path) -> None:
-    """docs/case-format.md: caption "Frontal chest radiograph.", view "PA chest radiograph",
+    """The case format guide: caption "Frontal chest radiograph.", view "PA chest radiograph",
     alt "Frontal chest radiograph." was refused as a caption leak."""
     case = write(tmp_path, edits=(("    view: Frontal chest radiograph\n",
                                    "    view: PA chest radiograph\n"),))

@@ -47,7 +47,10 @@ def _driver(javascript: bool = True):  # noqa: ANN202
     if browser is None or driver is None:
         if os.environ.get("CI"):
             pytest.fail("CI must have chromium and chromium-driver (.ci/run installs them)")
-        pytest.skip("no Chromium and chromedriver here")
+        missing = " and ".join(what for what, found in (("Chromium (Debian: chromium)", browser),
+                                                         ("chromedriver (chromium-driver)", driver))
+                               if found is None)
+        pytest.skip(f"no {missing} here")
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
@@ -225,3 +228,83 @@ def test_without_javascript_every_case_is_listed_and_the_answer_still_opens(site
         assert "cholecystitis" in driver.find_element(By.TAG_NAME, "body").text.lower()
     finally:
         driver.quit()
+
+
+def test_search_ignores_spelling_accents_and_case(sites, browser) -> None:
+    """Issue 20: "hemoptysis" finds the case whose history says "haemoptysis"; "LEUKÉMIA"
+    finds "leukaemia"."""
+    _open(browser, sites["site"] / "index.html")
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("haemoptysis")
+    british = [card.text for card in _visible_cards(browser)]
+    assert british
+    search.clear()
+    search.send_keys("hemoptysis")
+    assert [card.text for card in _visible_cards(browser)] == british
+    search.clear()
+    search.send_keys("LEUKÉMIA")
+    assert _visible_cards(browser)
+    assert _errors(browser) == []
+
+
+def test_filters_and_search_live_in_the_address_and_come_back(sites, browser) -> None:
+    """Issue 20: a filter and a search show in the address; a reload, and Back from a case
+    opened from the list, show the same list (not every card under the filter's name)."""
+    _open(browser, sites["site"] / "index.html")
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
+        .select_by_visible_text("MRI")
+    shown = [card.text for card in _visible_cards(browser)]
+    assert 0 < len(shown) < 14 and "modalities=MRI" in browser.current_url
+    browser.refresh()
+    assert [card.text for card in _visible_cards(browser)] == shown
+    _visible_cards(browser)[0].find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(browser, 10).until(lambda b: "pages/" in b.current_url)
+    browser.back()
+    WebDriverWait(browser, 10).until(lambda b: "index.html" in b.current_url)
+    assert [card.text for card in _visible_cards(browser)] == shown
+    assert Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
+        .first_selected_option.text == "MRI"
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("delivery")
+    assert "q=delivery" in browser.current_url
+    assert _errors(browser) == []
+
+
+@pytest.mark.parametrize("page", ["index.html", "library.html", "pages/chest-01.html"])
+def test_pages_fit_a_phone_without_scrolling_sideways(sites, browser, page: str) -> None:
+    """Issue 20: the library's table stacks its rows on a 375 px screen."""
+    browser.set_window_size(375, 800)
+    try:
+        _open(browser, sites["site"] / page)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        scrolled = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scrolled <= width, (page, scrolled, width)
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_a_controls_name_holds_its_visible_text(sites, browser) -> None:
+    """Issue 20 (WCAG 2.5.3, label in name): no link or button is named other than what it
+    shows; the zoom links are named by their image and a hidden 'full size' phrase."""
+    _open(browser, sites["site"] / "pages" / "chest-01.html")
+    mismatched = browser.execute_script("""
+        const found = [];
+        for (const control of document.querySelectorAll("a, button, summary, input, select")) {
+          const label = control.getAttribute("aria-label");
+          const shown = control.innerText.trim();
+          if (label !== null && shown && !label.toLowerCase().includes(shown.toLowerCase())) {
+            found.push([label, shown]);
+          }
+        }
+        return found;""")
+    assert mismatched == []
+    zoom = browser.find_element(By.CSS_SELECTOR, "a.zoom")
+    assert zoom.get_attribute("aria-label") is None
+    assert "full size" in zoom.get_attribute("textContent")
+
+
+def test_counts_say_one_case_not_one_cases(tmp_path: Path, browser) -> None:
+    site = tmp_path / "one"
+    assert main(["site", str(EXAMPLES / "chest-01.yaml"), "--out", str(site)]) == 0
+    _open(browser, site / "index.html")
+    assert browser.find_element(By.ID, "count").text == "1 of 1 case"

@@ -289,7 +289,8 @@ JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "bool
 
 def _schema_problems(schema: dict, value: object, root: dict, where: str = "") -> list[str]:
     """What an editor checking `value` against the schema would flag: the parts of JSON Schema
-    the case schema uses ($ref, anyOf, enum, type, properties, required, items, prefixItems)."""
+    the case schema uses ($ref, anyOf, enum, pattern, type, properties, required, items,
+    prefixItems)."""
     if "$ref" in schema:
         return _schema_problems(root["$defs"][schema["$ref"].rsplit("/", 1)[1]], value, root,
                                 where)
@@ -298,6 +299,8 @@ def _schema_problems(schema: dict, value: object, root: dict, where: str = "") -
         return [] if [] in tries else min(tries, key=len)
     if "enum" in schema and value not in schema["enum"]:
         return [f"{where}: {value!r} is not one of {schema['enum']}"]
+    if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        return [f"{where}: {value!r} does not match {schema['pattern']}"]
     kind = schema.get("type")
     if kind is None:
         return []
@@ -352,3 +355,32 @@ def test_folders_of_cases_do_not_take_the_schema_for_a_case(tmp_path: Path) -> N
     case = _new(tmp_path)
     assert case_files([case.parent]) == [case]
     assert not [path for path in case_files([REPO / "content"]) if path.suffix == ".json"]
+
+
+CLEAN_CASES = sorted((REPO / "tests" / "fixtures" / "clean-cases").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", CLEAN_CASES, ids=[case.stem for case in CLEAN_CASES])
+def test_the_schema_accepts_cases_written_by_others(case: Path) -> None:
+    """Issue 20: the closed vocabularies are enums, but in every spelling casedocs takes
+    (ct, pediatrics), so an editor never flags a case that builds."""
+    schema = Case.model_json_schema()
+    assert _schema_problems(schema, _as_json(case), schema) == []
+
+
+def test_closed_vocabularies_are_enums_and_every_key_is_described() -> None:
+    schema = Case.model_json_schema()
+    case = _as_json(REPO / "content" / "is-case-4.yaml")
+    assert isinstance(case, dict)
+    case["modality"] = ["CR", "CXR"]
+    case["subspecialty"] = "pulmonology"
+    problems = _schema_problems(schema, case, schema)
+    assert any("CXR" in problem for problem in problems), problems
+    assert any("pulmonology" in problem for problem in problems), problems
+    case["modality"], case["subspecialty"] = ["cr", "CT"], ["Chest", "pediatrics", "GU"]
+    assert _schema_problems(schema, case, schema) == []
+    models = [schema, *schema["$defs"].values()]
+    undescribed = [(model.get("title"), key) for model in models
+                   for key, item in model.get("properties", {}).items()
+                   if not item.get("description")]
+    assert undescribed == []

@@ -97,6 +97,34 @@ def test_the_seed_handout_and_worksheet_in_german(german: Path) -> None:
     assert "Wahrscheinlichste Diagnose" in worksheet
 
 
+def _languages_in(deck: Path) -> set[str]:
+    """Every lang="..." of every XML part of a deck."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(deck) as package:
+        return {tag for name in package.namelist() if name.endswith(".xml")
+                for tag in re.findall(r'\slang="([^"]*)"', package.read(name).decode())}
+
+
+@pytest.mark.parametrize("language, tag", [("de", "de-DE"), ("en", "en-US")])
+def test_the_files_say_their_language(tmp_path: Path, language: str, tag: str) -> None:
+    """Issue 20: the PDF's /Lang, every run and text default of the deck (so PowerPoint
+    checks German spelling as German) and its properties, and the page's <html lang>."""
+    out = tmp_path / "out"
+    build(SEED, "--out", out, "--language", language)
+    for name in ("is-case-4.pdf", "is-case-4-unknown.pdf"):
+        assert PdfReader(out / "handouts" / name).trailer["/Root"]["/Lang"] == language
+    for name in ("is-case-4.pptx", "is-case-4-unknown.pptx"):
+        assert _languages_in(out / "slides" / name) == {tag}
+        assert Presentation(out / "slides" / name).core_properties.language == tag
+    site = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["site", str(SEED), "--out", str(site), "--language", language]) == 0
+    page = (site / "pages" / "is-case-4.html").read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in page
+
+
 def test_a_case_may_choose_its_language(tmp_path: Path) -> None:
     case = write_case_file(tmp_path, (("id: case-17", "id: case-17\nlanguage: de"),
                                       ("series: Chest Case\n", "")))
@@ -119,3 +147,10 @@ def test_an_unknown_language_is_refused(write_case) -> None:
         assert main(["validate", str(case)]) == 1
     assert "case.yaml:2: language:" in err.getvalue()
     assert "'en'" in err.getvalue() and "'de'" in err.getvalue()
+
+
+def test_every_language_has_an_office_language_tag() -> None:
+    from casedocs.wording import OFFICE_LANGUAGE_TAGS
+
+    assert set(OFFICE_LANGUAGE_TAGS) == set(LOCALES)
+    assert all(tag.split("-")[0] == code for code, tag in OFFICE_LANGUAGE_TAGS.items())

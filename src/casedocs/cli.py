@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casedocs import __version__
 from casedocs.errors import CaseError, UserError, os_error_text
 from casedocs.render.registry import STANDALONE
 from casedocs.wording import LANGUAGES
@@ -59,7 +60,8 @@ def main(argv: list[str] | None = None, exits_after: bool = False) -> int:
 def _jobs_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--jobs", "-j", type=int, default=0, metavar="N",
-        help="processes to build in (default: CASEDOCS_JOBS, else every core)",
+        help="processes to build in (default: casedocs.toml's jobs, CASEDOCS_JOBS, else every "
+        "core)",
     )
 
 
@@ -72,8 +74,8 @@ def _build_options(command: argparse.ArgumentParser, only: bool = True) -> None:
             help="build only this output (and its -unknown variant)",
         )
     command.add_argument(
-        "--paper", choices=("letter", "a4"), default="letter",
-        help="handout paper size (default: letter)",
+        "--paper", choices=("letter", "a4"),
+        help="handout paper size (default: casedocs.toml's paper, else letter)",
     )
     command.add_argument(
         "--template", type=Path, metavar="PPTX_OR_POTX",
@@ -92,15 +94,13 @@ def _exit_on_signal(number: int, frame: object) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedocs", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"casedocs {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="render handouts (PDF) and decks (PPTX)")
     build.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     build.add_argument(
-        "--out",
-        type=Path,
-        default=Path("build"),
-        metavar="DIR",
-        help="output folder (default: build)",
+        "--out", type=Path, metavar="DIR",
+        help="output folder (default: casedocs.toml's out, else build)",
     )
     _build_options(build)
     build.set_defaults(run=_build, site=False, unknown=False)
@@ -109,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     site.add_argument("cases", nargs="+", type=Path, metavar="CASES_OR_FOLDERS")
     site.add_argument(
-        "--out", type=Path, default=Path("build/site"), metavar="DIR",
-        help="the site's folder (default: build/site)",
+        "--out", type=Path, metavar="DIR",
+        help="the site's folder (default: site in casedocs.toml's out, else build/site)",
     )
     site.add_argument(
         "--unknown", action="store_true",
@@ -139,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of case files")
     schema.add_argument("--out", type=Path, metavar="FILE",
                         help="write it to FILE instead (case.schema.json beside the cases)")
+    schema.add_argument("--settings", action="store_true",
+                        help="the schema of casedocs.toml, the project's settings, instead")
     schema.set_defaults(run=_schema)
     new = commands.add_parser("new", help="start a case: a starter file with every section")
     new.add_argument("id", metavar="ID",
@@ -146,8 +148,21 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", type=Path, default=Path("content"), metavar="DIR",
                      help="the folder to write ID.yaml in (default: content)")
     new.set_defaults(run=_new)
+    docs = commands.add_parser("docs", help="print the case format guide (Markdown)")
+    docs.add_argument("--path", action="store_true", help="print where the guide is instead")
+    docs.set_defaults(run=_docs)
     _interchange_commands(commands)
     return parser
+
+
+def _docs(args: argparse.Namespace) -> int:
+    """The case format guide, shipped inside the package (an installed casedocs has it)."""
+    guide = Path(__file__).with_name("guide") / "case-format.md"
+    if args.path:
+        print(guide)
+    else:
+        sys.stdout.write(guide.read_text(encoding="utf-8"))
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -169,8 +184,6 @@ def _watch(args: argparse.Namespace) -> int:
         raise UserError("--unknown is the site's quiz: use it with --site")
     if args.site and args.only:
         raise UserError("--only chooses among handouts and decks; --site builds the site")
-    if args.out is None:
-        args.out = Path("build/site" if args.site else "build")
     return watch(args.cases, _request(args), with_conference_cases=args.site)
 
 
@@ -179,16 +192,30 @@ def _request(args: argparse.Namespace) -> BuildRequest:
     from casedocs.build.runner import BuildRequest, file_digest
     from casedocs.dates import build_timestamp
     from casedocs.render.output import Settings
+    from casedocs.source.project import project_settings
 
+    project = project_settings(Path.cwd())
+    out = args.out or project.out or Path("build")
+    if args.site and args.out is None:
+        out = out / "site"
+    template = args.template or project.template
+    settings = Settings(
+        args.paper or project.paper or "letter",
+        template,
+        args.language or project.language,
+        project.institution,
+        project.logo,
+    )
     return BuildRequest(
-        out_dir=args.out,
+        out_dir=out,
         site=args.site,
         quiz=args.unknown,
         only=args.only,
-        settings=Settings(args.paper, args.template, args.language),
-        template_digest=file_digest(args.template),
+        settings=settings,
+        template_digest=file_digest(template),
+        logo_digest=file_digest(project.logo),
         timestamp=build_timestamp().isoformat(),
-        jobs=args.jobs,
+        jobs=args.jobs or project.jobs or 0,
     )
 
 
@@ -239,14 +266,18 @@ def _layouts(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from casedocs.source.project import settings_schema
     from casedocs.source.starter import schema_text
 
+    text = json.dumps(settings_schema(), indent=2) + "\n" if args.settings else schema_text()
     if args.out is None:
-        print(schema_text(), end="")
+        print(text, end="")
         return 0
     from casedocs.build.atomic import write_atomically
 
-    write_atomically({args.out: schema_text().encode()})
+    write_atomically({args.out: text.encode()})
     print(f"wrote {args.out}")
     return 0
 

@@ -45,13 +45,27 @@ from casedocs.wording import words
 
 
 @dataclass(frozen=True)
+class CaseDefaults:
+    """What a project (casedocs.toml) gives the cases that say nothing of it."""
+
+    institution: str | None = None
+    logo: Path | None = None
+
+
+NO_DEFAULTS = CaseDefaults()
+
+
+@dataclass(frozen=True)
 class LoadedDocument:
     document: Document
     warnings: list[Report]
 
 
 def load_document(
-    path: Path, images: FigureImages | None = None, language: str | None = None
+    path: Path,
+    images: FigureImages | None = None,
+    language: str | None = None,
+    defaults: CaseDefaults = NO_DEFAULTS,
 ) -> LoadedDocument:
     """Validate one case completely (model, cross-references, images) or raise CaseError
     naming every problem: those the schema finds and, past them, all the others."""
@@ -59,8 +73,16 @@ def load_document(
     loaded, reports = read_case(path)
     if loaded is None:
         raise CaseError(sorted(reports, key=lambda report: report.line or 0))
-    if language is not None:  # --language, or the conference the case is shown in
-        loaded = replace(loaded, case=loaded.case.model_copy(update={"language": language}))
+    case = loaded.case
+    chosen = {
+        # --language, or the conference the case is shown in
+        "language": language,
+        "institution": defaults.institution if case.institution is None else None,
+        "logo": defaults.logo if case.logo is None else None,
+    }
+    chosen = {key: value for key, value in chosen.items() if value is not None}
+    if chosen:
+        loaded = replace(loaded, case=case.model_copy(update=chosen))
     sources, problems = _inspect_images(loaded, images)
     answers = answer_key(loaded.case)
     problems += check_case(loaded.case) + check_references(loaded.case)
@@ -75,6 +97,7 @@ def load_document(
     document = build_document(loaded.case, sources, answers)
     inputs = [loaded.source.text, *(source.digest for source in sources.values())]
     inputs += [f"language={loaded.case.language}"]  # --language changes the outputs too
+    inputs += [f"institution={loaded.case.institution}"]  # casedocs.toml's too
     inputs += [logo.digest] if logo else []
     named = ((loaded.case.references_file, REFERENCES), (loaded.case.template, TEMPLATE))
     inputs += [file_digest(path, limit) for path, limit in named if path]
@@ -215,7 +238,10 @@ def file_digest(path: Path, limit: Limit) -> str:
 
 
 def load_conference(
-    path: Path, images: FigureImages, language: str | None = None
+    path: Path,
+    images: FigureImages,
+    language: str | None = None,
+    defaults: CaseDefaults = NO_DEFAULTS,
 ) -> tuple[ConferenceDocument, list[Report]]:
     """Load a conference and all its cases (in its language, or `language`), or raise
     CaseError listing every problem."""
@@ -230,7 +256,9 @@ def load_conference(
     if reports:
         raise CaseError(reports)
     language = language or conference.language
-    documents, warnings = _load_cases(conference, source, images, language)
+    if conference.logo is None and defaults.logo is not None:
+        conference = conference.model_copy(update={"logo": defaults.logo})
+    documents, warnings = _load_cases(conference, source, images, language, defaults)
     answers = AnswerKey.merged(d.answers for d in documents)
     problems = [source.report(p) for p in leak_problems(("title",), conference.title, answers)]
     logo, logo_problems = inspect_logo(conference.logo, images, source)
@@ -262,7 +290,11 @@ def load_conference(
 
 
 def _load_cases(
-    conference: Conference, source: SourceMap, images: FigureImages, language: str
+    conference: Conference,
+    source: SourceMap,
+    images: FigureImages,
+    language: str,
+    defaults: CaseDefaults,
 ) -> tuple[list[Document], list[Report]]:
     documents: list[Document] = []
     reports: list[Report] = []
@@ -288,7 +320,7 @@ def _load_cases(
             reports.append(source.report(Problem(where, unreadable)))
             continue
         try:
-            loaded = load_document(case_path, images, language)
+            loaded = load_document(case_path, images, language, defaults)
         except CaseError as error:
             reports += error.reports
             continue
@@ -321,12 +353,15 @@ def _unreadable_case(path: Path, written: str) -> str | None:
 
 
 def load_input(
-    path: Path, images: FigureImages, language: str | None = None
+    path: Path,
+    images: FigureImages,
+    language: str | None = None,
+    defaults: CaseDefaults = NO_DEFAULTS,
 ) -> tuple[Publication, list[Report]]:
     """A case or conference file loaded, with its warnings; or CaseError."""
     if is_conference_file(path):
-        return load_conference(path, images, language)
-    result = load_document(path, images, language)
+        return load_conference(path, images, language, defaults)
+    result = load_document(path, images, language, defaults)
     return result.document, result.warnings
 
 

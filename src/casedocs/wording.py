@@ -95,8 +95,10 @@ ENGLISH = {
     "search_library_hint": "diagnosis, keyword, history",
     "filter_any": "Any",
     "cases_shown": "{shown} of {total} cases",
+    "cases_shown_one": "{shown} of {total} case",
     "no_matches": "No case matches.",
     "case_count": "{count} cases",
+    "case_count_one": "{count} case",
     "column_case": "Case",
     "column_keywords": "Keywords",
     "meta_modality": "Modality",
@@ -196,8 +198,10 @@ GERMAN = {
     "search_library_hint": "Diagnose, Schlagwort, Anamnese",
     "filter_any": "Alle",
     "cases_shown": "{shown} von {total} Fällen",
+    "cases_shown_one": "{shown} von {total} Fall",
     "no_matches": "Kein Fall passt.",
     "case_count": "{count} Fälle",
+    "case_count_one": "{count} Fall",
     "column_case": "Fall",
     "column_keywords": "Schlagwörter",
     "meta_modality": "Modalität",
@@ -224,6 +228,8 @@ SITE_PREFIXES = ("site_", "skip_", "show_answer", "full_size", "close", "downloa
                  "filter_", "cases_shown", "no_matches", "case_count", "column_", "meta_",
                  "difficulty_", "modality_")
 LANGUAGES = tuple(LOCALES)
+# The language tags Office spell-checks by (a deck's runs and defaults): a region each.
+OFFICE_LANGUAGE_TAGS = {"en": "en-US", "de": "de-DE"}
 # What the unknown part of an output says besides the case's own public fields.
 UNKNOWN_PART_KEYS = (
     "history",
@@ -259,6 +265,11 @@ class Words:
         self._table = LOCALES[language]
 
     def __call__(self, key: str, **fields: object) -> str:
+        """The text of `key` with its fields; a key with a singular form (`key_one`) is said
+        in it when its `count` (or `total`) is 1: "1 case", "2 cases"."""
+        number = fields.get("count", fields.get("total"))
+        if number == 1 and f"{key}_one" in self._table:
+            key = f"{key}_one"
         return self._table[key].format(**fields) if fields else self._table[key]
 
     def name(self, kind: str, code: str) -> str:

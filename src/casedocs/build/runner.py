@@ -58,6 +58,7 @@ class BuildRequest:
     only: str | None = None
     settings: Settings = Settings()
     template_digest: str = ""  # of settings.template, read when the build was asked for
+    logo_digest: str = ""  # of settings.logo
     timestamp: str = ""
     jobs: int = 0  # 0: CASEDOCS_JOBS, else every core
     exits_after: bool = False  # the process ends with this build (`casedocs build`, not watch)
@@ -70,6 +71,8 @@ class BuildRequest:
             "paper": self.settings.paper,
             "template": self.template_digest,
             "language": self.settings.language or "",
+            "institution": self.settings.institution or "",
+            "logo": self.logo_digest,
             "date": self.timestamp,
         }
 

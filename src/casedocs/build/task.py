@@ -19,7 +19,7 @@ from casedocs.build.freshness import (
 from casedocs.build.pipeline import render_outputs, write_rendered
 from casedocs.errors import CaseError, Report, UserError, os_error_text
 from casedocs.figures import FigureImages
-from casedocs.load import load_input
+from casedocs.load import CaseDefaults, load_input
 from casedocs.render.output import Companion, Settings
 from casedocs.render.registry import output_named
 from casedocs.source.loader import display_path
@@ -79,7 +79,9 @@ def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
     # then differs from the record, and the next build sees to it.
     read = [FileState.of(file, private=True) for file in files_read(path)]
     images = FigureImages(settings.cache)
-    publication, warnings = load_input(path, images, settings.settings.language)
+    chosen = settings.settings
+    publication, warnings = load_input(path, images, chosen.language,
+                                       CaseDefaults(chosen.institution, chosen.logo))
     result.id = publication.id
     images.keep_probes()
     rendered = render_outputs(

@@ -43,6 +43,9 @@ class Settings:
     paper: str = "letter"  # printed outputs: letter or a4
     template: Path | None = None  # --template: a department's PowerPoint template
     language: str | None = None  # --language: overrides the cases' (applied as they load)
+    # casedocs.toml's, for the cases that name none (applied as they load)
+    institution: str | None = None
+    logo: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -201,8 +201,30 @@ def _known(kind: str, known: tuple[str, ...], spellings: dict[str, str] | None =
     return AfterValidator(check)
 
 
-Modality = Annotated[StrictStr, _known("modality", MODALITIES)]
-Subspecialty = Annotated[StrictStr, _known("subspecialty", SUBSPECIALTIES, SPELLINGS)]
+def _closed(known: tuple[str, ...], spellings: dict[str, str] | None = None):  # noqa: ANN202
+    """The schema of a value from a fixed list: the list itself for an editor to offer, and,
+    since the validator takes any case and other spellings, those too (a pattern that
+    ignores case: JSON Schema has no flag for it)."""
+    written = [*known, *(spellings or {})]
+    any_case = "|".join(
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in value)
+        for value in written
+    )
+
+    def schema(json: dict[str, Any]) -> None:
+        json.clear()
+        json["anyOf"] = [{"enum": list(known)},
+                         {"type": "string", "pattern": f"^\\s*(?:{any_case})\\s*$"}]
+
+    return Field(json_schema_extra=schema)
+
+
+Modality = Annotated[StrictStr, _known("modality", MODALITIES), _closed(MODALITIES)]
+Subspecialty = Annotated[
+    StrictStr,
+    _known("subspecialty", SUBSPECIALTIES, SPELLINGS),
+    _closed(SUBSPECIALTIES, SPELLINGS),
+]
 
 
 class Strict(BaseModel):
@@ -220,7 +242,7 @@ class Annotation(Strict):
     radius: Annotated[StrictFloat, Field(gt=0, le=0.5)] | None = Field(
         None, description="Circle radius, as a fraction of the image's shorter side"
     )
-    label: Text | None = None
+    label: Text | None = Field(None, description='Text drawn on the image: "A", "mass"')
     at: Point | None = Field(None, description="Where the label's text starts")
 
     @model_validator(mode="after")
@@ -246,22 +268,29 @@ class Annotation(Strict):
 
 
 class Author(Strict):
-    name: Text
-    degrees: Text | None = None
-    affiliation: Text | None = None
+    name: Text = Field(description="As printed in the byline", examples=["Jane Doe"])
+    degrees: Text | None = Field(None, description="After the name", examples=["MD, PhD"])
+    affiliation: Text | None = Field(None, description="Where the author works",
+                                     examples=["University Hospital"])
 
 
 class Figure(Strict):
-    id: Slug
-    file: Path
-    caption: Text
+    id: Slug = Field(description="A name for the figure, to cite it as [fig:ID] and list it "
+                     "in a finding's figures: (lowercase letters, digits, hyphens)",
+                     examples=["cxr", "ct-axial"])
+    file: Path = Field(description="The image, relative to this file: PNG, JPEG, TIFF or DICOM",
+                       examples=["images/cxr.png"])
+    caption: Text = Field(description="Shown with the answer (handout, answer slides): say "
+                          "what the image shows, findings and all",
+                          examples=["Frontal chest radiograph shows a right paraspinal mass."])
     view: Text | None = Field(None, description="Neutral label for unknown slides")
     alt: Text | None = Field(None, description="Alt text: what the image is, never the finding")
     notes: Text | None = Field(
         None, description="Speaker notes for the unknown slide of this figure (shown before "
         "the answer, so checked like view and alt)"
     )
-    credit: Text | None = None
+    credit: Text | None = Field(None, description="Where the image comes from, printed under "
+                                "its caption", examples=["Courtesy of Dr. A. Smith"])
     frame: PositiveInt | None = Field(None, description="DICOM frame, counting from 1")
     window: tuple[float, float] | None = Field(
         None,
@@ -270,7 +299,8 @@ class Figure(Strict):
     )
     crop: Box | None = Field(None, description="left, top, right, bottom; fractions")
     redact: list[Box] = Field([], description="Boxes painted black, fractions of the source")
-    annotations: list[Annotation] = []
+    annotations: list[Annotation] = Field([], description="Arrows, circles and labels drawn on "
+                                          "the answer views only; positions as fractions")
     phi_reviewed: StrictBool = Field(
         False, description="A person checked the pixels for burned-in patient data"
     )
@@ -344,8 +374,8 @@ def _check_box(box: Box) -> None:
 class Finding(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_or_plain_text)
 
-    text: Text
-    figures: list[Slug] = []
+    text: Text = Field(description="One finding; cite figures as [fig:ID]")
+    figures: list[Slug] = Field([], description="The figures shown beside it (their ids)")
     notes: Text | None = Field(None, description="Speaker notes for this finding's slide")
 
     @model_validator(mode="before")
@@ -357,8 +387,9 @@ class Finding(Strict):
 class DifferentialItem(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_or_plain_text)
 
-    name: Text
-    note: Text | None = None
+    name: Text = Field(description="A diagnosis considered; the one that is the diagnosis "
+                       "is marked as such on its own")
+    note: Text | None = Field(None, description="Why it is, or is not, likely")
 
     @model_validator(mode="before")
     @classmethod
@@ -378,31 +409,36 @@ REQUIRED_BY_TYPE = {
 class Reference(Strict):
     """A work in the reference list; `type` says which fields it needs."""
 
-    id: CiteKey
+    id: CiteKey = Field(description="The key to cite it by: [@ID] in the text",
+                        examples=["gumbs1987"])
     type: Literal["article", "book", "chapter", "web", "text"] = Field(
         "article", description="article, book, chapter, web, or text: the whole reference "
         "written out in title (as an import keeps one it could not take apart)"
     )
     authors: list[Text] = Field([], description='"Surname Initials", as printed: "Gumbs RV"')
-    title: Text
-    journal: Text | None = None
-    year: StrictInt | None = None
-    volume: Text | None = None
-    issue: Text | None = None
-    month: Text | None = None
-    pages: Text | None = None
+    title: Text = Field(description="The work's title (for type text: the whole reference)")
+    journal: Text | None = Field(None, description="Journal abbreviation, as in PubMed",
+                                 examples=["AJR Am J Roentgenol"])
+    year: StrictInt | None = Field(None, description="Year of publication", examples=[1987])
+    volume: Text | None = Field(None, description="Journal volume", examples=["149"])
+    issue: Text | None = Field(None, description="Journal issue", examples=["5"])
+    month: Text | None = Field(None, description="Month of the issue", examples=["Nov"])
+    pages: Text | None = Field(None, description="First and last page", examples=["889-893"])
     editors: list[Text] = Field([], description="Book editors (chapters)")
     book: Text | None = Field(None, description="Title of the book a chapter is in")
     edition: Text | None = Field(None, description='"3rd"')
-    publisher: Text | None = None
+    publisher: Text | None = Field(None, description="Books and chapters")
     place: Text | None = Field(None, description="Publisher's city (Vancouver style)")
     website: Text | None = Field(None, description="Name of the website (web pages)")
     published: date | None = Field(None, description="Date a web page was published")
     updated: date | None = Field(None, description="Date a web page was last updated")
     accessed: date | None = Field(None, description="Date a web page was read")
-    pmid: Annotated[StrictStr, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
-    doi: Annotated[StrictStr, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    url: Annotated[StrictStr, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    pmid: Annotated[StrictStr, StringConstraints(pattern=r"^\d{1,9}$")] | None = Field(
+        None, description="PubMed id, digits only (the handout links it)", examples=["3499979"])
+    doi: Annotated[StrictStr, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(
+        None, description="Without https://doi.org/", examples=["10.2214/ajr.149.5.889"])
+    url: Annotated[StrictStr, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="Web pages: the address read")
 
     @model_validator(mode="after")
     def _fields_of_its_type(self) -> Reference:
@@ -435,7 +471,8 @@ class Branded(Strict):
     layouts: dict[str, StrictStr] = Field(
         {}, description="Slide role -> layout name in the template (title, history, ...)"
     )
-    deck: DeckOptions = DeckOptions()
+    deck: DeckOptions = Field(DeckOptions(), description="How the deck presents it: deck: "
+                              "{discussion: default | slides | notes}")
     logo: Path | None = Field(None, description="An image for the handout header and title slide")
 
     @field_validator("template", mode="before")
@@ -455,15 +492,23 @@ class Branded(Strict):
 
 
 class Case(Branded):
-    id: OutputId
-    series: Text | None = None
-    number: Annotated[StrictInt, Field(ge=0, le=99999)] | None = None
-    title: Text
-    authors: list[Author] = []
-    institution: Text | None = None
-    copyright: Text | None = None
-    published: date | None = None
-    keywords: list[Text] = []
+    id: OutputId = Field(description="Names the output files (ID.pdf, ID.pptx): lowercase "
+                         "letters, digits and hyphens, never a word of the diagnosis",
+                         examples=["chest-07"])
+    series: Text | None = Field(None, description="The teaching file's series; with number, "
+                                "the case's neutral label (\"IS Case 4\")", examples=["IS Case"])
+    number: Annotated[StrictInt, Field(ge=0, le=99999)] | None = Field(
+        None, description="The case's number in its series", examples=[4])
+    title: Text = Field(description="The case's title; it is answer (shown only after the "
+                        "unknown part)", examples=["Extramedullary hematopoiesis"])
+    authors: list[Author] = Field([], description="Who wrote the case, in byline order")
+    institution: Text | None = Field(None, description="Shown under the byline (casedocs.toml "
+                                     "may give one for every case)")
+    copyright: Text | None = Field(None, description="Printed in the handout's footer",
+                                   examples=["2026 University Hospital"])
+    published: date | None = Field(None, description="YYYY-MM-DD", examples=["2009-05-18"])
+    keywords: list[Text] = Field([], description="For the site's search and the PDF's "
+                                 "properties; answer (never on unknown slides)")
     modality: list[Modality] = Field(
         [],
         description="DICOM modality codes (" + ", ".join(MODALITIES) + "); when not given, "
@@ -481,24 +526,34 @@ class Case(Branded):
     difficulty: Annotated[StrictInt, Field(ge=1, le=3)] | None = Field(
         None, description="1 (a first-year resident) to 3 (a fellow)"
     )
-    history: Text
+    history: Text = Field(description="What the audience is told before the answer: age, sex, "
+                          "symptoms; must not name the diagnosis")
     history_names_answer: StrictBool = Field(
         False,
         description="The history names the diagnosis on purpose (a known disease, a follow-up): "
         "shown before the answer anyway",
     )
-    figures: list[Figure] = []
-    findings: list[Finding] = []
-    diagnosis: Text
-    differential: list[DifferentialItem] = []
-    discussion: Text | None = None
-    teaching_points: list[Text] = []
-    management: Text | None = None
-    references: list[Reference] = []
+    figures: list[Figure] = Field([], description="The images, in the order they are shown; "
+                                  "numbered Fig. 1, 2, ... in that order")
+    findings: list[Finding] = Field([], description="What the images show, one item a "
+                                    "finding, each with the figures it is seen on")
+    diagnosis: Text = Field(description="The answer", examples=["Extramedullary hematopoiesis"])
+    differential: list[DifferentialItem] = Field(
+        [], description="Diagnoses considered, each with an optional note; the diagnosis among "
+        "them is marked")
+    discussion: Text | None = Field(None, description="Markdown paragraphs, lists and tables; "
+                                    "cite references as [@KEY] and figures as [fig:ID]")
+    teaching_points: list[Text] = Field([], description="Short points to take home, one a "
+                                        "line; the deck shows them (six a slide at most)")
+    management: Text | None = Field(None, description="What happens next: treatment, "
+                                    "follow-up, further imaging")
+    references: list[Reference] = Field([], description="Works cited as [@ID]; numbered in "
+                                        "order of first citation")
     references_file: Path | None = Field(
         None, description="A CSL-JSON file (Zotero, EndNote export); its items join references"
     )
-    citation_style: Literal["ama", "vancouver"] = "ama"
+    citation_style: Literal["ama", "vancouver"] = Field(
+        "ama", description="How references are printed: ama (AMA Manual of Style) or vancouver")
     notes: Text | None = Field(
         None, description="Speaker notes for the start of the answer (presenter only)"
     )

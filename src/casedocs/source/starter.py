@@ -44,7 +44,7 @@ def starter_text(case_id: str) -> str:
 
 STARTER = """\
 # yaml-language-server: $schema={schema}
-# A teaching case for casedocs; the format is described in docs/case-format.md.
+# A teaching case for casedocs; the format guide: `casedocs docs` prints it.
 # Replace every "TODO: ..." with the case's own text: `casedocs validate` refuses the file until
 # none is left. Delete the optional parts you do not need; switch a commented line (# key: ...)
 # on by removing its "# ". Public parts are shown before the answer (on the unknown slides,
@@ -85,7 +85,7 @@ figures:                 # in order: Fig. 1, Fig. 2, ...; copy the item for each
     # notes: Ask for the lines and tubes first.   # speaker notes of its unknown slide (public)
     # credit: Courtesy of ...                      # shown with the caption
     # answer_only: true    # shown with the answer only (an image with marks burned in)
-    # Pixel settings, all optional (the Images section of docs/case-format.md):
+    # Pixel settings, all optional (the Images section of `casedocs docs`):
     # frame: 1             # DICOM multi-frame: which frame, counting from 1
     # window: lung         # DICOM: {windows} or [center, width]
     # crop: [0.10, 0.20, 0.90, 0.85]   # left, top, right, bottom, fractions; every view
@@ -128,7 +128,7 @@ references:              # cited as [@key]; optional; or a Zotero / EndNote expo
     # issue: "5"
     # doi: 10.2214/ajr.149.5.889
     # pmid: "349979"
-    # type: book, chapter or web (default article): see docs/case-format.md for their fields
+    # type: book, chapter or web (default article): see `casedocs docs` for their fields
 
 # How it is shown; all optional:
 # citation_style: vancouver   # default ama

@@ -87,7 +87,7 @@ def _properties(
     """The core properties of the full (False) or the unknown (True) deck."""
     subject = words(language)("deck_subject")
     return lambda unknown: DeckProperties(
-        title, author, publication_id + (UNKNOWN_SUFFIX if unknown else ""), subject
+        title, author, publication_id + (UNKNOWN_SUFFIX if unknown else ""), subject, language
     )
 
 
@@ -105,6 +105,7 @@ def _deck_variants(
     unknown one is drawn on from it, saved on the way: those slides are drawn once."""
     plan, unknown_plan = plans
     loaded, load = designs
+    language = properties(False).language
     unused = [loaded]
     files: dict[bool, DeckFile] = {}
 
@@ -117,11 +118,11 @@ def _deck_variants(
 
     shared = plan[: len(unknown_plan)] == unknown_plan
     if True in variants and (False not in variants or not shared):
-        drawing = DeckDrawing(design(), images)
+        drawing = DeckDrawing(design(), images, language)
         drawing.draw(unknown_plan)
         saved(drawing, unknown_plan, True)
     if False in variants:
-        drawing, rest = DeckDrawing(design(), images), plan
+        drawing, rest = DeckDrawing(design(), images, language), plan
         if shared:
             drawing.draw(unknown_plan)
             if True in variants:

@@ -45,6 +45,7 @@ from casedocs.render.deck.slides import (
 )
 from casedocs.render.deck.template import DeckTemplate
 from casedocs.render.deck.textfit import LINE_SPACING
+from casedocs.wording import OFFICE_LANGUAGE_TAGS
 
 TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_PLACEHOLDERS = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
@@ -64,24 +65,29 @@ class DeckProperties:
     author: str
     identifier: str
     subject: str  # wording "deck_subject", in the deck's language
+    language: str = "en"  # the deck's: its runs, text defaults and properties say so
 
 
 class DeckDrawing:
     """A deck drawn slide by slide, savable at any point: a deck whose first slides are a
     shorter deck (the unknown part of a case) gives both files from one drawing."""
 
-    def __init__(self, template: DeckTemplate, images: FigureImages):
+    def __init__(self, template: DeckTemplate, images: FigureImages, language: str = "en"):
         self._template = template
         self._images = images
         self._slides = 0
+        self._language = OFFICE_LANGUAGE_TAGS[language]
+        _default_language(template.presentation, self._language)
 
     def draw(self, plan: list[SlidePlan]) -> None:
         """Append the planned slides; their numbers go on from the slides already drawn."""
         for slide_plan in plan:
             self._slides += 1
-            _draw_slide(
+            slide = _draw_slide(
                 self._template.presentation, self._template, slide_plan, self._slides, self._images
             )
+            _in_language(slide.element, self._language)
+            _in_language(slide.notes_slide.element, self._language)
 
     def save(self, properties: DeckProperties, timestamp: datetime) -> bytes:
         """The slides drawn so far as PPTX bytes, with `properties`."""
@@ -96,7 +102,7 @@ def _draw_slide(
     plan: SlidePlan,
     number: int,
     images: FigureImages,
-) -> None:
+) -> object:
     slide = presentation.slides.add_slide(template.layouts[KIND_ROLES[plan.kind]])
     themed = template.custom and not plan.dark  # the template's theme colours the text
     if plan.dark or not template.custom:  # figure slides stay black whatever the template
@@ -119,6 +125,7 @@ def _draw_slide(
     if footer is not None:
         _draw_text(slide, footer, plan, backdrop)
     slide.notes_slide.notes_text_frame.text = plan.notes
+    return slide
 
 
 def _fill_placeholders(slide, plan: SlidePlan, backdrop: Backdrop | None) -> tuple[TextBox, ...]:  # noqa: ANN001
@@ -316,7 +323,7 @@ def _set_properties(
     core.category = ""
     core.content_status = ""
     core.identifier = properties.identifier
-    core.language = "en-US"
+    core.language = OFFICE_LANGUAGE_TAGS[properties.language]
     core.version = ""
     core.revision = 1
     core.created = core.modified = core.last_printed = timestamp.replace(tzinfo=None)
@@ -377,3 +384,29 @@ class _Entries:
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
         self.written.append((pack_uri.membername, blob))
+
+
+def _in_language(element: etree._Element, tag: str) -> None:
+    """Every run, field and paragraph end of `element` marked as written in `tag`, so that
+    PowerPoint checks the spelling in the deck's language."""
+    for run in (*element.iter(qn("a:r")), *element.iter(qn("a:fld"))):
+        properties = run.find(qn("a:rPr"))
+        if properties is None:
+            properties = etree.Element(qn("a:rPr"))
+            run.insert(0, properties)
+        properties.set("lang", tag)
+    for end in element.iter(qn("a:endParaRPr")):
+        end.set("lang", tag)
+
+
+def _default_language(presentation: Presentation, tag: str) -> None:
+    """The text defaults of the presentation, its masters and layouts (their styles and
+    placeholders) in `tag`: text typed into the deck later is checked in its language too."""
+    parts = [presentation.element]
+    for master in presentation.slide_masters:
+        parts += [master.element, *(layout.element for layout in master.slide_layouts)]
+    parts.append(presentation.notes_master.element)  # every deck has notes
+    for part in parts:
+        for defaults in part.iter(qn("a:defRPr")):
+            defaults.set("lang", tag)
+        _in_language(part, tag)

@@ -214,7 +214,7 @@ def _build_pdf(
         creator=f"casedocs {__version__}",
         producer=f"casedocs {__version__}",
         invariant=1,
-        lang="en",
+        lang=plan.language,
     )
     template.record, template.made = record, made
     frame = Frame(

@@ -201,6 +201,7 @@ class HandoutPlan:
     blocks: tuple[Block, ...]
     frame: PageFrame
     choice: HandoutChoice = field(default_factory=HandoutChoice)
+    language: str = "en"  # what the PDF says it is written in
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def plan_handout(
     frame = page_frame(paper)
     choice = choice or HandoutChoice()
     blocks = _Planner(document, frame, unknown, choice).blocks()
-    return HandoutPlan((*blocks, EndOfFloats()), frame, choice)
+    return HandoutPlan((*blocks, EndOfFloats()), frame, choice, document.language)
 
 
 def plan_packet(conference: ConferenceDocument, paper: str, unknown: bool) -> HandoutPlan:
@@ -232,7 +233,7 @@ def plan_packet(conference: ConferenceDocument, paper: str, unknown: bool) -> Ha
         blocks.append(NewCase(document.label, conference.duplex))
         blocks += _Planner(document, frame, unknown, HandoutChoice()).blocks()
         blocks.append(EndOfFloats())
-    return HandoutPlan(tuple(blocks), frame)
+    return HandoutPlan(tuple(blocks), frame, language=conference.language)
 
 
 def _plain(text: str) -> Spans:
