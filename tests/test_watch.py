@@ -317,8 +317,8 @@ def test_a_file_saved_while_its_input_builds_is_built_again(
     case = write_case()
     real_load = task.load_input
 
-    def saved_meanwhile(path, images, language=None):  # noqa: ANN001, ANN202
-        loaded = real_load(path, images, language)
+    def saved_meanwhile(path, images, *settings):  # noqa: ANN001, ANN002, ANN202
+        loaded = real_load(path, images, *settings)
         _edit(case, "Surgical resection.", "Resection.")
         return loaded
 

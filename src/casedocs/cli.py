@@ -130,6 +130,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --site: the quiz, pages with no answer anywhere in them")
     _build_options(watch)
     watch.set_defaults(run=_watch)
+    serve = commands.add_parser(
+        "serve", help="build the site, serve it on this machine and rebuild it on every save "
+        "(open pages reload; Ctrl-C stops)"
+    )
+    serve.add_argument("cases", nargs="+", type=Path, metavar="CASES_OR_FOLDERS")
+    serve.add_argument("--port", type=int, default=8000, metavar="N",
+                       help="the port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--unknown", action="store_true",
+                       help="the quiz: pages with no answer anywhere in them")
+    serve.add_argument("--out", type=Path, metavar="DIR",
+                       help="the site's folder (default: as for casedocs site)")
+    _build_options(serve, only=False)
+    serve.set_defaults(run=_serve, only=None, site=True)
     validate = commands.add_parser("validate", help="check case files without building")
     validate.add_argument("cases", nargs="+", type=Path, metavar="CASE_OR_CONFERENCE.yaml")
     validate.set_defaults(run=_validate)
@@ -185,6 +199,15 @@ def _watch(args: argparse.Namespace) -> int:
     if args.site and args.only:
         raise UserError("--only chooses among handouts and decks; --site builds the site")
     return watch(args.cases, _request(args), with_conference_cases=args.site)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The site built, served on 127.0.0.1 and built again on every save; see build/serve.py."""
+    from casedocs.build.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port: {args.port} is not a port (0 to 65535)")
+    return serve(args.cases, _request(args), args.port, args.open)
 
 
 def _request(args: argparse.Namespace) -> BuildRequest:

@@ -25,7 +25,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -133,14 +133,16 @@ def watch(
     out: TextIO | None = None,
     err: TextIO | None = None,
     stop: Event | None = None,
+    built: Callable[[], None] | None = None,
 ) -> int:
     """Build the inputs in `paths` (files and folders), then again whenever a file they read
-    changes, until Ctrl-C (status 128 + the signal) or `stop` is set (status 0)."""
+    changes, until Ctrl-C (status 128 + the signal) or `stop` is set (status 0); `built` is
+    told each time a build has finished."""
     for path in paths:
         if not path.exists():
             raise UserError(f"no such file or folder: '{path}'")
     session = _Session(paths, request, with_conference_cases, out or sys.stdout,
-                       err or sys.stderr)
+                       err or sys.stderr, built or (lambda: None))
     with _Signals() as signals:
         try:
             session.run(stop)
@@ -153,8 +155,9 @@ def watch(
 
 class _Session:
     def __init__(self, paths: list[Path], request: BuildRequest, with_conference_cases: bool,
-                 out: TextIO, err: TextIO):
+                 out: TextIO, err: TextIO, built: Callable[[], None]):
         self.paths = paths
+        self.built = built
         self.request = request
         self.with_conference_cases = with_conference_cases
         self.out = out
@@ -231,6 +234,7 @@ class _Session:
             print(f"casedocs: {os_error_text(error)}", file=self.err)
         self.out.flush()
         self.err.flush()
+        self.built()
         return self._rewatch(watch_scope(self.paths, inputs, self.request), started)
 
     def _rewatch(self, scope: Scope, since: float) -> list[str]:
