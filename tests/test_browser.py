@@ -308,3 +308,37 @@ def test_counts_say_one_case_not_one_cases(tmp_path: Path, browser) -> None:
     assert main(["site", str(EXAMPLES / "chest-01.yaml"), "--out", str(site)]) == 0
     _open(browser, site / "index.html")
     assert browser.find_element(By.ID, "count").text == "1 of 1 case"
+
+
+AXE = REPO / "tests" / "fixtures" / "axe" / "axe.min.js"
+
+
+@pytest.mark.parametrize("site, page", [
+    ("site", "index.html"), ("site", "library.html"), ("site", "pages/chest-01.html"),
+    ("quiz", "index.html"), ("quiz", "pages/chest-01-unknown.html"),
+])
+def test_axe_finds_no_accessibility_violation(sites, browser, site: str, page: str) -> None:
+    """Issue 20: axe-core (WCAG 2 A and AA rules) over the index, the library, a case page
+    with its answer opened, and the quiz."""
+    _open(browser, sites[site] / page)
+    for answer in browser.find_elements(By.CSS_SELECTOR, "details.answer"):
+        browser.execute_script("arguments[0].open = true", answer)
+    assert _axe(browser) == []
+
+
+def test_axe_as_run_here_finds_a_planted_violation(sites, browser) -> None:
+    """The check above can fail: an image without alt text planted in a page is found."""
+    _open(browser, sites["site"] / "index.html")
+    browser.execute_script("document.querySelector('main').append(document.createElement('img'))")
+    assert "image-alt" in [violation[0] for violation in _axe(browser)]
+
+
+def _axe(browser) -> list:  # noqa: ANN001
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the open page: rule, help, where."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    return browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+          .then((results) => done(results.violations.map((v) => [v.id, v.help,
+                 v.nodes.slice(0, 3).map((n) => n.target.join(" "))])))
+          .catch((error) => done([["axe failed", String(error), []]]));""")
