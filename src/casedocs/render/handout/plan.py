@@ -9,7 +9,7 @@ is planned from `document.public` alone."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeGuard
 
 from casedocs.document.answers import PublicFigure
@@ -402,8 +402,6 @@ def _text_blocks(block: DocBlock) -> list[Block]:
 
 
 def _bold(span: Span | object) -> Span | object:
-    from dataclasses import replace
-
     return replace(span, bold=True) if isinstance(span, Span) else span
 
 
