@@ -114,8 +114,7 @@ def render_handout(
 class SetHandout:
     data: bytes
     record: LayoutRecord  # where everything fell, for its cost
-    choice: HandoutChoice
-    plan: HandoutPlan
+    plan: HandoutPlan  # what was set, with the layout choice it was made with
 
 
 def set_handout(
@@ -133,8 +132,7 @@ def set_handout(
     def setting(choice: HandoutChoice) -> SetHandout:
         plan = plan_handout(document, paper, unknown, choice)
         record = LayoutRecord()
-        return SetHandout(write_plan(plan, images, info, timestamp, record), record, choice,
-                          plan)
+        return SetHandout(write_plan(plan, images, info, timestamp, record), record, plan)
 
     choices = HANDOUT_CHOICES[:1] if unknown else HANDOUT_CHOICES
     return cheapest((setting(c) for c in choices), lambda set_: handout_cost(set_.record))
