@@ -21,6 +21,7 @@ from casedocs.render.site.readback import page_texts
 from conftest import REPO
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -101,8 +102,8 @@ def _visible_cards(browser) -> list:  # noqa: ANN001
 def test_the_index_loads_every_case_with_no_console_errors(sites, browser) -> None:
     browser.get(sites["site"].joinpath("index.html").as_uri())
     assert _errors(browser) == []
-    assert len(_visible_cards(browser)) == 14
-    assert browser.find_element(By.ID, "count").text == "14 of 14 cases"
+    assert len(_visible_cards(browser)) == 15
+    assert browser.find_element(By.ID, "count").text == "15 of 15 cases"
     for image in browser.find_elements(By.CSS_SELECTOR, ".card img"):  # loaded lazily
         browser.execute_script("arguments[0].scrollIntoView()", image)
         WebDriverWait(browser, 10).until(
@@ -117,9 +118,9 @@ def test_a_filter_narrows_the_list_and_search_finds_a_history(sites, browser) ->
     Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
         .select_by_visible_text("MRI")
     shown = _visible_cards(browser)
-    assert 0 < len(shown) < 14
+    assert 0 < len(shown) < 15
     assert all("MRI" in card.find_element(By.CLASS_NAME, "facts").text for card in shown)
-    assert browser.find_element(By.ID, "count").text == f"{len(shown)} of 14 cases"
+    assert browser.find_element(By.ID, "count").text == f"{len(shown)} of 15 cases"
     Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
         .select_by_visible_text("Any")
     search = browser.find_element(By.ID, "search")
@@ -196,7 +197,7 @@ def test_printing_leaves_out_navigation_and_controls(sites, browser) -> None:
     try:
         assert not browser.find_element(By.CSS_SELECTOR, "header.site").is_displayed()
         assert not browser.find_element(By.ID, "filters").is_displayed()
-        assert len(_visible_cards(browser)) == 14
+        assert len(_visible_cards(browser)) == 15
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
@@ -214,14 +215,14 @@ def test_the_quiz_source_has_no_answer(sites, browser) -> None:
     _open(browser, sites["quiz"] / "index.html")
     key = unknown_part_key(documents.values())
     assert key.fields_in(page_texts(browser.page_source)) == []
-    assert len(_visible_cards(browser)) == 14
+    assert len(_visible_cards(browser)) == 15
 
 
 def test_without_javascript_every_case_is_listed_and_the_answer_still_opens(sites) -> None:
     driver = _driver(javascript=False)
     try:
         driver.get((sites["site"] / "index.html").as_uri())
-        assert len(_visible_cards(driver)) == 14
+        assert len(_visible_cards(driver)) == 15
         assert not driver.find_element(By.ID, "filters").is_displayed()
         driver.get((sites["site"] / "pages" / "us-01.html").as_uri())
         driver.find_element(By.CSS_SELECTOR, "details.answer > summary").click()
@@ -254,7 +255,7 @@ def test_filters_and_search_live_in_the_address_and_come_back(sites, browser) ->
     Select(browser.find_element(By.CSS_SELECTOR, "select[data-facet=modalities]")) \
         .select_by_visible_text("MRI")
     shown = [card.text for card in _visible_cards(browser)]
-    assert 0 < len(shown) < 14 and "modalities=MRI" in browser.current_url
+    assert 0 < len(shown) < 15 and "modalities=MRI" in browser.current_url
     browser.refresh()
     assert [card.text for card in _visible_cards(browser)] == shown
     _visible_cards(browser)[0].find_element(By.TAG_NAME, "a").click()
@@ -270,7 +271,8 @@ def test_filters_and_search_live_in_the_address_and_come_back(sites, browser) ->
     assert _errors(browser) == []
 
 
-@pytest.mark.parametrize("page", ["index.html", "library.html", "pages/chest-01.html"])
+@pytest.mark.parametrize("page", ["index.html", "library.html", "pages/chest-01.html",
+                                  "pages/abd-02.html"])
 def test_pages_fit_a_phone_without_scrolling_sideways(sites, browser, page: str) -> None:
     """Issue 20: the library's table stacks its rows on a 375 px screen."""
     browser.set_window_size(375, 800)
@@ -310,12 +312,88 @@ def test_counts_say_one_case_not_one_cases(tmp_path: Path, browser) -> None:
     assert browser.find_element(By.ID, "count").text == "1 of 1 case"
 
 
+@pytest.mark.parametrize("site, page", [("site", "abd-02.html"), ("quiz", "abd-02-unknown.html")])
+def test_a_stack_scrolls_by_keys_wheel_and_drag_from_its_key_slice(
+    sites, browser, site: str, page: str
+) -> None:
+    """Issue 21: the example's series (32 slices, key 16) in its viewer, from file://."""
+    _open(browser, sites[site] / "pages" / page)
+    viewer = browser.find_element(By.CSS_SELECTOR, ".stack[role=slider]")
+    image = viewer.find_element(By.TAG_NAME, "img")
+    counter = viewer.find_element(By.CSS_SELECTOR, ".counter")
+
+    def at() -> tuple[str, str, str]:
+        return (counter.text, viewer.get_attribute("aria-valuenow"),
+                image.get_attribute("src").rsplit("/", 1)[1])
+
+    assert at() == ("16 / 32", "16", "fig-1-slice-016.jpg")
+    assert viewer.get_attribute("aria-valuetext").endswith("slice 16 of 32")
+    viewer.send_keys(Keys.ARROW_DOWN)
+    assert at() == ("17 / 32", "17", "fig-1-slice-017.jpg")
+    viewer.send_keys(Keys.PAGE_DOWN)
+    assert at()[0] == "27 / 32"
+    viewer.send_keys(Keys.END)
+    assert at() == ("32 / 32", "32", "fig-1-slice-032.jpg")
+    viewer.send_keys(Keys.ARROW_DOWN)  # it stops at the last slice
+    assert at()[0] == "32 / 32"
+    viewer.send_keys(Keys.HOME)
+    assert at()[0] == "1 / 32"
+    browser.execute_script("arguments[0].dispatchEvent(new WheelEvent('wheel', "
+                           "{deltaY: 120, deltaMode: 0, bubbles: true, cancelable: true}))",
+                           viewer)
+    assert at()[0] == "4 / 32"  # three lines of a mouse wheel, three slices
+    ActionChains(browser).move_to_element(viewer).click_and_hold().move_by_offset(0, 30)\
+        .release().perform()
+    assert at()[0] == "9 / 32"  # dragged down 30 pixels, six pixels a slice
+    loaded = browser.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth", image)
+    assert loaded == 128
+    assert _errors(browser) == []
+
+
+def test_a_stack_page_opens_with_its_key_slice_only(sites, browser) -> None:
+    """Before the first scroll a 32-slice page fetches one frame, and its first view stays
+    under the issue's 300 KB; a scroll fetches the frames it reaches and a few ahead. Served
+    over HTTP on this machine, so that every file fetched is counted."""
+    import http.server
+    import threading
+    from functools import partial
+
+    fetched: list[tuple[str, int]] = []
+
+    class Counting(http.server.SimpleHTTPRequestHandler):
+        def log_request(self, code: object = "-", size: object = "-") -> None:
+            path = Path(self.translate_path(self.path))
+            fetched.append((self.path, path.stat().st_size if path.is_file() else 0))
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(Counting, directory=str(sites["quiz"])))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/pages/abd-02-unknown.html")
+        WebDriverWait(browser, 30).until(lambda b: b.execute_script(
+            "return document.readyState") == "complete")
+        frames = [path for path, _ in fetched if "-slice-" in path]
+        assert [path.rsplit("/", 1)[1] for path in frames] == ["fig-1-slice-016.jpg"]
+        assert sum(size for _, size in fetched) <= 300_000
+        viewer = browser.find_element(By.CSS_SELECTOR, ".stack[role=slider]")
+        viewer.send_keys(Keys.ARROW_DOWN)
+        WebDriverWait(browser, 30).until(
+            lambda b: len([p for p, _ in fetched if "-slice-" in p]) >= 6)
+        reached = sorted(p.rsplit("-", 1)[1] for p, _ in fetched if "-slice-" in p)
+        assert reached == ["016.jpg", "017.jpg", "018.jpg", "019.jpg", "020.jpg", "021.jpg"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 AXE = REPO / "tests" / "fixtures" / "axe" / "axe.min.js"
 
 
 @pytest.mark.parametrize("site, page", [
     ("site", "index.html"), ("site", "library.html"), ("site", "pages/chest-01.html"),
     ("quiz", "index.html"), ("quiz", "pages/chest-01-unknown.html"),
+    ("site", "pages/abd-02.html"), ("quiz", "pages/abd-02-unknown.html"),
 ])
 def test_axe_finds_no_accessibility_violation(sites, browser, site: str, page: str) -> None:
     """Issue 20: axe-core (WCAG 2 A and AA rules) over the index, the library, a case page

@@ -887,7 +887,7 @@ def test_a_deck_saved_by_python_pptx_itself_has_the_same_bytes(
 def test_the_read_back_reads_what_a_viewer_sees_not_markup() -> None:
     """Alt text, shape names, link targets, notes and properties are read; a font size or a
     typeface is markup (a caption "2400 x 3000, Calibri export" matched them)."""
-    from casedocs.render.deck import xml_texts
+    from casedocs.render.deck.readback import xml_texts
 
     xml = ('<p:sp><p:nvSpPr><p:cNvPr id="4" name="Picture 2" descr="Axial CT, lung window"/>'
            '</p:nvSpPr><p:txBody><a:p><a:r><a:rPr lang="en-US" sz="2400"><a:latin '

@@ -25,8 +25,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from casedocs.cli import main
 from casedocs.errors import Report
@@ -34,6 +32,7 @@ from casedocs.figures import FigureImages, ImageProblem, PreparedImage
 from casedocs.load import load_document
 from casedocs.source.model import WINDOWS, Figure
 from conftest import document_errors, line_of, write_case_file
+from phantom import new_dataset
 
 CR = "1.2.840.10008.5.1.4.1.1.1"  # Computed Radiography Image Storage
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
@@ -58,15 +57,7 @@ def _write_dicom(path: Path, pixels: np.ndarray, **attributes: object) -> Path:
     """A minimal valid DICOM file (explicit VR little endian) holding 16-bit gray `pixels`
     (rows x columns, or frames x rows x columns), with patient data in its header."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    sop_class = str(attributes.pop("SOPClassUID", CR))
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = sop_class
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    dataset = Dataset()
-    dataset.file_meta = meta
-    dataset.SOPClassUID = sop_class
-    dataset.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    dataset = new_dataset(str(attributes.pop("SOPClassUID", CR)))
     dataset.Modality = "CR"
     for keyword, value in PHI.items():
         setattr(dataset, keyword, value)
@@ -335,13 +326,7 @@ def test_colour_dicom_stays_colour(tmp_path: Path) -> None:
     rgb = np.zeros((20, 30, 3), dtype=np.uint8)
     rgb[..., 0] = 200
     rgb[:, 15:, 2] = 180
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = VL_PHOTOGRAPH
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    dataset = Dataset()
-    dataset.file_meta = meta
-    dataset.SOPClassUID, dataset.SOPInstanceUID = VL_PHOTOGRAPH, meta.MediaStorageSOPInstanceUID
+    dataset = new_dataset(VL_PHOTOGRAPH)
     dataset.Modality = "XC"
     dataset.Rows, dataset.Columns = 20, 30
     dataset.SamplesPerPixel, dataset.PhotometricInterpretation = 3, "RGB"

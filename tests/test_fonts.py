@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -55,6 +56,66 @@ def test_fontconfig_is_asked_about_each_family_once_with_the_calls_side_by_side(
     fonts._ask_fontconfig_about("Beta Sans")
     assert started == waited == ["Alpha Sans", "Beta Sans"]
     assert fonts._ask_fontconfig("Beta Sans", "bold") == Path("/f/DejaVuSans-Bold.ttf")
+
+
+def _fontconfig_asked(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
+    """Fontconfig as a stand-in that lists faces in `folder`; the families it was asked about."""
+    asked: list[str] = []
+
+    class FakeCall:
+        def __init__(self, command: list[str], **_: object):
+            self.family = command[-1].removeprefix(":family=")
+            asked.append(self.family)
+
+        def communicate(self) -> tuple[str, str]:
+            return LISTING.replace("/f/", f"{folder}/").replace("DejaVu Sans", self.family), ""
+
+    monkeypatch.delenv("CASEDOCS_FONT_DIR", raising=False)
+    monkeypatch.delenv("CASEDOCS_FONT", raising=False)
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})
+    monkeypatch.setattr(fonts, "_FONT_FOLDERS", (str(folder),))
+    monkeypatch.setattr(fonts.shutil, "which", lambda _: "/usr/bin/fc-list")
+    monkeypatch.setattr(subprocess, "Popen", FakeCall)
+    return asked
+
+
+def test_fontconfigs_answers_are_remembered_while_the_font_folders_stay_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    remembered = tmp_path / "cache" / "fonts.json"
+    asked = _fontconfig_asked(monkeypatch, folder)
+    fonts.remember_fonts(remembered)  # no cache folder yet (no build yet): none is made
+    assert not remembered.parent.exists()
+    remembered.parent.mkdir()
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})
+    fonts.remember_fonts(remembered)
+    assert asked == ["DejaVu Sans", "Carlito"] * 2
+    answers = dict(fonts._FONTCONFIG)
+
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})  # a new process
+    fonts.remember_fonts(remembered)
+    assert asked == ["DejaVu Sans", "Carlito"] * 2  # not asked again
+    assert answers == fonts._FONTCONFIG
+    assert fonts._ask_fontconfig("Carlito", "bold") == folder / "DejaVuSans-Bold.ttf"
+    assert asked == ["DejaVu Sans", "Carlito"] * 2
+
+    (folder / "NewFace.ttf").write_bytes(b"")  # a font installed: the folder changed
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})
+    fonts.remember_fonts(remembered)
+    assert asked == ["DejaVu Sans", "Carlito"] * 3
+
+
+def test_a_spoilt_memory_of_fontconfig_is_asked_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    remembered = tmp_path / "fonts.json"
+    remembered.write_text('{"state": "x", "answers": [', encoding="utf-8")
+    asked = _fontconfig_asked(monkeypatch, tmp_path)
+    fonts.remember_fonts(remembered)
+    assert asked == ["DejaVu Sans", "Carlito"]
+    assert json.loads(remembered.read_text(encoding="utf-8"))["answers"]["Carlito"]["regular"]
 
 
 def test_without_fontconfig_the_usual_folders_are_searched(

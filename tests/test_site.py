@@ -175,7 +175,7 @@ def test_the_index_of_the_corpus_lists_every_case_and_the_conference(tmp_path: P
     assert main(["site", str(examples), "--out", str(out)]) == 0
     index = _text(out / "index.html")
     cases = sorted(examples.glob("*.yaml"))
-    assert index.count("data-item ") == len(cases) == 14
+    assert index.count("data-item ") == len(cases) == 15
     conference = _text(out / "pages" / "2026-12-mixed.html")
     labels = re.findall(r'<span class="label">([^<]+)</span>', conference)
     assert labels == ["Case 1", "Case 2", "Case 3", "Case 4"]

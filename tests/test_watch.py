@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from casedocs.build import task
 from casedocs.build.atomic import TEMPORARY_NAME
@@ -176,6 +177,32 @@ def test_errors_are_said_and_the_watch_goes_on_until_the_case_is_fixed(tmp_path:
         assert watch.stop() == 130
 
 
+def test_the_settings_file_saved_rebuilds_with_its_settings(tmp_path: Path) -> None:
+    write_case_file(tmp_path)
+    handout = tmp_path / "out" / "handouts" / "case-17.pdf"
+    with Watch("case.yaml", "--out", "out", "--only", "handout", cwd=tmp_path) as watch:
+        watch.wait_for(r"^watching ")
+        assert _page_width(handout) == 612  # letter, the default
+        mark = watch.mark()
+        _save(tmp_path / "casedocs.toml", 'paper = "a4"\n')  # a settings file appears
+        watch.wait_for(r"^change: casedocs\.toml$", after=mark)
+        watch.wait_for(_summary(), after=mark)
+        assert _page_width(handout) == 595
+        mark = watch.mark()
+        _save(tmp_path / "casedocs.toml", 'papr = "letter"\n')
+        watch.wait_for(r"^casedocs\.toml:1: papr: unknown setting", stream="err")
+        assert watch.process.poll() is None
+        _save(tmp_path / "casedocs.toml", 'paper = "letter"\n')
+        watch.wait_for(_summary(), after=mark)
+        assert _page_width(handout) == 612
+        assert "Traceback" not in watch.text("err")
+        assert watch.stop() == 130
+
+
+def _page_width(pdf: Path) -> int:
+    return round(float(PdfReader(pdf).pages[0].mediabox.width))
+
+
 def test_a_folder_named_from_now_on_is_watched(tmp_path: Path) -> None:
     case = write_case_file(tmp_path)
     with Watch("case.yaml", "--out", "out", "--only", "handout", cwd=tmp_path) as watch:
@@ -194,7 +221,8 @@ def test_a_folder_named_from_now_on_is_watched(tmp_path: Path) -> None:
 def test_a_case_added_to_a_watched_folder_is_built(tmp_path: Path) -> None:
     write_case_file(tmp_path / "cases")
     with Watch("cases", "--out", "out", "--only", "handout", cwd=tmp_path) as watch:
-        watch.wait_for(r"^watching 1 input in 2 folders")
+        # cases/, its images/, and the working folder, where a casedocs.toml would be
+        watch.wait_for(r"^watching 1 input in 3 folders")
         mark = watch.mark()
         text = MINIMAL_CASE.replace("id: case-17", "id: case-18")
         _save(tmp_path / "cases" / "second.yaml", text)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,6 +82,11 @@ def _build_options(command: argparse.ArgumentParser, only: bool = True) -> None:
     command.add_argument(
         "--template", type=Path, metavar="PPTX_OR_POTX",
         help="the department's PowerPoint template (overrides template: keys)",
+    )
+    command.add_argument(
+        "--stacks", choices=("video", "key"),
+        help="a deck's stacks (series) as videos, or their key slices only (default: "
+        "casedocs.toml's stacks, else video)",
     )
     command.add_argument(
         "--language", choices=LANGUAGES,
@@ -186,7 +193,7 @@ def _build(args: argparse.Namespace) -> int:
     from casedocs.build.report import Reporter
     from casedocs.build.runner import run_build
 
-    request = replace(_request(args), exits_after=args.exits_after)
+    request = _request(args, ends_with_build=args.exits_after and not args.site)
     return run_build(_case_files(args.cases, args.site), request, Reporter())
 
 
@@ -198,7 +205,8 @@ def _watch(args: argparse.Namespace) -> int:
         raise UserError("--unknown is the site's quiz: use it with --site")
     if args.site and args.only:
         raise UserError("--only chooses among handouts and decks; --site builds the site")
-    return watch(args.cases, _request(args), with_conference_cases=args.site)
+    return watch(args.cases, _request(args), with_conference_cases=args.site,
+                 asked_again=lambda: _request(args))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -207,15 +215,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port: {args.port} is not a port (0 to 65535)")
-    return serve(args.cases, _request(args), args.port, args.open)
+    return serve(args.cases, _request(args), args.port, args.open,
+                 asked_again=lambda: _request(args))
 
 
-def _request(args: argparse.Namespace) -> BuildRequest:
-    """What build, site and watch are asked to build, from their shared options."""
+def _request(args: argparse.Namespace, ends_with_build: bool = False) -> BuildRequest:
+    """What build, site and watch are asked to build, from their shared options.
+    `ends_with_build`: the process ends when the build does (nothing is made after it)."""
     from casedocs.build.runner import BuildRequest, file_digest
     from casedocs.dates import build_timestamp
     from casedocs.render.output import Settings
-    from casedocs.source.project import project_settings
+    from casedocs.source.project import FILE_NAME, project_settings
 
     project = project_settings(Path.cwd())
     out = args.out or project.out or Path("build")
@@ -228,6 +238,7 @@ def _request(args: argparse.Namespace) -> BuildRequest:
         args.language or project.language,
         project.institution,
         project.logo,
+        args.stacks or project.stacks or "video",
     )
     return BuildRequest(
         out_dir=out,
@@ -239,7 +250,31 @@ def _request(args: argparse.Namespace) -> BuildRequest:
         logo_digest=file_digest(project.logo),
         timestamp=build_timestamp().isoformat(),
         jobs=args.jobs or project.jobs or 0,
+        settings_file=project.file or Path.cwd() / FILE_NAME,
+        while_building=partial(_rare_collections, restore=not ends_with_build),
     )
+
+
+@contextlib.contextmanager
+def _rare_collections(stale: list[Path], restore: bool) -> Iterator[None]:
+    """A build of one case keeps nearly everything it allocates until it ends, so looking for
+    garbage cycles while it runs is wasted work (a tenth of a cold build of the seed). Builds
+    of several inputs, or of a conference (many cases, one after another), whose garbage would
+    pile up, collect as usual. `restore`: the usual setting comes back after the build (for a
+    watch, which waits for the next save, or a site's index, made next); a process that ends
+    with the build skips it, since it starts a collection of everything the build made."""
+    from casedocs.source.inputs import is_conference_file
+
+    if len(stale) != 1 or is_conference_file(stale[0]):
+        yield
+        return
+    before = gc.get_threshold()
+    gc.set_threshold(200_000, 30, 30)
+    try:
+        yield
+    finally:
+        if restore:
+            gc.set_threshold(*before)
 
 
 def _case_files(paths: list[Path], site: bool) -> list[Path]:

@@ -7,7 +7,6 @@ never needs to know about YAML.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,5 +69,7 @@ def os_error_text(error: OSError) -> str:
 
 def did_you_mean(word: str, known: Iterable[str], otherwise: str = "") -> str:
     """" (did you mean 'x'?)" for the known word closest to a misspelt one, else `otherwise`."""
+    import difflib  # only when a word is misspelt: a build with nothing to do never asks
+
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else otherwise

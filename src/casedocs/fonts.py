@@ -8,17 +8,21 @@ Greek and the symbols teaching cases use (β µ ≥ ± ° – —); `CASEDOCS_FO
 
 from __future__ import annotations
 
-import importlib.util
+import hashlib
+import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casedocs.errors import UserError
+
+if TYPE_CHECKING:  # fontconfig is asked only when its answers were not remembered
+    import subprocess
 
 DEFAULT_FAMILY = "DejaVu Sans"
 DECK_FONT = "Calibri"  # what the deck names: installed wherever PowerPoint is
@@ -41,6 +45,7 @@ _FILE_SUFFIXES = {
     "italic": ("-Oblique", "-Italic"),
     "bold_italic": ("-BoldOblique", "-BoldItalic"),
 }
+_FONTCONFIG_ENVIRONMENT = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "HOME")
 _FONT_FOLDERS = (
     "/usr/share/fonts",
     "/usr/local/share/fonts",
@@ -147,7 +152,7 @@ def _family_name() -> str:
 def font_fingerprint() -> tuple[str, ...]:
     """The font files outputs are made with: when one changes, outputs are rendered again.
     Looked up once a process, like the family (every output's stamp asks)."""
-    twin_name = METRIC_TWINS.get(DECK_FONT, DECK_FONT)
+    twin_name = _twin_name()
     if not os.environ.get("CASEDOCS_FONT_DIR"):  # else that folder is searched first
         _ask_fontconfig_about(_family_name(), twin_name)
     family = find_family()
@@ -155,6 +160,70 @@ def font_fingerprint() -> tuple[str, ...]:
     return tuple(
         str(path) for path in (family.regular, family.bold, family.italic, family.bold_italic, twin)
     )
+
+
+def remember_fonts(remembered: Path) -> None:
+    """Fontconfig's answers about the fingerprint's families, kept in `remembered` for as long
+    as its configuration and font folders stay as they were (what fontconfig's own cache
+    checks): asking it was a tenth of a build with nothing to do."""
+    families = (_family_name(), _twin_name())
+    if os.environ.get("CASEDOCS_FONT_DIR") or _recall_fontconfig(remembered, families):
+        return
+    _ask_fontconfig_about(*families)
+    _remember_fontconfig(remembered, families)
+
+
+def _twin_name() -> str:
+    return METRIC_TWINS.get(DECK_FONT, DECK_FONT)
+
+
+def _recall_fontconfig(remembered: Path, families: tuple[str, ...]) -> bool:
+    """Whether fontconfig's answers about `families` were remembered, and still hold."""
+    try:
+        kept = json.loads(remembered.read_text(encoding="utf-8"))
+        answers = {family: kept["answers"][family] for family in families}
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if kept.get("state") != _fontconfig_state(answers):
+        return False
+    for family, faces in answers.items():
+        _FONTCONFIG[family] = {style: Path(file) for style, file in faces.items()}
+    return True
+
+
+def _remember_fontconfig(remembered: Path, families: tuple[str, ...]) -> None:
+    answers = {f: {style: str(file) for style, file in _FONTCONFIG[f].items()} for f in families}
+    kept = json.dumps({"state": _fontconfig_state(answers), "answers": answers})
+    temporary = remembered.with_name(f".{remembered.name}.{os.getpid()}")
+    try:  # into a folder that is there: a build that fails leaves no folder behind
+        temporary.write_text(kept, encoding="utf-8")
+        os.replace(temporary, remembered)
+    except OSError:  # not remembered: the next build asks fontconfig again
+        temporary.unlink(missing_ok=True)
+
+
+def _fontconfig_state(answers: dict[str, dict[str, str]]) -> str:
+    """What fontconfig's answers depend on: the environment it reads, its configuration files,
+    and the time of change of every font folder (a font added or removed changes its folder's),
+    the folders of the faces it named among them."""
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or "~/.config").expanduser() / "fontconfig"
+    folders = [Path(f).expanduser() for f in _FONT_FOLDERS]
+    folders += [Path(file).parent for faces in answers.values() for file in faces.values()]
+    seen = [os.environ.get(name, "") for name in _FONTCONFIG_ENVIRONMENT]
+    for top in (Path("/etc/fonts"), config, *folders):
+        for folder, subfolders, names in os.walk(top):
+            subfolders.sort()
+            seen += [f"{folder}:{os.stat(folder).st_mtime_ns}"]
+            if top in (Path("/etc/fonts"), config):  # a setting edited changes only its file
+                seen += [f"{n}:{_changed(os.path.join(folder, n))}" for n in sorted(names)]
+    return hashlib.sha256("\n".join(seen).encode()).hexdigest()
+
+
+def _changed(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:  # a dangling link
+        return 0
 
 
 def find_face(family: str, style: str = "regular") -> Path | None:
@@ -201,6 +270,8 @@ def _ask_fontconfig_about(*families: str) -> None:
 
 
 def _start_fc_list(family: str) -> subprocess.Popen | None:
+    import subprocess
+
     try:
         return subprocess.Popen(
             ["fc-list", "-f", "%{file}|%{family}|%{style}\n", f":family={family}"],
@@ -241,6 +312,8 @@ def _search_folder(folder: Path, family: str, style: str) -> Path | None:
 
 
 def _from_python_package(family: str, style: str) -> Path | None:
+    import importlib.util
+
     spec = importlib.util.find_spec("matplotlib") if "matplotlib" not in sys.modules else None
     origin = spec.origin if spec else getattr(sys.modules.get("matplotlib"), "__file__", None)
     if not origin:

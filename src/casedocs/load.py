@@ -146,18 +146,18 @@ def _inspect_images(
     problems: list[Problem] = []
     risk = ULTRASOUND_RISK if "US" in loaded.case.modality else None
     for i, figure in enumerate(loaded.case.figures):
-        path = ("figures", i, "file")
+        path = ("figures", i, "file" if figure.stack is None else "stack")
         if not loaded.readable(path):
             continue
         origin = loaded.source.report(Problem(("figures", i), ""))
         try:
             source = images.inspect(figure, origin, risk)
         except ImageProblem as problem:
-            problems.append(Problem(path, f"{figure.file.name}: {problem}"))
+            problems.append(Problem(path, f"{figure.image.name}: {problem}"))
             continue
         shape = _shape_problem(source, figure)
         if shape:
-            problems.append(Problem(path, f"{figure.file.name}: {shape}"))
+            problems.append(Problem(path, f"{figure.image.name}: {shape}"))
         else:
             sources[figure.id] = source
     return sources, problems

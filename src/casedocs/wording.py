@@ -35,6 +35,11 @@ ENGLISH = {
     "figures_range": "Figs.\u00a0{first}\u2013{last}",
     "figures_list": "Figs.\u00a0{listed}, and\u00a0{last}",
     "figure_unknown": "Fig. ?",
+    "slice_of": "Slice\u00a0{number} of\u00a0{count}.",  # a stack's key slice, in a caption
+    "slices_shown": "The video runs through slices {first}\u2013{last} of {count}; its still "
+    "frame is slice {still}.",
+    "stack_label": "{view}: slice {number} of {count}",  # the stack viewer's accessible value
+    "stack_hint": "Scroll, drag or use the arrow keys to move through the slices.",
     "case": "Case {number}",
     "answer_divider": "{label}: answer",
     "page": "Page {number} of {total}",
@@ -140,6 +145,11 @@ GERMAN = {
     "figures_range": "Abb.\u00a0{first}\u2013{last}",
     "figures_list": "Abb.\u00a0{listed} und\u00a0{last}",
     "figure_unknown": "Abb. ?",
+    "slice_of": "Schicht\u00a0{number} von\u00a0{count}.",
+    "slices_shown": "Das Video zeigt die Schichten {first}\u2013{last} von {count}; sein "
+    "Standbild ist Schicht {still}.",
+    "stack_label": "{view}: Schicht {number} von {count}",
+    "stack_hint": "Mit Mausrad, Ziehen oder Pfeiltasten durch die Schichten blättern.",
     "case": "Fall {number}",
     "answer_divider": "{label}: Auflösung",
     "page": "Seite {number} von {total}",

@@ -44,7 +44,10 @@ class FileState:
     def of(path: Path, with_digest: bool = True, private: bool = False) -> FileState | None:
         try:
             status = path.stat()
-            digest = _digest(path) if with_digest else ""
+            if stat.S_ISDIR(status.st_mode):  # a stack's folder: a slice added or taken away
+                digest = _listing(path)
+            else:
+                digest = _digest(path) if with_digest else ""
         except (OSError, ValueError):  # refused, or a NUL in its path: loading it will say why
             return None
         name = private_name(path) if private else str(path)
@@ -57,6 +60,8 @@ class FileState:
             status = os.stat(where)
         except (OSError, ValueError):
             return False
+        if stat.S_ISDIR(status.st_mode) and self.sha256.startswith(LISTING):
+            return status.st_mtime_ns == self.mtime_ns or _listing(where) == self.sha256
         if not stat.S_ISREG(status.st_mode):  # replaced by a FIFO or a folder
             return False
         if (status.st_size, status.st_mtime_ns) == (self.size, self.mtime_ns):
@@ -72,6 +77,17 @@ class FileState:
 def _digest(path: Path) -> str:
     """The hash of a file a build reads: never of one no build would read (Refused)."""
     return hashlib.sha256(read_checked(path, largest_limit())).hexdigest()
+
+
+LISTING = "listing:"  # a folder's state: the hash of the names in it
+
+
+def _listing(folder: Path) -> str:
+    try:
+        names = sorted(os.listdir(folder))
+    except (OSError, ValueError):
+        return LISTING
+    return LISTING + hashlib.sha256("\n".join(names).encode()).hexdigest()
 
 
 def private_name(path: Path) -> str:
@@ -182,7 +198,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     write_whole(path, data)
 
 
-NAMED_FILES = ("references_file", "template", "logo")  # besides figures[].file and cases[]
+NAMED_FILES = ("references_file", "template", "logo")  # besides figures[].file, .stack, cases[]
 
 
 def files_read(path: Path) -> list[Path]:
@@ -208,7 +224,7 @@ def files_read(path: Path) -> list[Path]:
 
 
 NAMED_LINE = re.compile(
-    r"""^[ \t]*(?:-[ \t]+)?["']?(?:file|references_file|template|logo)["']?[ \t]*:[ \t]*"""
+    r"""^[ \t]*(?:-[ \t]+)?["']?(?:file|stack|references_file|template|logo)["']?[ \t]*:[ \t]*"""
     r"""(?P<value>"[^"]*"|'[^']*'|[^#\n]*?)[ \t]*(?:\#.*)?$""",
     re.MULTILINE,
 )
@@ -229,16 +245,27 @@ def _named_quickly(source: Path) -> dict[str, Path]:
         value = match.group("value").strip("\"'")
         if value:
             path = Path(os.path.normpath(os.path.join(base, value)))
-            found[private_name(path)] = path
+            for each in (path, *_stack_members(path)):
+                found[private_name(each)] = each
     return found
 
 
 def _named_files(data: dict, base: Path) -> list[Path]:
     names = [data.get(key) for key in NAMED_FILES]
     figures = [figure for figure in _items(data.get("figures")) if isinstance(figure, dict)]
-    names += [figure.get("file") for figure in figures]
+    names += [figure.get(key) for figure in figures for key in ("file", "stack")]
     names += list(_items(data.get("cases")))
-    return [resolved(base, name) for name in names if isinstance(name, str)]
+    found = [resolved(base, name) for name in names if isinstance(name, str)]
+    return [each for path in found for each in (path, *_stack_members(path))]
+
+
+def _stack_members(path: Path) -> list[Path]:
+    """The files of a stack's folder (none for a file): each slice is read."""
+    try:
+        names = sorted(os.listdir(path))
+    except (OSError, ValueError):  # a file, not there, or a NUL in its name
+        return []
+    return [path / name for name in names if not name.startswith(".")]
 
 
 def _items(value: object) -> list:

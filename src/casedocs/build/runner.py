@@ -9,13 +9,12 @@ CASEDOCS_JOBS (or --jobs) sets the number of processes; 1 builds in this process
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import importlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,9 +32,10 @@ from casedocs.build.freshness import (
 from casedocs.build.report import Reporter
 from casedocs.build.stamps import cache_dir
 from casedocs.errors import Report
+from casedocs.fonts import remember_fonts
 from casedocs.render.output import Output, Settings
 from casedocs.render.registry import STANDALONE, output_named, variants
-from casedocs.source.inputs import is_conference_file, unreadable_input
+from casedocs.source.inputs import unreadable_input
 from casedocs.source.named_files import (
     CASE,
     TEMPLATE,
@@ -61,7 +61,10 @@ class BuildRequest:
     logo_digest: str = ""  # of settings.logo
     timestamp: str = ""
     jobs: int = 0  # 0: CASEDOCS_JOBS, else every core
-    exits_after: bool = False  # the process ends with this build (`casedocs build`, not watch)
+    settings_file: Path | None = None  # casedocs.toml, or where one would be found: watched
+    # Around building the stale inputs: the command's choice of how the process collects
+    # garbage meanwhile (cli.py); a process-wide setting is the entry point's to make.
+    while_building: Callable[[list[Path]], AbstractContextManager[object]] = nullcontext
 
     @property
     def options(self) -> dict[str, str]:
@@ -73,6 +76,7 @@ class BuildRequest:
             "language": self.settings.language or "",
             "institution": self.settings.institution or "",
             "logo": self.logo_digest,
+            "stacks": self.settings.stacks,
             "date": self.timestamp,
         }
 
@@ -109,6 +113,7 @@ def preload(chosen: Iterable[tuple[Output, bool]]) -> None:
 
 def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> int:
     """Build `inputs`; 0 when every one built or was up to date, 1 when one failed."""
+    remember_fonts(request.cache / "fonts.json")
     key = settings_key(request.options)
     chosen = [(output, unknown) for output, unknown in variants(request.only, request.site,
                                                                  request.quiz)]
@@ -122,8 +127,7 @@ def run_build(inputs: list[Path], request: BuildRequest, reporter: Reporter) -> 
         else:
             stale.append(path)
     gathering = [output for output, _ in chosen if output.gather is not None]
-    ends_with_build = request.exits_after and not gathering
-    with _rare_collections(stale, restore=not ends_with_build):
+    with request.while_building(stale):
         failed = _build_stale(stale, readable, request, key, chosen, reporter) if stale else set()
     if gathering and (stale or not _gathered_current(inputs, request, key)):
         _gather(inputs, request, key, gathering, reporter)
@@ -141,26 +145,6 @@ def _refuse_unreadable(inputs: list[Path], reporter: Reporter) -> set[Path]:
             reporter.done([], [], [], [report])
             refused.add(path)
     return refused
-
-
-@contextlib.contextmanager
-def _rare_collections(stale: list[Path], restore: bool) -> Iterator[None]:
-    """A build of one case keeps nearly everything it allocates until it ends, so looking for
-    garbage cycles while it runs is wasted work (a tenth of a cold build of the seed). Builds
-    of several inputs, or of a conference (many cases, one after another), whose garbage would
-    pile up, collect as usual. `restore`: the usual setting comes back after the build (for a
-    watch, which waits for the next save, or a site's index, made next); a process that ends
-    with the build skips it, since it starts a collection of everything the build made."""
-    if len(stale) != 1 or is_conference_file(stale[0]):
-        yield
-        return
-    before = gc.get_threshold()
-    gc.set_threshold(200_000, 30, 30)
-    try:
-        yield
-    finally:
-        if restore:
-            gc.set_threshold(*before)
 
 
 def _build_stale(

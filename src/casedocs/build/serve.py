@@ -98,9 +98,11 @@ def serve(
     err: TextIO | None = None,
     stop: Event | None = None,
     announce: Callable[[str], None] | None = None,
+    asked_again: Callable[[], BuildRequest] | None = None,
 ) -> int:
     """Serve the site of `paths` built with `request` (a site build) until Ctrl-C (status
-    128 + the signal) or `stop` (status 0); `announce` is told the address once serving."""
+    128 + the signal) or `stop` (status 0); `announce` is told the address once serving;
+    `asked_again`, as for a watch (the site's folder stays the one served)."""
     builds = _Builds()
     request.out_dir.mkdir(parents=True, exist_ok=True)
     handler = partial(type("Handler", (_Handler,), {"builds": builds}),
@@ -128,7 +130,7 @@ def serve(
 
     try:
         return watch(paths, request, with_conference_cases=True, out=out, err=err, stop=stop,
-                     built=built)
+                     built=built, asked_again=asked_again)
     finally:
         server.shutdown()
         server.server_close()

@@ -71,6 +71,8 @@ class Scope:
         if path in self.known:
             return True
         where = Path(path)
+        if str(where.parent) in self.known and not IGNORED_NAME.match(where.name):
+            return True  # a file added to a stack's folder: a slice
         if any(where.is_relative_to(folder) for folder in self.excluded):
             return False
         if IGNORED_NAME.match(where.name):
@@ -97,8 +99,9 @@ def watch_scope(paths: list[Path], inputs: list[Path], request: BuildRequest) ->
     # realpath, not resolve(): a symbolic link loop stays a path that is watched (and refused
     # by name when it is built), where resolve() would raise.
     known = {Path(os.path.realpath(path)) for path in paths if not path.is_dir()}
-    if request.settings.template is not None:
-        known.add(Path(os.path.realpath(request.settings.template)))
+    for setting in (request.settings.template, request.settings_file):
+        if setting is not None:
+            known.add(Path(os.path.realpath(setting)))
     for path in inputs:
         known.update(files_read(path))
     wanted = {path.parent for path in known}
@@ -134,15 +137,17 @@ def watch(
     err: TextIO | None = None,
     stop: Event | None = None,
     built: Callable[[], None] | None = None,
+    asked_again: Callable[[], BuildRequest] | None = None,
 ) -> int:
     """Build the inputs in `paths` (files and folders), then again whenever a file they read
     changes, until Ctrl-C (status 128 + the signal) or `stop` is set (status 0); `built` is
-    told each time a build has finished."""
+    told each time a build has finished. `asked_again` makes the request anew before each
+    build (the settings file read again); else the --template file is hashed again."""
     for path in paths:
         if not path.exists():
             raise UserError(f"no such file or folder: '{path}'")
     session = _Session(paths, request, with_conference_cases, out or sys.stdout,
-                       err or sys.stderr, built or (lambda: None))
+                       err or sys.stderr, built or (lambda: None), asked_again)
     with _Signals() as signals:
         try:
             session.run(stop)
@@ -155,8 +160,10 @@ def watch(
 
 class _Session:
     def __init__(self, paths: list[Path], request: BuildRequest, with_conference_cases: bool,
-                 out: TextIO, err: TextIO, built: Callable[[], None]):
+                 out: TextIO, err: TextIO, built: Callable[[], None],
+                 asked_again: Callable[[], BuildRequest] | None = None):
         self.paths = paths
+        self.asked_again = asked_again or self._template_again
         self.built = built
         self.request = request
         self.with_conference_cases = with_conference_cases
@@ -165,6 +172,10 @@ class _Session:
         self.notify: RustNotify | None = None
         self.scope: Scope | None = None
         self.renew = False  # a folder watched went (or came back): watch the new one
+
+    def _template_again(self) -> BuildRequest:
+        """The request for the next build: a --template file saved is a change of settings."""
+        return replace(self.request, template_digest=file_digest(self.request.settings.template))
 
     def run(self, stop: Event | None) -> None:
         inputs = self._inputs()
@@ -220,14 +231,13 @@ class _Session:
             print(f"change: {', '.join(shown)}" + (f" and {more} more" if more else ""),
                   file=self.out, flush=True)
         inputs = self._inputs()
-        # A --template file saved is a change of the build's settings.
-        request = replace(self.request, template_digest=file_digest(self.request.settings.template))
         try:
-            run_build(inputs, request, Reporter(self.out, self.err, interactive=False,
-                                                unchanged=first))
+            self.request = self.asked_again()
+            run_build(inputs, self.request, Reporter(self.out, self.err, interactive=False,
+                                                     unchanged=first))
         except UserError as error:  # a --template that is not there (yet)
             print(f"casedocs: {error}", file=self.err)
-        except CaseError as error:  # the site's index could not be written (a full disk)
+        except CaseError as error:  # a mistake in casedocs.toml; the index unwritable (full disk)
             for report in error.reports:
                 print(report, file=self.err)
         except OSError as error:  # a folder that cannot be made

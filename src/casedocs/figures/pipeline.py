@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
@@ -22,11 +23,16 @@ from casedocs.figures.burned_in import OCR_VERSION, OcrUnavailable, ocr_availabl
 from casedocs.figures.dicom import decode_dicom, header_facts, is_dicom
 from casedocs.figures.errors import ImageProblem
 from casedocs.figures.raster import decode_raster
+from casedocs.figures.stacks import Slice, order_slices, stack_identity
 from casedocs.files import write_whole
 from casedocs.source.model import MODALITIES, Box, Figure
 from casedocs.source.named_files import IMAGE, Refused, read_checked
 
+if TYPE_CHECKING:
+    import numpy as np
+
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
+VIDEO_VERSION = "1"  # bump when a change alters a stack's video
 PROBE_VERSION = "2"  # bump when a probe records something new (2: the DICOM modality)
 PERCENTILE_WINDOW = (0.5, 99.5)  # robust default window for a DICOM file without its own
 LINE_ART_COLOURS = 64  # an image with at most this many colours is kept lossless (PNG)
@@ -48,6 +54,22 @@ class PixelSettings:
 
 
 @dataclass(frozen=True)
+class StackView:
+    """The slices of a stack a figure shows, in display order, and where the key slice is.
+    Numbers count slices of the whole series from 1, as the counter and caption show them."""
+
+    slices: tuple[Slice, ...]  # those shown (`slices:`), first to last
+    digests: tuple[str, ...]  # of each shown slice's file: what a prepared frame is keyed by
+    first: int  # the number of the first slice shown
+    count: int  # slices in the series
+    key: int  # the number of the key slice
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.slices) - 1
+
+
+@dataclass(frozen=True)
 class SourceImage:
     """A checked source image: where it is, what it holds, how large it is once cropped."""
 
@@ -59,6 +81,7 @@ class SourceImage:
     width: int
     height: int
     modality: str | None = None  # a DICOM file's modality code
+    stack: StackView | None = None  # a series: `path` (and settings' frame) is its key slice
 
     @property
     def aspect(self) -> float:
@@ -125,6 +148,9 @@ class FigureImages:
         `burned_in_risk` says why its pixels may show text when its header cannot (a PNG of
         an ultrasound case): such an image, and a DICOM file whose header says so, is read
         for text unless a person has reviewed it."""
+        if figure.stack is not None:
+            return self._inspect_stack(figure, origin, burned_in_risk)
+        assert figure.file is not None  # a figure has one or the other (the model checks)
         try:
             digest = hashlib.sha256(read_checked(figure.file, IMAGE)).hexdigest()
         except Refused as refused:  # replaced since the case was validated
@@ -152,6 +178,127 @@ class FigureImages:
             height=probe["height"],
             modality=probe.get("modality"),
         )
+
+    def _inspect_stack(
+        self, figure: Figure, origin: Report, burned_in_risk: str | None
+    ) -> SourceImage:
+        """A stack's key slice, inspected as a single image is, with the stack's slices in
+        order; every slice shown is checked for burned-in text as the key slice is."""
+        assert figure.stack is not None
+        slices, digests = self._stack_order(figure.stack)
+        first, last = figure.slices or (1, len(slices))
+        if last > len(slices):
+            raise ImageProblem(f"slices [{first}, {last}] asked for, but the series has "
+                               f"{len(slices)}")
+        key = figure.key or (first + last) // 2
+        if key > len(slices):
+            raise ImageProblem(f"key {key} asked for, but the series has {len(slices)} slices")
+        shown = slice(first - 1, last)
+        key_slice = slices[key - 1]
+        as_image = figure.model_copy(update={"file": key_slice.path, "stack": None,
+                                             "frame": key_slice.frame, "key": None,
+                                             "slices": None})
+        view = StackView(tuple(slices[shown]), tuple(digests[shown]), first, len(slices), key)
+        source = replace(self.inspect(as_image, origin, burned_in_risk), stack=view)
+        source = replace(source, settings=replace(source.settings,
+                                                  window=self._stack_window(source)))
+        risk = (header_facts(source.path, MODALITIES).risk if is_dicom(source.path) else None)
+        if (risk or burned_in_risk) and not figure.phi_reviewed:
+            for number, each in enumerate(self.stack_slices(source), start=view.first):
+                try:
+                    self._refuse_burned_in_text(each, risk or burned_in_risk or "")
+                except ImageProblem as problem:
+                    raise ImageProblem(f"slice {number} of {view.count}: {problem}") from None
+        return source
+
+    def _stack_order(self, stack: Path) -> tuple[list[Slice], list[str]]:
+        """The stack's slices in display order and each one's file digest, remembered under
+        the files' names, sizes and times (reading every header is a second for 300)."""
+        name = f"stack-{_hash(PROBE_VERSION, str(stack), stack_identity(stack))}"
+        remembered = self._cached_json(name)
+        if remembered is not None:
+            slices = [Slice(stack / n if stack.is_dir() else stack, f)
+                      for n, f in remembered["order"]]
+            return slices, remembered["digests"]
+        slices = order_slices(stack)
+        digests: dict[Path, str] = {}
+        for each in slices:
+            if each.path not in digests:
+                try:
+                    digests[each.path] = hashlib.sha256(read_checked(each.path, IMAGE)).hexdigest()
+                except Refused as refused:
+                    raise ImageProblem(refused.naming(each.path.name)) from None
+        order = [[s.path.name if stack.is_dir() else "", s.frame] for s in slices]
+        found = [digests[s.path] for s in slices]
+        self._probes[f"{name}.json"] = json.dumps({"order": order, "digests": found}).encode()
+        return slices, found
+
+    def _stack_window(self, source: SourceImage) -> tuple[float, float] | None:
+        """One window for every slice, so that scrolling does not flicker: the figure's, else
+        the key slice's own, else a robust window of the key slice (DICOM only)."""
+        if source.settings.window is not None or not is_dicom(source.path):
+            return source.settings.window
+        name = f"window-{_hash(source.key)}"
+        remembered = self._cached_json(name)
+        if remembered is None:
+            pixels = decode_dicom(source.path, source.settings.frame)
+            window = pixels.window
+            if window is None and pixels.image.mode == "F":
+                window = _percentile_window(pixels.image, source.settings.crop)
+            remembered = {"window": window}
+            self._probes[f"{name}.json"] = json.dumps(remembered).encode()
+        window = remembered["window"]
+        return tuple(window) if window else None
+
+    def stack_slices(self, source: SourceImage) -> list[SourceImage]:
+        """Each slice a stack figure shows, as a source image with the stack's settings."""
+        assert source.stack is not None
+        return [
+            replace(source, path=each.path, digest=digest, stack=None,
+                    settings=replace(source.settings, frame=each.frame))
+            for each, digest in zip(source.stack.slices, source.stack.digests, strict=True)
+        ]
+
+    def prepare_frames(
+        self, source: SourceImage, box_width: float, box_height: float
+    ) -> list[PreparedImage]:
+        """A stack's frames for a box of `box_width` x `box_height` pixels, as JPEG (one
+        format for a viewer to flip through); decoded one at a time, never all at once."""
+        scale = min(box_width / source.width, box_height / source.height, 1.0)
+        size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
+        frames = []
+        for each in self.stack_slices(source):
+            key = _hash(each.key, repr(size), "frame")
+            cached = self._cached(f"{key}.jpg")
+            if cached is None:
+                image = _display_pixels(each.path, each.settings)
+                if image.size != size:
+                    image = image.resize(size, Image.Resampling.LANCZOS)
+                cached = _encode(image, lossless=False).data
+                self._store(f"{key}.jpg", cached)
+            frames.append(PreparedImage(cached, "JPEG", *size))
+        return frames
+
+    def prepare_video(self, request: ImageRequest) -> bytes:
+        """A stack's shown slices as an MP4 video sized for the request's box (never larger
+        than the slices), cached like an image; frames decoded and encoded one at a time."""
+        source = request.source
+        scale = min(request.box_width * request.oversample / source.width,
+                    request.box_height * request.oversample / source.height, 1.0)
+        # H.264 in 4:2:0 takes even sizes only.
+        size = (max(2, round(source.width * scale / 2) * 2),
+                max(2, round(source.height * scale / 2) * 2))
+        slices = self.stack_slices(source)
+        key = _hash(VIDEO_VERSION, *(each.key for each in slices), repr(size))
+        cached = self._cached(f"{key}.mp4")
+        if cached is None:
+            from casedocs.figures.video import encode_video
+
+            frames = (_display_pixels(each.path, each.settings).resize(
+                size, Image.Resampling.LANCZOS) for each in slices)
+            cached = encode_video(frames, *size)
+            self._store(f"{key}.mp4", cached)
+        return cached
 
     def _refuse_burned_in_text(self, source: SourceImage, risk: str) -> None:
         """Refuse an image whose pixels show text, with the boxes to redact; without OCR,
@@ -351,12 +498,29 @@ def _window(
     else:
         region = values[crop[1] : crop[3], crop[0] : crop[2]]
         if percentile:
-            low, high = (float(v) for v in np.percentile(region, PERCENTILE_WINDOW))
+            low, high = _percentile_range(region)
         else:
             low, high = float(region.min()), float(region.max())
     scale = 255.0 / (high - low) if high > low else 0.0
     scaled = np.clip((values - low) * scale, 0, 255)
     return Image.fromarray(np.rint(scaled).astype(np.uint8), "L")
+
+
+def _percentile_range(values: np.ndarray) -> tuple[float, float]:
+    import numpy as np
+
+    low, high = (float(v) for v in np.percentile(values, PERCENTILE_WINDOW))
+    return low, high
+
+
+def _percentile_window(image: Image.Image, crop: Box | None) -> tuple[float, float] | None:
+    """The robust window of a slice's cropped region, as (center, width)."""
+    import numpy as np
+
+    values = np.asarray(image, dtype=np.float32)
+    left, top, right, bottom = _crop_box(image.size, crop)
+    low, high = _percentile_range(values[top:bottom, left:right])
+    return ((low + high) / 2, high - low) if high > low else None
 
 
 def _redact(image: Image.Image, boxes: tuple[Box, ...]) -> Image.Image:
@@ -378,12 +542,14 @@ def _redact(image: Image.Image, boxes: tuple[Box, ...]) -> Image.Image:
     return image
 
 
-def _encode(image: Image.Image) -> PreparedImage:
-    """JPEG for photographic content, lossless PNG for line art and few-colour images;
-    a new image from the pixels alone, so no metadata can follow."""
+def _encode(image: Image.Image, lossless: bool | None = None) -> PreparedImage:
+    """JPEG for photographic content, lossless PNG for line art and few-colour images (or
+    as `lossless` says); a new image from the pixels alone, so no metadata can follow."""
     clean = Image.frombytes(image.mode, image.size, image.tobytes())
     buffer = io.BytesIO()
-    if clean.getcolors(maxcolors=LINE_ART_COLOURS) is None:
+    if lossless is None:
+        lossless = clean.getcolors(maxcolors=LINE_ART_COLOURS) is not None
+    if not lossless:
         clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
         image_format = "JPEG"
     else:

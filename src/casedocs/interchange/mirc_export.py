@@ -20,6 +20,8 @@ from casedocs.dates import build_timestamp
 from casedocs.document.document import DocFigure, DocList, Document, Spans
 from casedocs.document.tagged import Tagging, tagged
 from casedocs.figures import FigureImages, PreparedImage
+from casedocs.figures.copies import clean_copy
+from casedocs.figures.dicom import is_dicom
 from casedocs.files import write_whole
 from casedocs.interchange.svg_marks import write_marks
 from casedocs.load import load_document
@@ -61,7 +63,11 @@ def _images(document: Document, images: FigureImages, files: dict[str, bytes]) -
     """An `image` element per figure shown before the answer; an answer-only figure is the
     annotated image of the one before it (or an image of its own when there is none)."""
     elements: list[list[str]] = []
+    new_uids: dict[str, str] = {}  # one series' slices keep one (new) series UID
     for figure in document.figures:
+        if figure.source.stack is not None:
+            elements += _stack_elements(figure, images, files, new_uids)
+            continue
         prepared = images.prepare(figure.source, figure.source.width, figure.source.height, 1.0,
                                   "MIRC export")
         name = f"image-{figure.number}.{EXTENSIONS[prepared.format]}"
@@ -71,6 +77,31 @@ def _images(document: Document, images: FigureImages, files: dict[str, bytes]) -
             continue
         elements.append(_image_lines(figure, prepared, name, files))
     return ["\n".join(lines) for lines in elements]
+
+
+def _stack_elements(figure: DocFigure, images: FigureImages, files: dict[str, bytes],
+                    new_uids: dict[str, str]) -> list[list[str]]:
+    """A stack as MIRC files a series: an image per slice shown, in display order, each with
+    its DICOM slice written anew (pixels and display attributes only) where it is one; the
+    key slice carries the captions and marks. `import mirc` makes it one stack again."""
+    stack = figure.source.stack
+    assert stack is not None
+    frames = images.prepare_frames(figure.source, figure.source.width, figure.source.height)
+    digits = len(str(stack.count))
+    elements = []
+    for number, frame, each in zip(range(stack.first, stack.last + 1), frames,
+                                   images.stack_slices(figure.source), strict=True):
+        name = f"image-{figure.number}-slice-{number:0{digits}d}"
+        files[f"{name}.jpg"] = frame.data
+        if number == stack.key:
+            lines = _image_lines(figure, frame, f"{name}.jpg", files)
+        else:
+            lines = [f"  <image src={quoteattr(name + '.jpg')}>", "  </image>"]
+        if each.settings.frame is None and is_dicom(each.path):
+            files[f"{name}.dcm"] = clean_copy(each.path, new_uids).data
+            lines.insert(1, _alternative("original-format", f"{name}.dcm", "dicom"))
+        elements.append(lines)
+    return elements
 
 
 def _image_lines(figure: DocFigure, prepared: PreparedImage, name: str,

@@ -24,6 +24,7 @@ from casedocs.errors import UserError
 from casedocs.figures import ImageProblem
 from casedocs.figures.copies import clean_copy
 from casedocs.figures.dicom import is_dicom
+from casedocs.figures.stacks import series_order, series_uid
 from casedocs.files import write_whole
 from casedocs.interchange.case_yaml import dump_case
 from casedocs.interchange.headings import field_of, language_of
@@ -151,7 +152,8 @@ def import_mirc(source: Path, out_dir: Path, case_id: str | None = None,
             if data["id"] in round_.ids:
                 taken_id, data["id"] = data["id"], f"{data['id']}-{digest}"
             for figure in data.get("figures", []):  # the images go in the folder of that id
-                figure["file"] = f"{IMAGES_FOLDER}/{data['id']}/{Path(figure['file']).name}"
+                kind = "stack" if "stack" in figure else "file"
+                figure[kind] = f"{IMAGES_FOLDER}/{data['id']}/{Path(figure[kind]).name}"
         files = _targets(out_dir, data["id"], force)
         with tempfile.TemporaryDirectory(dir=_existing(out_dir), prefix=".import-") as staging:
             staged = Path(staging)
@@ -433,18 +435,41 @@ class _Converter:
 
     def _figures(self) -> list[dict]:
         figures: list[dict] = []
-        for number, image in enumerate(self.document.images, 1):
+        images = list(enumerate(self.document.images, 1))
+        for number, image in images:
             if image.source is None:  # the document shows an image it does not hold
                 raise UserError(f"{self.document.shown}: image {number}: "
                                 + "; ".join(image.missing))
             for missing in image.missing:
                 self.summary.left_out.append(f"image {number}: {missing}")
+        for run in _series_runs(images):
+            number, image = run[0]
             figure_id = f"image-{number}"
-            self.figure_ids[number] = figure_id
-            figures += self._figure(figure_id, image)
+            for each, _ in run:
+                self.figure_ids[each] = figure_id
+            figures += self._figure(figure_id, image) if len(run) == 1 else \
+                self._stack_figure(figure_id, run)
         if figures:
             self.summary.mapped.append(f"{len(self.figure_ids)} image(s) as figures")
         return figures
+
+    def _stack_figure(self, figure_id: str, run: list[tuple[int, MircImage]]) -> list[dict]:
+        """Images that are the slices of one DICOM series, as one stack: the slices written
+        anew in a folder of their own, the image with a caption or marks as its key slice."""
+        ordered = series_order([image.original for _, image in run if image.original])
+        assert ordered is not None  # _series_runs made the run from such images
+        by_file = {image.original: image for _, image in run}
+        digits = len(str(len(ordered)))
+        for place, path in enumerate(ordered, start=1):
+            self._copy(figure_id, path, "", f"{figure_id}/slice-{place:0{digits}d}")
+        shown = next((image for _, image in run if image.svg or image.caption_click
+                      or image.caption_always), run[0][1])
+        figure = self._figure(figure_id, shown)[0]
+        del figure["file"]
+        figure["stack"] = f"{IMAGES_FOLDER}/{self.case_id}/{figure_id}"
+        figure["key"] = ordered.index(next(p for p, i in by_file.items() if i is shown)) + 1
+        self.summary.mapped.append(f"{figure_id}: {len(run)} images of one series as a stack")
+        return [figure]
 
     def _figure(self, figure_id: str, image: MircImage) -> list[dict]:
         caption = _OWN_NUMBER.sub("", image.caption_markdown)
@@ -475,16 +500,16 @@ class _Converter:
             )
         return figures
 
-    def _copy(self, name: str, source: Path, which: str) -> str:
-        """The image written anew (figures/copies.py), under a neutral name: a source's name
-        can hold the patient's."""
+    def _copy(self, name: str, source: Path, which: str, as_name: str = "") -> str:
+        """The image written anew (figures/copies.py), under a neutral name (`as_name`, else
+        `name`): a source's name can hold the patient's."""
         try:
             copy = clean_copy(source, self.new_uids)
         except ImageProblem as problem:
             number = name.split("-")[1]
             raise UserError(f"{self.document.shown}: image {number}{which}: {problem}") \
                 from None
-        file_name = f"{name}{copy.suffix}"
+        file_name = f"{as_name or name}{copy.suffix}"
         self.copies[file_name] = copy.data
         if copy.suffix == ".dcm":
             self.from_dicom.add(file_name)
@@ -497,6 +522,7 @@ class _Converter:
             return
         folder.mkdir(parents=True)  # the case file refers to them from beside it
         for file_name, data in self.copies.items():
+            (folder / file_name).parent.mkdir(exist_ok=True)  # a stack's own folder
             write_whole(folder / file_name, data)
         if self.from_dicom:
             self.summary.approximated.append(
@@ -651,6 +677,23 @@ class _Converter:
 
 
 _RUN_IN = re.compile(r"^\*\*(?P<heading>[^*]{1,40}?)\s*:?\*\*\s*:?\s*(?P<rest>.*)$", re.S)
+
+
+def _series_runs(images: list[tuple[int, MircImage]]) -> list[list[tuple[int, MircImage]]]:
+    """The images in order, consecutive ones grouped where their DICOM originals are the
+    slices of one series (MIRC's DICOM service files a series as one image each)."""
+    runs: list[tuple[str | None, list[tuple[int, MircImage]]]] = []
+    for item in images:
+        series = series_uid(item[1].original) if item[1].original else None
+        if runs and series is not None and runs[-1][0] == series:
+            runs[-1][1].append(item)
+        else:
+            runs.append((series, [item]))
+    found: list[list[tuple[int, MircImage]]] = []
+    for _, run in runs:
+        originals = [image.original for _, image in run if image.original]
+        found += [run] if series_order(originals) is not None else [[item] for item in run]
+    return found
 
 
 def _run_in_parts(heading: str, blocks: list[Block]) -> list[tuple[str, list[Block]]]:

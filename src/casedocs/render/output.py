@@ -46,6 +46,7 @@ class Settings:
     # casedocs.toml's, for the cases that name none (applied as they load)
     institution: str | None = None
     logo: Path | None = None
+    stacks: str = "video"  # --stacks: a deck plays a stack as a video, or shows its key slice
 
 
 @dataclass(frozen=True)

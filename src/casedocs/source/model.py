@@ -278,8 +278,23 @@ class Figure(Strict):
     id: Slug = Field(description="A name for the figure, to cite it as [fig:ID] and list it "
                      "in a finding's figures: (lowercase letters, digits, hyphens)",
                      examples=["cxr", "ct-axial"])
-    file: Path = Field(description="The image, relative to this file: PNG, JPEG, TIFF or DICOM",
-                       examples=["images/cxr.png"])
+    file: Path | None = Field(None, description="The image, relative to this file: PNG, "
+                              "JPEG, TIFF or DICOM (or stack: for a series)",
+                              examples=["images/cxr.png"])
+    stack: Path | None = Field(
+        None, description="A series to scroll through, instead of file: a folder of the DICOM "
+        "files of one series, a multi-frame DICOM file, or a folder of numbered PNG or JPEG "
+        "images; DICOM slices are put in order by their position",
+        examples=["images/ct-axial/"],
+    )
+    key: PositiveInt | None = Field(
+        None, description="With stack: the slice shown in print and first on screen, counting "
+        "from 1 in display order (default: the middle one)", examples=[41],
+    )
+    slices: tuple[PositiveInt, PositiveInt] | None = Field(
+        None, description="With stack: the first and last slice shown, counting from 1 in "
+        "display order (default: all)", examples=[[20, 60]],
+    )
     caption: Text = Field(description="Shown with the answer (handout, answer slides): say "
                           "what the image shows, findings and all",
                           examples=["Frontal chest radiograph shows a right paraspinal mass."])
@@ -346,6 +361,43 @@ class Figure(Strict):
     @classmethod
     def _resolve_file(cls, value: Any, info: ValidationInfo) -> Path:
         return _existing_file(value, info, IMAGE)
+
+    @field_validator("stack", mode="before")
+    @classmethod
+    def _resolve_stack(cls, value: Any, info: ValidationInfo) -> Path:
+        if isinstance(value, str) and value.strip():
+            path = resolved(_base_dir(info), value)
+            if path.is_dir():
+                return path
+        return _existing_file(value, info, IMAGE)
+
+    @field_validator("slices")
+    @classmethod
+    def _ordered_slices(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and value[0] > value[1]:
+            raise ValueError("slices is [first, last], with first <= last")
+        return value
+
+    @model_validator(mode="after")
+    def _file_or_stack(self) -> Figure:
+        if (self.file is None) == (self.stack is None):
+            raise ValueError("a figure has file: (one image) or stack: (a series), not "
+                             + ("both" if self.file else "neither"))
+        if self.stack is None and (self.key is not None or self.slices is not None):
+            raise ValueError(f"'{'key' if self.key is not None else 'slices'}' goes with "
+                             "stack:, not file:")
+        if self.stack is not None and self.frame is not None:
+            raise ValueError("'frame' goes with file:; a stack's slice is chosen with key:")
+        if self.key is not None and self.slices and not (
+            self.slices[0] <= self.key <= self.slices[1]
+        ):
+            raise ValueError(f"key {self.key} is outside slices {list(self.slices)}")
+        return self
+
+    @property
+    def image(self) -> Path:
+        """The image file, or the stack's file or folder."""
+        return self.file or self.stack  # type: ignore[return-value]  (one is set: above)
 
 
 def _existing_file(value: Any, info: ValidationInfo, limit: Limit) -> Path:

@@ -19,7 +19,6 @@ reads this file too, and must stay quick."""
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from casedocs.wording import LANGUAGES
 
 FILE_NAME = "casedocs.toml"
 PAPERS = ("letter", "a4")
+STACK_MODES = ("video", "key")
 MAX_JOBS = 256
 
 
@@ -64,6 +64,8 @@ SETTINGS = (
             "Department of Radiology, University Hospital"),
     Setting("logo", "file", "An image for the handout header and title slide of every case "
             "that names none, relative to this file", "assets/logo.png", limit=IMAGE),
+    Setting("stacks", "choice", "How a deck shows a stack (a series): as a video, or its key "
+            "slice only (--stacks)", "key", STACK_MODES),
     Setting("out", "folder", "The output folder, relative to this file (--out)", "build"),
     Setting("jobs", "count", "Processes to build with (--jobs; default: every core)", 2),
 )
@@ -78,6 +80,7 @@ class ProjectSettings:
     language: str | None = None
     institution: str | None = None
     logo: Path | None = None
+    stacks: str | None = None
     out: Path | None = None
     jobs: int | None = None
     file: Path | None = None
@@ -102,6 +105,8 @@ def load_project(path: Path) -> ProjectSettings:
     """The settings `path` holds, or CaseError naming each mistake's line and key."""
     shown = display_path(path)
     text = _text(path, shown)
+    import tomllib  # only where there is a casedocs.toml: most builds have none
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -79,6 +79,10 @@ figures:                 # in order: Fig. 1, Fig. 2, ...; copy the item for each
   - id: figure-1         # lowercase letters, digits and hyphens; the text points at it as
                          # @fig-figure-1
     file: {file}   # relative to this file; PNG, JPEG, TIFF or DICOM
+    # stack: images/ct-axial/   # instead of file: a series to scroll (a folder of one
+    #                           # series' DICOM files, a multi-frame DICOM, numbered images)
+    # key: 41              # with stack: the slice in print and the still frame (default: middle)
+    # slices: [20, 60]     # with stack: the first and last slice shown (default: all)
     caption: "TODO: the view, then what it shows (answer part)"
     view: "TODO: a neutral label for the unknown slide, such as Axial CT (public)"
     alt: "TODO: what the image is, never the finding (public)"

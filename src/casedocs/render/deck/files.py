@@ -44,12 +44,13 @@ def render_deck_files(
     variants: tuple[bool, ...] = (False, True),
     template: Path | None = None,
     layouts: dict[str, str] | None = None,
+    stacks_move: bool = True,
 ) -> dict[bool, DeckFile]:
     """The case's full deck (False) and its unknown variant (True), as `variants` asks;
     `template` and `layouts` choose the department's design."""
     design = functools.partial(load_template, template, layouts or {})
     deck = design()
-    plan = plan_deck(document, TextMeasure(deck.font), deck.geometry)
+    plan = plan_deck(document, TextMeasure(deck.font), deck.geometry, stacks_move)
     unknown_plan = [slide for slide in plan if slide.part == "unknown"]
     properties = _properties(document.label, document.authors, document.id, document.language)
     plans = (plan, unknown_plan)
@@ -62,6 +63,7 @@ def render_conference_decks(
     timestamp: datetime,
     variants: tuple[bool, ...] = (False, True),
     template: Path | None = None,
+    stacks_move: bool = True,
 ) -> dict[bool, DeckFile]:
     """All the conference's cases in one deck, in its order (False), and the unknowns only
     (True), as `variants` asks."""
@@ -72,8 +74,9 @@ def render_conference_decks(
     )
     deck = design()
     measure = TextMeasure(deck.font)
-    unknown_plan = plan_conference(conference, True, measure, deck.geometry)
-    plan = plan_conference(conference, False, measure, deck.geometry) if False in variants else []
+    unknown_plan = plan_conference(conference, True, measure, deck.geometry, stacks_move)
+    plan = (plan_conference(conference, False, measure, deck.geometry, stacks_move)
+            if False in variants else [])
     properties = _properties(
         conference.title, conference.presenter or "", conference.id, conference.language
     )

@@ -100,10 +100,12 @@ def plan_deck(
     document: Document,
     measure: TextMeasure | None = None,
     geometry: DeckGeometry | None = None,
+    stacks_move: bool = True,
 ) -> list[SlidePlan]:
-    """Unknown part (title, history, clean images, prompt), a divider, then the answer."""
+    """Unknown part (title, history, clean images, prompt), a divider, then the answer.
+    `stacks_move`: a stack before the answer plays as a video (else its key slice stands)."""
     measure, geometry = measure or TextMeasure(), geometry or default_geometry()
-    planner = _Planner(document, measure, geometry)
+    planner = _Planner(document, measure, geometry, stacks_move)
     slides = [*planner.unknown_slides(), planner.divider(), *planner.answer_slides()]
     return _on_template(_distinct_notes(slides), measure, geometry)
 
@@ -129,11 +131,12 @@ def plan_conference(
     unknown: bool,
     measure: TextMeasure | None = None,
     geometry: DeckGeometry | None = None,
+    stacks_move: bool = True,
 ) -> list[SlidePlan]:
     """A title slide, then every case's unknown part and answer (a divider before each
     answer): all unknowns first, or case by case."""
     measure, geometry = measure or TextMeasure(), geometry or default_geometry()
-    planners = [_Planner(d, measure, geometry) for d in conference.documents]
+    planners = [_Planner(d, measure, geometry, stacks_move) for d in conference.documents]
     slides = [planners[0].conference_title(conference)] if planners else []
     unknowns = [p.unknown_slides() for p in planners]
     answers = [[p.divider(), *p.answer_slides()] for p in planners]
@@ -183,8 +186,10 @@ def _title_text(slide: SlidePlan) -> str:
 
 
 class _Planner:
-    def __init__(self, document: Document, measure: TextMeasure, geometry: DeckGeometry):
+    def __init__(self, document: Document, measure: TextMeasure, geometry: DeckGeometry,
+                 stacks_move: bool = True):
         self.doc = document
+        self.stacks_move = stacks_move  # stacks as videos, else their key slices only
         self.measure = measure
         self.geo = geometry
         self.say = words(document.language)
@@ -272,7 +277,8 @@ class _Planner:
         top = label_box.y + label_box.height + 0.05
         area = Box(0.2, top, width, self.geo.height - top - 0.2)
         notes = "\n\n".join(
-            self.say("notes_figure", view=f.view) + (f"\n\n{f.notes}" if f.notes else "")
+            self.say("notes_figure", view=f.view) + self._slice_range(f)
+            + (f"\n\n{f.notes}" if f.notes else "")
             for f in figures
         )
         return SlidePlan(
@@ -664,7 +670,16 @@ class _Planner:
             if isinstance(figure, DocFigure)
             else ()
         )
-        return PictureBox(box, image, name, figure.alt, marks)
+        moving = figure.source.stack is not None and not marks and self.stacks_move
+        return PictureBox(box, image, name, figure.alt, marks, moving)
+
+    def _slice_range(self, figure: PublicFigure) -> str:
+        """For a stack, which slices its video runs through and which one it stands still on."""
+        stack = figure.source.stack
+        if stack is None:
+            return ""
+        return " " + self.say("slices_shown", first=stack.first, last=stack.last,
+                              count=stack.count, still=stack.key)
 
     # -- text slides and pagination ------------------------------------------------------------
 

@@ -104,6 +104,7 @@ class PictureBox:
     name: str
     alt: str
     marks: tuple[Mark, ...] = ()  # annotations, in points over the picture: answer slides only
+    moving: bool = False  # a stack before the answer: its slices as a video, the key slice still
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from casedocs.wording import OFFICE_LANGUAGE_TAGS
 
 TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_PLACEHOLDERS = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+MP4 = "video/mp4"
 APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -118,7 +119,8 @@ def _draw_slide(
     if plan.panel:
         _draw_panel(slide, plan.panel)
     for picture in plan.pictures:
-        _draw_picture(slide, picture, images.resolve(picture.image))
+        video = images.prepare_video(picture.image) if picture.moving else b""
+        _draw_picture(slide, picture, images.resolve(picture.image), video)
     for text in texts:
         _draw_text(slide, text, plan, backdrop)
     footer = footer_box(plan, number, template.geometry)
@@ -178,15 +180,20 @@ def _draw_panel(slide, box: Box) -> None:  # noqa: ANN001
     panel.shadow.inherit = False
 
 
-def _draw_picture(slide, picture: PictureBox, image: PreparedImage) -> None:  # noqa: ANN001
-    """The picture, and its annotations as native shapes grouped with it, so a presenter can
-    move the image with its marks or nudge a single arrow."""
+def _draw_picture(slide, picture: PictureBox, image: PreparedImage,  # noqa: ANN001
+                  video: bytes = b"") -> None:
+    """The picture (or a stack's video, `video`), and its annotations as native shapes grouped
+    with it, so a presenter can move the image with its marks or nudge a single arrow."""
     shapes = slide.shapes
     if picture.marks:
         group = shapes.add_group_shape()
         group.name = f"{picture.name} with annotations"
         shapes = group.shapes
-    shape = shapes.add_picture(io.BytesIO(image.data), *_box_args(picture.box))
+    if picture.moving:  # a stack: its video, standing on the key slice until it plays
+        shape = shapes.add_movie(io.BytesIO(video), *_box_args(picture.box),
+                                 poster_frame_image=io.BytesIO(image.data), mime_type=MP4)
+    else:
+        shape = shapes.add_picture(io.BytesIO(image.data), *_box_args(picture.box))
     shape.name = picture.name
     # add_picture writes the image's file name into descr; alt text is ours to choose.
     shape._element.nvPicPr.cNvPr.set("descr", picture.alt)

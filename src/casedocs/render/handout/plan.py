@@ -383,10 +383,16 @@ class _Planner:
 
     def _caption(self, figure: DocFigure | PublicFigure) -> tuple[Para, ...]:
         number = Span(self.say("figure_caption", number=figure.number), bold=True)
+        stack = figure.source.stack  # a series: the page shows its key slice, and says which
+        where = (
+            (Span(" " + self.say("slice_of", number=stack.key, count=stack.count)),)
+            if stack else ()
+        )
         if not _answer(figure):  # the neutral view label only: captions and credits are answers
             generated = figure.view == self.say("figure", number=figure.number)
-            return (Para((number, Span(" " + ("" if generated else figure.view))), "caption"),)
-        caption = (Para((number, Span(" "), *figure.caption), "caption"),)
+            view = Span(" " + ("" if generated else figure.view))
+            return (Para((number, view, *where), "caption"),)
+        caption = (Para((number, Span(" "), *figure.caption, *where), "caption"),)
         return caption + ((Para(figure.credit, "credit"),) if figure.credit else ())
 
 

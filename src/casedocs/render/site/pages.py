@@ -19,8 +19,29 @@ from casedocs.wording import Words, words
 
 FIGURE_SIZE = 1600  # longest side of a figure file: a full-screen view on a laptop
 THUMBNAIL = (320, 240)
+STACK_FRAME_SIZE = 768  # longest side of a stack's frames: a CT slice's own 512, a viewer's box
 ROOT = ".."  # pages live one folder below the site's root
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+
+
+@dataclass(frozen=True)
+class StackFrames:
+    """A stack's frames, files beside the page named by slice number: what the viewer shows
+    (the key slice first) and loads as it is scrolled."""
+
+    pattern: str  # the frames' path with "{}" for the slice number
+    digits: int  # the number's width, zeros in front
+    first: int
+    last: int
+    key: int
+    count: int  # slices in the series
+    width: int
+    height: int
+    label: str  # what a screen reader says of the key slice ("Axial CT: slice 41 of 80")
+
+    @property
+    def key_src(self) -> str:
+        return self.pattern.replace("{}", f"{self.key:0{self.digits}d}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,7 @@ class FigureView:
     caption: Spans = ()
     credit: Spans = ()
     marks: tuple[Mark, ...] = ()
+    stack: StackFrames | None = None  # a series: scrolled before the answer
 
 
 def render_page(
@@ -107,6 +129,27 @@ def _public_figure(
         f"{stem}/{name}",
         prepared.width,
         prepared.height,
+        stack=_stack_frames(figure, images, say, stem, files),
+    )
+
+
+def _stack_frames(
+    figure: PublicFigure, images: FigureImages, say: Words, stem: str, files: dict
+) -> StackFrames | None:
+    """A stack's frames at the viewer's size, added to the page's files; None for an image."""
+    stack = figure.source.stack
+    if stack is None:
+        return None
+    scale = min(1.0, STACK_FRAME_SIZE / max(figure.source.width, figure.source.height))
+    frames = images.prepare_frames(figure.source, figure.source.width * scale,
+                                   figure.source.height * scale)
+    digits = max(3, len(str(stack.count)))
+    for number, frame in enumerate(frames, start=stack.first):
+        files[f"fig-{figure.number}-slice-{number:0{digits}d}.jpg"] = frame
+    return StackFrames(
+        f"{stem}/fig-{figure.number}-slice-{{}}.jpg", digits, stack.first, stack.last,
+        stack.key, stack.count, frames[0].width, frames[0].height,
+        say("stack_label", view=figure.view, number=stack.key, count=stack.count),
     )
 
 
@@ -179,6 +222,7 @@ def _annotated(figure: DocFigure, clean: FigureView) -> FigureView:
         figure.caption,
         figure.credit,
         place_marks(figure.annotations, clean.width, clean.height),
+        clean.stack,  # shown as its key slice, marked, with the answer
     )
 
 

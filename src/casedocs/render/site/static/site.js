@@ -1,6 +1,7 @@
 // casedocs teaching file: filters and search on the index and library (kept in the address,
 // so Back, reload and a shared link show the same list), the Escape key for the full-size
-// view, and answers opened for printing. Pages work without it.
+// view, stacks scrolled slice by slice, and answers opened for printing. Pages work without
+// it (a stack then shows its key slice).
 "use strict";
 
 // Search ignores case, accents and British or American spelling: "haemoptysis" finds
@@ -109,6 +110,80 @@ function setUpLightboxes() {
   });
 }
 
+// A stack: one slider over its frames, which are files beside the page, loaded as they are
+// reached (and the next few ahead), so a long series opens as fast as one image.
+const SLICE_STEP_PX = 6; // a drag of this many pixels moves one slice
+const PAGE_SLICES = 10; // Page Up and Page Down
+const AHEAD = 4; // frames fetched beyond the one shown, in the direction of travel
+
+function setUpStacks() {
+  for (const viewer of document.querySelectorAll(".stack[data-pattern]")) stackViewer(viewer);
+}
+
+function stackViewer(viewer) {
+  const image = viewer.querySelector("img");
+  const counter = viewer.querySelector(".counter");
+  const first = Number(viewer.getAttribute("aria-valuemin"));
+  const last = Number(viewer.getAttribute("aria-valuemax"));
+  const total = counter.textContent.split("/")[1].trim();
+  const fetched = new Map();
+  let current = Number(viewer.getAttribute("aria-valuenow"));
+  let wheel = 0;
+  let dragFrom = null;
+
+  const source = (number) =>
+    viewer.dataset.pattern.replace("{}", String(number).padStart(Number(viewer.dataset.digits), "0"));
+  const fetch = (number) => {
+    if (number < first || number > last || fetched.has(number)) return;
+    const frame = new Image();
+    frame.src = source(number);
+    fetched.set(number, frame);
+  };
+  const show = (number) => {
+    const next = Math.min(last, Math.max(first, number));
+    if (next === current) return;
+    const step = Math.sign(next - current);
+    current = next;
+    image.src = source(current);
+    counter.textContent = `${current} / ${total}`;
+    viewer.setAttribute("aria-valuenow", String(current));
+    viewer.setAttribute("aria-valuetext", viewer.dataset.valuetext.replace("{}", String(current)));
+    for (let ahead = 1; ahead <= AHEAD; ahead += 1) fetch(current + step * ahead);
+  };
+  fetched.set(current, image);
+
+  viewer.addEventListener("wheel", (event) => {
+    event.preventDefault(); // the page stays put while the stack scrolls
+    wheel += event.deltaMode === 0 ? event.deltaY / 40 : event.deltaY;
+    const slices = Math.trunc(wheel);
+    if (slices !== 0) {
+      wheel -= slices;
+      show(current + slices);
+    }
+  }, { passive: false });
+  viewer.addEventListener("keydown", (event) => {
+    const moves = {
+      ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1,
+      PageUp: -PAGE_SLICES, PageDown: PAGE_SLICES,
+    };
+    if (event.key in moves) show(current + moves[event.key]);
+    else if (event.key === "Home") show(first);
+    else if (event.key === "End") show(last);
+    else return;
+    event.preventDefault();
+  });
+  viewer.addEventListener("pointerdown", (event) => {
+    dragFrom = { y: event.clientY, slice: current };
+    viewer.setPointerCapture(event.pointerId);
+  });
+  viewer.addEventListener("pointermove", (event) => {
+    if (dragFrom) show(dragFrom.slice + Math.round((event.clientY - dragFrom.y) / SLICE_STEP_PX));
+  });
+  const stop = () => { dragFrom = null; };
+  viewer.addEventListener("pointerup", stop);
+  viewer.addEventListener("pointercancel", stop);
+}
+
 function openAnswersForPrinting() {
   window.addEventListener("beforeprint", () => {
     for (const answer of document.querySelectorAll("details.answer")) answer.open = true;
@@ -118,5 +193,6 @@ function openAnswersForPrinting() {
 document.addEventListener("DOMContentLoaded", () => {
   setUpFilters();
   setUpLightboxes();
+  setUpStacks();
   openAnswersForPrinting();
 });
