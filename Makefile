@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ocr.py || status=1; \
 	$(BIN)/python bench/import.py || status=1; \
 	$(BIN)/python bench/layout.py || status=1; \
+	$(BIN)/python bench/stack.py || status=1; \
 	exit $$status
 
 illustrations: $(STAMP)

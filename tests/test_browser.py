@@ -348,6 +348,12 @@ def test_a_stack_scrolls_by_keys_wheel_and_drag_from_its_key_slice(
     loaded = browser.execute_script(
         "return arguments[0].complete && arguments[0].naturalWidth", image)
     assert loaded == 128
+    bone = browser.find_element(By.XPATH, "//div[@class='windows']/button[text()='Bone']")
+    bone.click()  # a window preset: the same slice in another set of frames
+    assert at() == ("9 / 32", "9", "fig-1-w2-slice-009.jpg")
+    assert bone.get_attribute("aria-pressed") == "true"
+    viewer.send_keys(Keys.ARROW_UP)
+    assert at() == ("8 / 32", "8", "fig-1-w2-slice-008.jpg")
     assert _errors(browser) == []
 
 

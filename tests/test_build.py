@@ -202,6 +202,21 @@ def test_write_atomically_replaces_existing_files(tmp_path: Path) -> None:
     assert _files(tmp_path) == {"handouts/case.pdf": b"new"}
 
 
+def test_write_atomically_leaves_a_file_that_already_holds_its_bytes(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """A page's 300 slice images after a text edit: the same bytes, so nothing is written."""
+    same, changed = tmp_path / "same.jpg", tmp_path / "changed.jpg"
+    write_atomically({same: b"frame", changed: b"old"})
+    before = same.stat().st_mtime_ns
+    written: list[Path] = []
+    original = atomic._write_temporary
+    monkeypatch.setattr(atomic, "_write_temporary",
+                        lambda path, *rest: written.append(path) or original(path, *rest))
+    write_atomically({same: b"frame", changed: b"new"})
+    assert set(written) == {changed}  # the new bytes, and the old kept until the move
+    assert same.stat().st_mtime_ns == before and changed.read_bytes() == b"new"
+
+
 def test_write_atomically_cleans_up_when_replace_fails(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "handouts" / "case.pdf", tmp_path / "slides" / "case.pptx"

@@ -82,3 +82,21 @@ def test_a_conference_is_fresh_only_while_its_cases_are(tmp_path: Path) -> None:
     assert "wrote " not in build(conference, out)[0]
     case.write_text(case.read_text().replace("Surgical resection.", "Resection."))
     assert "wrote " in build(conference, out)[0]
+
+
+def test_a_file_as_the_last_build_saw_it_keeps_its_hash_without_being_read(
+    tmp_path: Path,
+) -> None:
+    """A stack's hundreds of slices are hashed once, not on every build."""
+    from casedocs.build.freshness import FileState
+
+    path = tmp_path / "slice.dcm"
+    path.write_bytes(b"pixels")
+    first = FileState.of(path, private=True)
+    assert first is not None and first.sha256
+    remembered = FileState(first.path, first.size, first.mtime_ns, "hash-of-last-build")
+    again = FileState.of(path, private=True, known={first.path: remembered})
+    assert again == remembered  # same size and time: its hash is not worked out again
+    path.write_bytes(b"other pixels")
+    changed = FileState.of(path, private=True, known={first.path: remembered})
+    assert changed is not None and changed.sha256 not in ("", "hash-of-last-build")

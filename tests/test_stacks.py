@@ -156,6 +156,8 @@ def _series_of(folder: Path) -> str:
     ({"file": "x.png"}, "not both"),
     ({"stack": None}, "not neither"),
     ({"key": 3, "stack": None, "file": "x.png"}, "'key' goes with stack:"),
+    ({"windows": ["lung"], "stack": None, "file": "x.png"}, "'windows' goes with stack:"),
+    ({"windows": ["lungs"]}, "unknown window 'lungs'"),
     ({"frame": 2}, "'frame' goes with file:"),
     ({"slices": [5, 2]}, "first <= last"),
     ({"slices": [2, 4], "key": 7}, "key 7 is outside slices [2, 4]"),

@@ -20,7 +20,8 @@ def write_atomically(
 ) -> None:
     """Write each file to a temporary file beside it and read it back, then move all into
     place: either every output is replaced, or (when a file reads back other than it was
-    given, or a move fails) every earlier file is restored. `verify` judges a file that reads
+    given, or a move fails) every earlier file is restored. A file that already holds what
+    it is given is left untouched. `verify` judges a file that reads
     back changed before the change is reported."""
     made: list[Path] = []  # every temporary file, listed before it is written to
     temporaries: dict[Path, Path] = {}
@@ -29,15 +30,18 @@ def write_atomically(
     try:
         for path, data in outputs.items():
             with _writing(path):
+                old = _existing(path)
+            if old == data:  # already so (a page's images after a text edit): left as it is
+                continue
+            with _writing(path):
                 temporaries[path] = _write_temporary(path, data, made)
                 written = temporaries[path].read_bytes()
             if written != data:
                 if verify is not None:
                     verify(path, written)
                 raise UserError(f"{path}: the file read back differs from what was written")
-            with _writing(path):
-                old = _existing(path)
-                if old is not None:
+            if old is not None:
+                with _writing(path):
                     backups[path] = _write_temporary(path, old, made, ".old")
         for path, temporary in temporaries.items():
             with _writing(path, undo=lambda: _restore(replaced, backups)):

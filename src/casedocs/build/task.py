@@ -14,6 +14,7 @@ from casedocs.build.freshness import (
     InputRecord,
     files_read,
     input_name,
+    read_record,
     write_record,
 )
 from casedocs.build.pipeline import render_outputs, write_rendered
@@ -77,7 +78,9 @@ def build_input(path: Path, settings: BuildSettings) -> InputResult:
 def _build(path: Path, settings: BuildSettings, result: InputResult) -> None:
     # The files as they are before loading: a file saved again while this builds (a watch)
     # then differs from the record, and the next build sees to it.
-    read = [FileState.of(file, private=True) for file in files_read(path)]
+    last = read_record(settings.records, input_name(path), settings.options)
+    known = {state.path: state for state in last.read} if last else {}
+    read = [FileState.of(file, private=True, known=known) for file in files_read(path)]
     images = FigureImages(settings.cache)
     chosen = settings.settings
     publication, warnings = load_input(path, images, chosen.language,

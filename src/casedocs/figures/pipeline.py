@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 PIPELINE_VERSION = "1"  # bump when a change alters the pixels of prepared images
-VIDEO_VERSION = "1"  # bump when a change alters a stack's video
+VIDEO_VERSION = "2"  # bump when a change alters a stack's video (2: x264 veryfast)
 PROBE_VERSION = "2"  # bump when a probe records something new (2: the DICOM modality)
 PERCENTILE_WINDOW = (0.5, 99.5)  # robust default window for a DICOM file without its own
 LINE_ART_COLOURS = 64  # an image with at most this many colours is kept lossless (PNG)
@@ -63,6 +63,7 @@ class StackView:
     first: int  # the number of the first slice shown
     count: int  # slices in the series
     key: int  # the number of the key slice
+    windows: tuple[tuple[float, float], ...] = ()  # presets a viewer switches between
 
     @property
     def last(self) -> int:
@@ -195,10 +196,12 @@ class FigureImages:
             raise ImageProblem(f"key {key} asked for, but the series has {len(slices)} slices")
         shown = slice(first - 1, last)
         key_slice = slices[key - 1]
+        window = figure.window or (figure.windows[0] if figure.windows else None)
         as_image = figure.model_copy(update={"file": key_slice.path, "stack": None,
                                              "frame": key_slice.frame, "key": None,
-                                             "slices": None})
-        view = StackView(tuple(slices[shown]), tuple(digests[shown]), first, len(slices), key)
+                                             "slices": None, "windows": [], "window": window})
+        view = StackView(tuple(slices[shown]), tuple(digests[shown]), first, len(slices), key,
+                         tuple(figure.windows))
         source = replace(self.inspect(as_image, origin, burned_in_risk), stack=view)
         source = replace(source, settings=replace(source.settings,
                                                   window=self._stack_window(source)))
@@ -260,12 +263,16 @@ class FigureImages:
         ]
 
     def prepare_frames(
-        self, source: SourceImage, box_width: float, box_height: float
+        self, source: SourceImage, box_width: float, box_height: float,
+        window: tuple[float, float] | None = None,
     ) -> list[PreparedImage]:
         """A stack's frames for a box of `box_width` x `box_height` pixels, as JPEG (one
-        format for a viewer to flip through); decoded one at a time, never all at once."""
+        format for a viewer to flip through), in its window or in `window` (a preset);
+        decoded one at a time, never all at once."""
         scale = min(box_width / source.width, box_height / source.height, 1.0)
         size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
+        if window is not None:
+            source = replace(source, settings=replace(source.settings, window=window))
         frames = []
         for each in self.stack_slices(source):
             key = _hash(each.key, repr(size), "frame")

@@ -186,6 +186,30 @@ def _or_named_window(schema: dict[str, Any]) -> None:
     schema["anyOf"].insert(0, {"enum": list(WINDOWS)})
 
 
+def _window_value(value: Any) -> tuple[float, float]:
+    """A window as written (a name, or [center, width]) as (center, width)."""
+    if isinstance(value, str):
+        if value not in WINDOWS:
+            raise ValueError(
+                f"unknown window '{value}' (known: {', '.join(WINDOWS)}, or [center, width])"
+            )
+        return WINDOWS[value]
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        if value[1] <= 0:
+            raise ValueError("a window's width must be positive")
+        return tuple(value)  # type: ignore[return-value]  (two numbers: checked above)
+    raise ValueError(f"expected a window name ({', '.join(WINDOWS)}) or [center, width]")
+
+
+def _or_named_windows(schema: dict[str, Any]) -> None:
+    """`windows: [soft-tissue, lung]` as well as lists of [center, width]."""
+    schema["items"] = {"anyOf": [{"enum": list(WINDOWS)}, schema["items"]]}
+
+
 def _known(kind: str, known: tuple[str, ...], spellings: dict[str, str] | None = None):  # noqa: ANN202
     """A validator taking a value of a fixed list, written in any case, as the list spells it."""
     by_key = {item.casefold(): item for item in known}
@@ -312,6 +336,13 @@ class Figure(Strict):
         description=f"DICOM window: {', '.join(WINDOWS)}, or [center, width]",
         json_schema_extra=_or_named_window,
     )
+    windows: list[tuple[float, float]] = Field(
+        [], description="With stack: window presets the site's viewer switches between "
+        f"({', '.join(WINDOWS)}, or [center, width]); the first is the one in print and in "
+        "the deck unless window: names another",
+        examples=[["soft-tissue", "lung", "bone"]],
+        json_schema_extra=_or_named_windows,
+    )
     crop: Box | None = Field(None, description="left, top, right, bottom; fractions")
     redact: list[Box] = Field([], description="Boxes painted black, fractions of the source")
     annotations: list[Annotation] = Field([], description="Arrows, circles and labels drawn on "
@@ -327,21 +358,14 @@ class Figure(Strict):
     @field_validator("window", mode="before")
     @classmethod
     def _named_window(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if value not in WINDOWS:
-                raise ValueError(
-                    f"unknown window '{value}' (known: {', '.join(WINDOWS)}, or [center, width])"
-                )
-            return WINDOWS[value]
-        if (
-            isinstance(value, list)
-            and len(value) == 2
-            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        ):
-            if value[1] <= 0:
-                raise ValueError("a window's width must be positive")
-            return tuple(value)
-        raise ValueError(f"expected a window name ({', '.join(WINDOWS)}) or [center, width]")
+        return _window_value(value)
+
+    @field_validator("windows", mode="before")
+    @classmethod
+    def _named_windows(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValueError("expected a list of windows, such as [soft-tissue, lung]")
+        return [_window_value(each) for each in value]
 
     @field_validator("crop")
     @classmethod
@@ -383,9 +407,9 @@ class Figure(Strict):
         if (self.file is None) == (self.stack is None):
             raise ValueError("a figure has file: (one image) or stack: (a series), not "
                              + ("both" if self.file else "neither"))
-        if self.stack is None and (self.key is not None or self.slices is not None):
-            raise ValueError(f"'{'key' if self.key is not None else 'slices'}' goes with "
-                             "stack:, not file:")
+        stray = [name for name in ("key", "slices", "windows") if getattr(self, name)]
+        if self.stack is None and stray:
+            raise ValueError(f"'{stray[0]}' goes with stack:, not file:")
         if self.stack is not None and self.frame is not None:
             raise ValueError("'frame' goes with file:; a stack's slice is chosen with key:")
         if self.key is not None and self.slices and not (

@@ -357,7 +357,9 @@ def _package_bytes(presentation: Presentation, timestamp: datetime, slides: int)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for name, blob in _package_entries(presentation):
             info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # A stack's video is compressed already: deflating megabytes of it gains nothing.
+            stored = name.endswith(".mp4")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, app_xml if name == "docProps/app.xml" else blob)
     return output.getvalue()

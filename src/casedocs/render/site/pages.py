@@ -15,6 +15,7 @@ from casedocs.figures.annotations import Mark, place_marks
 from casedocs.render.output import UNKNOWN_SUFFIX, RenderedFile, RenderOptions
 from casedocs.render.site.entries import CaseCard, ConferenceCard, SiteEntry, facets
 from casedocs.render.site.html import render_template
+from casedocs.source.model import WINDOWS
 from casedocs.wording import Words, words
 
 FIGURE_SIZE = 1600  # longest side of a figure file: a full-screen view on a laptop
@@ -38,6 +39,8 @@ class StackFrames:
     width: int
     height: int
     label: str  # what a screen reader says of the key slice ("Axial CT: slice 41 of 80")
+    presets: tuple[tuple[str, str], ...] = ()  # (name, pattern) of each window's frames
+
 
     @property
     def key_src(self) -> str:
@@ -141,16 +144,32 @@ def _stack_frames(
     if stack is None:
         return None
     scale = min(1.0, STACK_FRAME_SIZE / max(figure.source.width, figure.source.height))
-    frames = images.prepare_frames(figure.source, figure.source.width * scale,
-                                   figure.source.height * scale)
+    box = (figure.source.width * scale, figure.source.height * scale)
     digits = max(3, len(str(stack.count)))
-    for number, frame in enumerate(frames, start=stack.first):
-        files[f"fig-{figure.number}-slice-{number:0{digits}d}.jpg"] = frame
+    shown = figure.source.settings.window
+    windows = [shown, *(w for w in stack.windows if w != shown)] if stack.windows else [shown]
+    presets = []
+    for index, window in enumerate(windows):
+        name = f"fig-{figure.number}" + (f"-w{index + 1}" if index else "") + "-slice-"
+        frames = images.prepare_frames(figure.source, *box, window)
+        for number, frame in enumerate(frames, start=stack.first):
+            files[f"{name}{number:0{digits}d}.jpg"] = frame
+        presets.append((_window_name(window, say), f"{stem}/{name}{{}}.jpg"))
     return StackFrames(
-        f"{stem}/fig-{figure.number}-slice-{{}}.jpg", digits, stack.first, stack.last,
-        stack.key, stack.count, frames[0].width, frames[0].height,
+        presets[0][1], digits, stack.first, stack.last, stack.key, stack.count,
+        frames[0].width, frames[0].height,
         say("stack_label", view=figure.view, number=stack.key, count=stack.count),
+        tuple(presets) if len(presets) > 1 else (),
     )
+
+
+def _window_name(window: tuple[float, float] | None, say: Words) -> str:
+    """A window as a radiologist names it: its preset's name, else its width and level."""
+    named = next((name for name, value in WINDOWS.items() if value == tuple(window or ())), None)
+    if named:
+        return say(f"window_{named}")
+    center, width = window or (0.0, 0.0)
+    return say("window_custom", center=center, width=width)
 
 
 def _thumbnail(public: PublicPart, images: FigureImages, stem: str, files: dict) -> str:

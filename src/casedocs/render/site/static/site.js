@@ -151,6 +151,21 @@ function stackViewer(viewer) {
     for (let ahead = 1; ahead <= AHEAD; ahead += 1) fetch(current + step * ahead);
   };
   fetched.set(current, image);
+  // Window presets: the same slice in another set of frames.
+  const group = viewer.previousElementSibling;
+  if (group && group.matches(".windows")) {
+    for (const button of group.querySelectorAll("button[data-pattern]")) {
+      button.addEventListener("click", () => {
+        viewer.dataset.pattern = button.dataset.pattern;
+        fetched.clear();
+        fetched.set(current, image);
+        image.src = source(current);
+        for (const other of group.querySelectorAll("button")) {
+          other.setAttribute("aria-pressed", String(other === button));
+        }
+      });
+    }
+  }
 
   viewer.addEventListener("wheel", (event) => {
     event.preventDefault(); // the page stays put while the stack scrolls
