@@ -207,7 +207,8 @@ def read_back_refuses(path: Path, out: Path) -> bool:
 
 def absolute_paths(data: dict[str, Any], base: Path) -> None:
     for figure in data.get("figures") or []:
-        figure["file"] = str((base / figure["file"]).resolve())
+        kind = "stack" if "stack" in figure else "file"
+        figure[kind] = str((base / figure[kind]).resolve())
     for key in ("references_file", "template", "logo"):
         if data.get(key):
             data[key] = str((base / data[key]).resolve())
