@@ -443,3 +443,28 @@ def test_the_site_page_scrolls_the_clean_stack_and_marks_the_key_slice_in_the_an
     assert main(["site", str(case), "--out", str(quiz), "--unknown"]) == 0
     unknown = (quiz / "pages" / "case-17-unknown.html").read_text(encoding="utf-8")
     assert 'role="slider"' in unknown and "Slice\u00a02" not in unknown
+
+
+def test_a_strip_prints_evenly_spaced_slices_under_the_key_slice(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from casedocs.figures.pipeline import StackView
+
+    def numbers(strip: int, first: int, last: int) -> list[int]:
+        view = StackView((None,) * (last - first + 1), (), first, 80, first, (), strip)
+        return view.strip_numbers()
+
+    assert numbers(5, 1, 32) == [1, 9, 16, 24, 32]
+    assert numbers(3, 20, 60) == [20, 40, 60]
+    assert numbers(0, 1, 32) == []
+
+    case = _stack_case(tmp_path, count=9, extra="    key: 2\n    strip: 3\n")
+    out = tmp_path / "out"
+    assert main(["build", str(case), "--out", str(out), "--only", "handout"]) == 0
+    for name in ("case-17.pdf", "case-17-unknown.pdf"):
+        pdf = out / "handouts" / name
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert all(f"Slice {n}\n" in text or f"Slice {n} " in text for n in (1, 5, 9)), name
+        images = sum(len(page.images) for page in PdfReader(pdf).pages)
+        assert images == 2 + 3, name  # the radiograph, the key slice (2) and slices 1, 5, 9

@@ -36,6 +36,7 @@ ENGLISH = {
     "figures_list": "Figs.\u00a0{listed}, and\u00a0{last}",
     "figure_unknown": "Fig. ?",
     "slice_of": "Slice\u00a0{number} of\u00a0{count}.",  # a stack's key slice, in a caption
+    "slice_number": "Slice\u00a0{number}",  # under a slice of a stack's strip
     "slices_shown": "The video runs through slices {first}\u2013{last} of {count}; its still "
     "frame is slice {still}.",
     "stack_label": "{view}: slice {number} of {count}",  # the stack viewer's accessible value
@@ -153,6 +154,7 @@ GERMAN = {
     "figures_list": "Abb.\u00a0{listed} und\u00a0{last}",
     "figure_unknown": "Abb. ?",
     "slice_of": "Schicht\u00a0{number} von\u00a0{count}.",
+    "slice_number": "Schicht\u00a0{number}",
     "slices_shown": "Das Video zeigt die Schichten {first}\u2013{last} von {count}; sein "
     "Standbild ist Schicht {still}.",
     "stack_label": "{view}: Schicht {number} von {count}",

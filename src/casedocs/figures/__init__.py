@@ -7,6 +7,7 @@ from casedocs.figures.pipeline import (
     PixelSettings,
     PreparedImage,
     SourceImage,
+    slice_sources,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "PixelSettings",
     "PreparedImage",
     "SourceImage",
+    "slice_sources",
 ]

@@ -64,6 +64,14 @@ class StackView:
     count: int  # slices in the series
     key: int  # the number of the key slice
     windows: tuple[tuple[float, float], ...] = ()  # presets a viewer switches between
+    strip: int = 0  # evenly spaced slices printed under the key slice (0: none)
+
+    def strip_numbers(self) -> list[int]:
+        """The numbers of the `strip` slices, evenly spaced from the first shown to the last."""
+        if self.strip < 2:
+            return []
+        step = (self.last - self.first) / (self.strip - 1)
+        return list(dict.fromkeys(round(self.first + step * i) for i in range(self.strip)))
 
     @property
     def last(self) -> int:
@@ -199,9 +207,10 @@ class FigureImages:
         window = figure.window or (figure.windows[0] if figure.windows else None)
         as_image = figure.model_copy(update={"file": key_slice.path, "stack": None,
                                              "frame": key_slice.frame, "key": None,
-                                             "slices": None, "windows": [], "window": window})
+                                             "slices": None, "windows": [], "window": window,
+                                             "strip": None})
         view = StackView(tuple(slices[shown]), tuple(digests[shown]), first, len(slices), key,
-                         tuple(figure.windows))
+                         tuple(figure.windows), figure.strip or 0)
         source = replace(self.inspect(as_image, origin, burned_in_risk), stack=view)
         source = replace(source, settings=replace(source.settings,
                                                   window=self._stack_window(source)))
@@ -254,13 +263,7 @@ class FigureImages:
         return tuple(window) if window else None
 
     def stack_slices(self, source: SourceImage) -> list[SourceImage]:
-        """Each slice a stack figure shows, as a source image with the stack's settings."""
-        assert source.stack is not None
-        return [
-            replace(source, path=each.path, digest=digest, stack=None,
-                    settings=replace(source.settings, frame=each.frame))
-            for each, digest in zip(source.stack.slices, source.stack.digests, strict=True)
-        ]
+        return slice_sources(source)
 
     def prepare_frames(
         self, source: SourceImage, box_width: float, box_height: float,
@@ -433,6 +436,17 @@ class FigureImages:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         write_whole(self.cache_dir / name, data)  # what a kill -9 leaves, the next build sweeps
+
+
+def slice_sources(source: SourceImage) -> list[SourceImage]:
+    """Each slice a stack figure shows, as a source image with the stack's settings (data
+    only: a plan may ask for any of them by an ImageRequest)."""
+    assert source.stack is not None
+    return [
+        replace(source, path=each.path, digest=digest, stack=None,
+                settings=replace(source.settings, frame=each.frame))
+        for each, digest in zip(source.stack.slices, source.stack.digests, strict=True)
+    ]
 
 
 _UNREVIEWED = (

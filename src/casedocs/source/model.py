@@ -315,6 +315,10 @@ class Figure(Strict):
         None, description="With stack: the slice shown in print and first on screen, counting "
         "from 1 in display order (default: the middle one)", examples=[41],
     )
+    strip: int | None = Field(
+        None, ge=2, le=12, description="With stack: the handout and worksheet also print this "
+        "many evenly spaced slices in a row under the key slice", examples=[5],
+    )
     slices: tuple[PositiveInt, PositiveInt] | None = Field(
         None, description="With stack: the first and last slice shown, counting from 1 in "
         "display order (default: all)", examples=[[20, 60]],
@@ -407,7 +411,7 @@ class Figure(Strict):
         if (self.file is None) == (self.stack is None):
             raise ValueError("a figure has file: (one image) or stack: (a series), not "
                              + ("both" if self.file else "neither"))
-        stray = [name for name in ("key", "slices", "windows") if getattr(self, name)]
+        stray = [name for name in ("key", "slices", "windows", "strip") if getattr(self, name)]
         if self.stack is None and stray:
             raise ValueError(f"'{stray[0]}' goes with stack:, not file:")
         if self.stack is not None and self.frame is not None:

@@ -84,6 +84,7 @@ figures:                 # in order: Fig. 1, Fig. 2, ...; copy the item for each
     # key: 41              # with stack: the slice in print and the still frame (default: middle)
     # slices: [20, 60]     # with stack: the first and last slice shown (default: all)
     # windows: [soft-tissue, lung]   # with stack: presets the site's viewer switches between
+    # strip: 5             # with stack: the handout also prints 5 evenly spaced slices
     caption: "TODO: the view, then what it shows (answer part)"
     view: "TODO: a neutral label for the unknown slide, such as Axial CT (public)"
     alt: "TODO: what the image is, never the finding (public)"

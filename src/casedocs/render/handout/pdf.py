@@ -605,17 +605,23 @@ class _Flowables:
         return flowable
 
     def _figure_row(self, row: FigureRow) -> Flowable:
-        """The figures side by side with their captions below, kept together; a caption too
-        long for one page with its figure follows it as text that may break across pages."""
+        """The figures side by side with their captions below, and a stack's strip of slices
+        under them, kept together."""
+        return _Float(self._figure_parts(row))
+
+    def _figure_parts(self, row: FigureRow) -> list[Flowable]:
+        """A caption too long for one page with its figure follows it as text that may break
+        across pages."""
         images = [self._picture(picture) for picture in row.pictures]
         captions = [[self._paragraph(para) for para in caption] for caption in row.captions]
         tallest = max(
             sum(part.wrap(row.cell_width, self.frame_height)[1] for part in caption)
             for caption in captions
         )
+        strip = self._figure_parts(row.strip) if row.strip else []
         if max(image.drawHeight for image in images) + tallest > self.frame_height * 0.9:
-            return _Float([_figure_table([images], row.cell_width), *sum(captions, [])])
-        return _Float([_figure_table([images, captions], row.cell_width)])
+            return [_figure_table([images], row.cell_width), *sum(captions, []), *strip]
+        return [_figure_table([images, captions], row.cell_width), *strip]
 
 
 def _figure_table(rows: list[list], cell_width: float) -> Table:

@@ -16,7 +16,7 @@ from casedocs.document.answers import PublicFigure
 from casedocs.document.conference import ConferenceDocument
 from casedocs.document.document import DocBlock, DocFigure, DocList, DocTable, Document, Spans
 from casedocs.document.inline import Span
-from casedocs.figures import ImageRequest, SourceImage
+from casedocs.figures import ImageRequest, SourceImage, slice_sources
 from casedocs.figures.annotations import Mark, place_marks
 from casedocs.wording import Words, words
 
@@ -137,6 +137,7 @@ class FigureRow:
     pictures: tuple[Picture, ...]
     captions: tuple[tuple[Para, ...], ...]
     cell_width: float
+    strip: FigureRow | None = None  # a stack's evenly spaced slices, kept under its figure
 
 
 @dataclass(frozen=True)
@@ -354,9 +355,29 @@ class _Planner:
                 rows.append([figure])
         return [self._figure_row(row) for row in rows]
 
+    def _strip(self, figure: DocFigure | PublicFigure) -> FigureRow | None:
+        """A row of a stack's evenly spaced slices, each numbered; None for no strip."""
+        stack = figure.source.stack
+        numbers = stack.strip_numbers() if stack else []
+        if not stack or not numbers:
+            return None
+        slices = slice_sources(figure.source)
+        cell_width = (self.frame.width - FIGURE_GAP * (len(numbers) - 1)) / len(numbers)
+        pictures = []
+        for number in numbers:
+            picture = self._picture(figure, cell_width)
+            source = slices[number - stack.first]
+            pictures.append(replace(picture, image=replace(picture.image, source=source),
+                                    marks=(), figure=0))
+        captions = tuple((Para((Span(self.say("slice_number", number=n)),), "caption"),)
+                         for n in numbers)
+        return FigureRow(tuple(pictures), captions, cell_width)
+
     def _pairs(self, first: DocFigure | PublicFigure, second: DocFigure | PublicFigure) -> bool:
         """Landscape and square images side by side, and two tall narrow ones; with the
         choice, any two of a study (a frontal and a lateral radiograph)."""
+        if any(f.source.stack and f.source.stack.strip for f in (first, second)):
+            return False  # a stack with a strip of slices under it has the row to itself
         if min(first.source.aspect, second.source.aspect) >= 0.9:
             return True
         if max(first.source.aspect, second.source.aspect) < NARROW:  # two tall strips
@@ -368,7 +389,8 @@ class _Planner:
         pictures = tuple(self._picture(figure, cell_width) for figure in row)
         if len(row) == 1:  # a lone figure's caption is as wide as the image, within reason
             cell_width = max(pictures[0].width, MIN_CAPTION_WIDTH)
-        return FigureRow(pictures, tuple(self._caption(figure) for figure in row), cell_width)
+        captions = tuple(self._caption(figure) for figure in row)
+        return FigureRow(pictures, captions, cell_width, self._strip(row[0]))
 
     def _picture(self, figure: DocFigure | PublicFigure, max_width: float) -> Picture:
         source = figure.source
