@@ -115,6 +115,11 @@ def test_a_spoilt_memory_of_fontconfig_is_asked_again(
     asked = _fontconfig_asked(monkeypatch, tmp_path)
     fonts.remember_fonts(remembered)
     assert asked == ["DejaVu Sans", "Carlito"]
+    remembered.write_text('{"state": "x", "answers": {"DejaVu Sans": [1], "Carlito": 2}}',
+                          encoding="utf-8")
+    monkeypatch.setattr(fonts, "_FONTCONFIG", {})
+    fonts.remember_fonts(remembered)  # JSON, but not what was written: asked again
+    assert asked == ["DejaVu Sans", "Carlito"] * 2
     assert json.loads(remembered.read_text(encoding="utf-8"))["answers"]["Carlito"]["regular"]
 
 

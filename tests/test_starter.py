@@ -240,7 +240,7 @@ def test_the_filled_in_starter_validates_and_builds(tmp_path: Path, capsys) -> N
     assert main(["validate", str(case)]) == 0, capsys.readouterr().err
     validated = capsys.readouterr()
     assert validated.err == ""  # no warnings either
-    assert validated.out.startswith("chest-07: ok (1 figures, 1 references)")
+    assert validated.out.startswith("chest-07: ok (1 figure, 1 reference)")
     out = tmp_path / "out"
     assert main(["build", str(case), "--out", str(out), "--jobs", "1"]) == 0
     built = {str(p.relative_to(out)) for p in out.glob("[!.]*/*")}

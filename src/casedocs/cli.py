@@ -295,13 +295,18 @@ def _validate(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     for publication in publications:
         if isinstance(publication, ConferenceDocument):
-            print(f"{publication.id}: ok ({len(publication.documents)} cases)")
+            print(f"{publication.id}: ok ({_counted(len(publication.documents), 'case')})")
         else:
             print(
-                f"{publication.id}: ok ({len(publication.figures)} figures, "
-                f"{len(publication.references)} references)"
+                f"{publication.id}: ok ({_counted(len(publication.figures), 'figure')}, "
+                f"{_counted(len(publication.references), 'reference')})"
             )
     return 0
+
+
+def _counted(count: int, thing: str) -> str:
+    """ "1 figure", "2 figures" """
+    return f"{count} {thing}{'' if count == 1 else 's'}"
 
 
 def _layouts(args: argparse.Namespace) -> int:

@@ -181,8 +181,10 @@ def _recall_fontconfig(remembered: Path, families: tuple[str, ...]) -> bool:
     """Whether fontconfig's answers about `families` were remembered, and still hold."""
     try:
         kept = json.loads(remembered.read_text(encoding="utf-8"))
-        answers = {family: kept["answers"][family] for family in families}
-    except (OSError, ValueError, KeyError, TypeError):
+        answers = {family: {str(style): str(file)
+                            for style, file in kept["answers"][family].items()}
+                   for family in families}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # spoilt: ask again
         return False
     if kept.get("state") != _fontconfig_state(answers):
         return False
@@ -213,7 +215,7 @@ def _fontconfig_state(answers: dict[str, dict[str, str]]) -> str:
     for top in (Path("/etc/fonts"), config, *folders):
         for folder, subfolders, names in os.walk(top):
             subfolders.sort()
-            seen += [f"{folder}:{os.stat(folder).st_mtime_ns}"]
+            seen += [f"{folder}:{_changed(folder)}"]  # 0 for one gone meanwhile
             if top in (Path("/etc/fonts"), config):  # a setting edited changes only its file
                 seen += [f"{n}:{_changed(os.path.join(folder, n))}" for n in sorted(names)]
     return hashlib.sha256("\n".join(seen).encode()).hexdigest()
