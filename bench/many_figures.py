@@ -7,12 +7,16 @@ Deterministic (fixed seeds); nothing is committed or downloaded.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+from pydicom.dataset import Dataset
+from pydicom.uid import CTImageStorage
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from phantom import new_dataset  # noqa: E402  (the tests' DICOM instance, file meta and all)
 
 RADIOGRAPHS, CT_SECTIONS = 3, 9
 
@@ -80,13 +84,7 @@ def _ct_section(rng: np.random.Generator, index: int) -> Dataset:
     hounsfield = np.where(spine, 600.0 + 10 * index, hounsfield)
     hounsfield += rng.normal(0, 25, hounsfield.shape)
     stored = np.clip(hounsfield + 1024, 0, 4095).astype(np.uint16)
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = CTImageStorage
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    dataset = Dataset()
-    dataset.file_meta = meta
-    dataset.SOPClassUID, dataset.SOPInstanceUID = CTImageStorage, meta.MediaStorageSOPInstanceUID
+    dataset = new_dataset(CTImageStorage)
     dataset.Modality = "CT"
     dataset.Rows = dataset.Columns = size
     dataset.SamplesPerPixel, dataset.PhotometricInterpretation = 1, "MONOCHROME2"

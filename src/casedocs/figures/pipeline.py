@@ -216,7 +216,7 @@ class FigureImages:
                                                   window=self._stack_window(source)))
         risk = (header_facts(source.path, MODALITIES).risk if is_dicom(source.path) else None)
         if (risk or burned_in_risk) and not figure.phi_reviewed:
-            for number, each in enumerate(self.stack_slices(source), start=view.first):
+            for number, each in enumerate(slice_sources(source), start=view.first):
                 try:
                     self._refuse_burned_in_text(each, risk or burned_in_risk or "")
                 except ImageProblem as problem:
@@ -262,9 +262,6 @@ class FigureImages:
         window = remembered["window"]
         return tuple(window) if window else None
 
-    def stack_slices(self, source: SourceImage) -> list[SourceImage]:
-        return slice_sources(source)
-
     def prepare_frames(
         self, source: SourceImage, box_width: float, box_height: float,
         window: tuple[float, float] | None = None,
@@ -277,7 +274,7 @@ class FigureImages:
         if window is not None:
             source = replace(source, settings=replace(source.settings, window=window))
         frames = []
-        for each in self.stack_slices(source):
+        for each in slice_sources(source):
             key = _hash(each.key, repr(size), "frame")
             cached = self._cached(f"{key}.jpg")
             if cached is None:
@@ -298,7 +295,7 @@ class FigureImages:
         # H.264 in 4:2:0 takes even sizes only.
         size = (max(2, round(source.width * scale / 2) * 2),
                 max(2, round(source.height * scale / 2) * 2))
-        slices = self.stack_slices(source)
+        slices = slice_sources(source)
         key = _hash(VIDEO_VERSION, *(each.key for each in slices), repr(size))
         cached = self._cached(f"{key}.mp4")
         if cached is None:

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from casedocs.dates import build_timestamp
 from casedocs.document.document import DocFigure, DocList, Document, Spans
 from casedocs.document.tagged import Tagging, tagged
-from casedocs.figures import FigureImages, PreparedImage
+from casedocs.figures import FigureImages, PreparedImage, slice_sources
 from casedocs.figures.copies import clean_copy
 from casedocs.figures.dicom import is_dicom
 from casedocs.files import write_whole
@@ -90,7 +90,7 @@ def _stack_elements(figure: DocFigure, images: FigureImages, files: dict[str, by
     digits = len(str(stack.count))
     elements = []
     for number, frame, each in zip(range(stack.first, stack.last + 1), frames,
-                                   images.stack_slices(figure.source), strict=True):
+                                   slice_sources(figure.source), strict=True):
         name = f"image-{figure.number}-slice-{number:0{digits}d}"
         files[f"{name}.jpg"] = frame.data
         if number == stack.key:
