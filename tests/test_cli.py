@@ -263,6 +263,17 @@ def test_help_validate_and_schema_import_no_renderer(command: list[str]) -> None
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
 
 
+def test_a_cold_build_of_png_figures_does_not_import_numpy(tmp_path: Path) -> None:
+    """Issue 20: numpy is a tenth of a cold build of the seed; only DICOM and stacks need it."""
+    script = ("import sys\nfrom casedocs.cli import main\n"
+              f"code = main(['build', 'content/is-case-4.yaml', '--out', {str(tmp_path)!r}])\n"
+              "print(code, 'numpy' in sys.modules, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=REPO, env={**os.environ, "CASEDOCS_JOBS": "1"})
+    assert result.stderr.strip().splitlines()[-1] == "0 False", result.stderr
+    assert (tmp_path / "slides" / "is-case-4.pptx").is_file()
+
+
 def test_ctrl_c_stops_a_build_without_a_traceback_or_temporary_files(tmp_path: Path) -> None:
     """SIGINT to the build and its workers, as a terminal's Ctrl-C sends it."""
     import os

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
@@ -519,9 +518,11 @@ def _cells(blob: bytes, rows: int, background: str | None) -> tuple[tuple[str, .
     # Where the picture is transparent, what is under it shows.
     under = Image.new("RGBA", cells.size, "#" + (background or "FFFFFF"))
     cells = Image.alpha_composite(under, cells).convert("RGB")
+    colours = cells.tobytes().hex().upper()  # six hex digits a cell, row after row
+    width = cells.width * 6
     return tuple(
-        tuple("".join(f"{channel:02X}" for channel in cell.tolist()) for cell in line)
-        for line in np.asarray(cells)
+        tuple(colours[start + at:start + at + 6] for at in range(0, width, 6))
+        for start in range(0, len(colours), width)
     )
 
 
