@@ -897,3 +897,14 @@ def test_the_read_back_reads_what_a_viewer_sees_not_markup() -> None:
     assert {"History", "Picture 2", "Axial CT, lung window", "see the atlas", "Case 4"} <= \
         set(texts)
     assert not {"2400", "Calibri", "en-US", "rId2", "4"} & set(texts)
+
+
+def test_pictures_are_stored_and_the_xml_deflated(deck: bytes) -> None:
+    """Issue 20: a picture is compressed already, and deflating it again is time for nothing."""
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        entries = {info.filename: info.compress_type for info in package.infolist()}
+        assert package.testzip() is None
+    media = [name for name in entries if name.startswith("ppt/media/")]
+    assert media
+    assert {entries[name] for name in media} == {zipfile.ZIP_STORED}
+    assert {t for name, t in entries.items() if name.endswith(".xml")} == {zipfile.ZIP_DEFLATED}
