@@ -264,7 +264,7 @@ def test_help_validate_and_schema_import_no_renderer(command: list[str]) -> None
 
 
 def test_a_cold_build_of_png_figures_does_not_import_numpy(tmp_path: Path) -> None:
-    """Issue 20: numpy is a tenth of a cold build of the seed; only DICOM and stacks need it."""
+    """Issue 20: importing numpy is 6% of the seed's cold build; only DICOM and stacks need it."""
     script = ("import sys\nfrom casedocs.cli import main\n"
               f"code = main(['build', 'content/is-case-4.yaml', '--out', {str(tmp_path)!r}])\n"
               "print(code, 'numpy' in sys.modules, file=sys.stderr)\n")
