@@ -16,6 +16,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from casedocs.cli import main
 from casedocs.errors import CaseError, Report
 from casedocs.figures import FigureImages, ImageProblem
+from casedocs.figures.dicom import header_facts
 from casedocs.figures.stacks import order_slices
 from casedocs.load import load_document
 from casedocs.source.model import Figure
@@ -468,3 +469,38 @@ def test_a_strip_prints_evenly_spaced_slices_under_the_key_slice(tmp_path: Path)
         assert all(f"Slice {n}\n" in text or f"Slice {n} " in text for n in (1, 5, 9)), name
         images = sum(len(page.images) for page in PdfReader(pdf).pages)
         assert images == 2 + 3, name  # the radiograph, the key slice (2) and slices 1, 5, 9
+
+
+def test_a_series_flagged_burned_in_has_every_shown_slice_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key slice's header says its pixels may show text: every slice shown is read for
+    it, on a build with an empty cache and on one that remembers the key slice; none is read
+    once a person has reviewed the stack."""
+    import pydicom
+
+    for path in write_series(tmp_path / "ct", count=6):
+        dataset = pydicom.dcmread(path)
+        dataset.BurnedInAnnotation = "YES"
+        dataset.save_as(path)
+    from casedocs.figures import pipeline
+
+    read: list[tuple[str, str]] = []
+    monkeypatch.setattr(FigureImages, "_refuse_burned_in_text",
+                        lambda self, source, risk: read.append((source.path.name, risk)))
+    headers: list[Path] = []
+    monkeypatch.setattr(pipeline, "header_facts",
+                        lambda path, *known: headers.append(path) or header_facts(path, *known))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for headers_read in (1, 0):  # the second inspect finds the key slice's probe in the cache
+        images = FigureImages(cache)
+        images.inspect(_stack_figure(tmp_path / "ct", slices=[2, 5]), ORIGIN)
+        images.keep_probes()
+        shown = {name for name, _ in read[1:]}  # after the key slice's own check
+        assert len(read) == 5 and len(shown) == 4, read
+        assert {risk for _, risk in read} == {"it is flagged BurnedInAnnotation = YES"}
+        assert len(headers) == headers_read
+        read.clear()
+        headers.clear()
+    FigureImages(cache).inspect(_stack_figure(tmp_path / "ct", phi_reviewed=True), ORIGIN)
+    assert read == []

@@ -91,6 +91,7 @@ class SourceImage:
     height: int
     modality: str | None = None  # a DICOM file's modality code
     stack: StackView | None = None  # a series: `path` (and settings' frame) is its key slice
+    text_risk: str | None = None  # why its pixels may show text (a header, an ultrasound case)
 
     @property
     def aspect(self) -> float:
@@ -186,6 +187,7 @@ class FigureImages:
             width=probe["width"],
             height=probe["height"],
             modality=probe.get("modality"),
+            text_risk=risk,
         )
 
     def _inspect_stack(
@@ -214,11 +216,10 @@ class FigureImages:
         source = replace(self.inspect(as_image, origin, burned_in_risk), stack=view)
         source = replace(source, settings=replace(source.settings,
                                                   window=self._stack_window(source)))
-        risk = (header_facts(source.path, MODALITIES).risk if is_dicom(source.path) else None)
-        if (risk or burned_in_risk) and not figure.phi_reviewed:
+        if source.text_risk and not figure.phi_reviewed:  # the key slice's header said so
             for number, each in enumerate(slice_sources(source), start=view.first):
                 try:
-                    self._refuse_burned_in_text(each, risk or burned_in_risk or "")
+                    self._refuse_burned_in_text(each, source.text_risk)
                 except ImageProblem as problem:
                     raise ImageProblem(f"slice {number} of {view.count}: {problem}") from None
         return source
