@@ -213,7 +213,7 @@ def test_write_atomically_leaves_a_file_that_already_holds_its_bytes(tmp_path: P
     monkeypatch.setattr(atomic, "_write_temporary",
                         lambda path, *rest: written.append(path) or original(path, *rest))
     write_atomically({same: b"frame", changed: b"new"})
-    assert set(written) == {changed}  # the new bytes, and the old kept until the move
+    assert set(written) == {changed}  # the new bytes; the old is kept by a link until the move
     assert same.stat().st_mtime_ns == before and changed.read_bytes() == b"new"
 
 
@@ -265,6 +265,35 @@ def test_write_atomically_is_all_or_nothing_when_a_later_move_fails(
     monkeypatch.undo()
     assert str(caught.value) == f"{second}: cannot write (Input/output error)"
     assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no hard links"])
+def test_the_old_file_comes_back_whether_or_not_it_could_be_linked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool) -> None:
+    """The old output is kept under a second name (no copy of a deck's megabytes), or copied
+    where the file system has no hard links; either way a failed move puts it back, and files
+    of the same size but other bytes are still replaced."""
+    first, second = tmp_path / "handouts" / "case.pdf", tmp_path / "slides" / "case.pptx"
+    write_atomically({first: b"old pdf", second: b"old pptx"})
+    if not links:
+        def no_links(*args: object, **kwargs: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(atomic.os, "link", no_links)
+    real_replace = os.replace
+
+    def fail_on_the_deck(source: object, target: object, *args: object, **kwargs: object) -> None:
+        if str(target) == str(second):
+            raise OSError(5, "Input/output error")
+        real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "replace", fail_on_the_deck)
+    with pytest.raises(CaseError):
+        write_atomically({first: b"new pdf", second: b"new pptx"})
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert _files(tmp_path) == {"handouts/case.pdf": b"old pdf", "slides/case.pptx": b"old pptx"}
+    write_atomically({first: b"NEW PDF", second: b"NEW PPTX"})  # the same sizes
+    assert _files(tmp_path) == {"handouts/case.pdf": b"NEW PDF", "slides/case.pptx": b"NEW PPTX"}
 
 
 # -- a write that fails names its file (issue 17) ----------------------------------------------

@@ -30,19 +30,18 @@ def write_atomically(
     try:
         for path, data in outputs.items():
             with _writing(path):
-                old = _existing(path)
-            if old == data:  # already so (a page's images after a text edit): left as it is
-                continue
-            with _writing(path):
+                size = _existing_size(path)
+                if size == len(data) and path.read_bytes() == data:
+                    continue  # already so (a page's images after a text edit): left as it is
                 temporaries[path] = _write_temporary(path, data, made)
                 written = temporaries[path].read_bytes()
             if written != data:
                 if verify is not None:
                     verify(path, written)
                 raise UserError(f"{path}: the file read back differs from what was written")
-            if old is not None:
+            if size is not None:
                 with _writing(path):
-                    backups[path] = _write_temporary(path, old, made, ".old")
+                    backups[path] = _keep_old(path, made)
         for path, temporary in temporaries.items():
             with _writing(path, undo=lambda: _restore(replaced, backups)):
                 os.replace(temporary, path)
@@ -64,19 +63,31 @@ def _writing(path: Path, undo: Callable[[], None] | None = None) -> Iterator[Non
         raise cannot_write(path, error) from None
 
 
-def _existing(path: Path) -> bytes | None:
-    """What is at `path` now, to put back if a later output cannot be moved into place; None
-    when nothing is there. Something that is not a regular file is refused, never read: open()
-    on a FIFO waits forever."""
+def _existing_size(path: Path) -> int | None:
+    """The size of the file at `path` now; None when nothing is there. Something that is not
+    a regular file is refused, never read: open() on a FIFO waits forever."""
     try:
-        mode = os.stat(path).st_mode
+        status = os.stat(path)
     except FileNotFoundError:
         return None
-    kind = file_kind(mode)
+    kind = file_kind(status.st_mode)
     if kind is not None:
         message = f"cannot write (there is {kind} of that name in the way)"
         raise CaseError([Report(str(path), None, "", message)])
-    return path.read_bytes()
+    return status.st_size
+
+
+def _keep_old(path: Path, made: list[Path]) -> Path:
+    """The file at `path` kept under a hidden name, to put back if a later output cannot be
+    moved into place: a second name for it (a deck's megabytes are not copied and synced
+    again), or a copy where the file system has no such names."""
+    name = temporary_beside(path, ".old")
+    made.append(name)
+    try:
+        os.link(path, name)
+    except OSError:  # FAT, some network shares: no hard links
+        write_new(name, path.read_bytes(), sync=True)
+    return name
 
 
 TEMPORARY_NAME = re.compile(r"^\.(?:.+\.[A-Za-z0-9_]{8}\.(?:tmp|old)|tmp-[A-Za-z0-9_]{8})$")
